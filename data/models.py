@@ -1,0 +1,231 @@
+"""Warehouse tables.
+
+Naming follows the usual warehouse layers: `fct_` tables hold one row per business event as the
+feeds describe it (already validated, customer identifiers pseudonymised), `mart_` tables hold
+aggregates that pages read, `ref_` tables hold reference data an analyst may edit, and
+`load_log` / `quarantine_rows` record what every ingest did.
+
+All timestamps are stored as UTC instants (`DateTime(timezone=True)`): `timestamptz` on
+PostgreSQL, ISO text on SQLite, always written by `data.bulk` so that there is one format.
+"""
+
+from datetime import date, datetime
+
+from sqlalchemy import BigInteger, DateTime, Float, Index, Integer, Text
+from sqlmodel import Field, SQLModel
+
+
+# SQLite only autoincrements an INTEGER PRIMARY KEY; PostgreSQL ids need 64 bits.
+SERIAL = BigInteger().with_variant(Integer, "sqlite")
+
+
+def _utc(**kwargs) -> Field:
+    return Field(sa_type=DateTime(timezone=True), **kwargs)
+
+
+class Contact(SQLModel, table=True):
+    """One row per customer contact, on any channel.
+
+    Grain: (source_system, contact_id). Source: the `contacts` feed. `customer_pseudonym` is the
+    HMAC-SHA256 of the feed's `customer_ref`. `prev_matter_at` / `next_matter_at` are derived
+    facts: the latest strictly earlier and earliest strictly later `received_at` of the same
+    matter (same pseudonym and service), refreshed after every load for the matters it touches.
+    """
+
+    __tablename__ = "fct_contacts"
+    __table_args__ = (
+        Index("ix_contacts_matter", "customer_pseudonym", "service", "received_at"),
+        Index("ix_contacts_received_at", "received_at"),
+    )
+
+    source_system: str = Field(primary_key=True, max_length=100)
+    contact_id: str = Field(primary_key=True, max_length=100)
+    received_at: datetime = _utc()
+    channel: str = Field(max_length=20)
+    service: str = Field(max_length=100)
+    reason: str | None = Field(default=None, max_length=200)
+    demand_type: str | None = Field(default=None, max_length=10)
+    failure_type: str | None = Field(default=None, max_length=100)
+    customer_pseudonym: str | None = Field(default=None, max_length=64)
+    case_ref: str | None = Field(default=None, max_length=100)
+    resolved_at_first_point: bool | None = None
+    wait_seconds: int | None = Field(default=None, sa_type=BigInteger)
+    handle_seconds: int | None = Field(default=None, sa_type=BigInteger)
+    abandoned: bool | None = None
+    responded_at: datetime | None = _utc(default=None)
+    safeguarding: bool | None = None
+    ward: str | None = Field(default=None, max_length=100)
+    team: str | None = Field(default=None, max_length=100)
+    load_id: int = Field(sa_type=BigInteger)
+    prev_matter_at: datetime | None = _utc(default=None)
+    next_matter_at: datetime | None = _utc(default=None)
+
+
+class Complaint(SQLModel, table=True):
+    """One row per complaint at one stage, or per compliment or comment.
+
+    Grain: (source_system, complaint_id). Source: the `complaints` feed; `kind` defaults to
+    `complaint`, `stage` is 1 or 2 for complaints and empty otherwise.
+    """
+
+    __tablename__ = "fct_complaints"
+
+    source_system: str = Field(primary_key=True, max_length=100)
+    complaint_id: str = Field(primary_key=True, max_length=100)
+    kind: str = Field(max_length=20)
+    stage: int | None = None
+    received_on: date
+    acknowledged_on: date | None = None
+    responded_on: date | None = None
+    extended_due_on: date | None = None
+    service: str = Field(max_length=100)
+    outcome: str | None = Field(default=None, max_length=20)
+    category: str | None = Field(default=None, max_length=100)
+    channel: str | None = Field(default=None, max_length=20)
+    customer_pseudonym: str | None = Field(default=None, max_length=64)
+    escalated_from: str | None = Field(default=None, sa_type=Text)
+    ward: str | None = Field(default=None, max_length=100)
+    load_id: int = Field(sa_type=BigInteger)
+
+
+class SurveyResponse(SQLModel, table=True):
+    """One row per survey response.
+
+    Grain: (source_system, response_id). Source: the `satisfaction` feed. `service` is
+    `Not recorded` when the feed left it empty; `comment` has e-mail addresses, UK phone numbers
+    and postcodes masked.
+    """
+
+    __tablename__ = "fct_survey_responses"
+
+    source_system: str = Field(primary_key=True, max_length=100)
+    response_id: str = Field(primary_key=True, max_length=100)
+    responded_at: datetime = _utc()
+    channel: str = Field(max_length=20)
+    service: str = Field(max_length=100)
+    csat: int | None = None
+    nps: int | None = None
+    ces: int | None = None
+    comment: str | None = Field(default=None, sa_type=Text)
+    contact_id: str | None = Field(default=None, sa_type=Text)
+    load_id: int = Field(sa_type=BigInteger)
+
+
+class LoadLog(SQLModel, table=True):
+    """One row per file offered to `pipelines ingest`, whatever became of it.
+
+    Grain: one ingest attempt. `status` is `loaded`, `skipped` (same bytes loaded before) or
+    `rejected` (nothing loaded). Conservation holds for loaded files:
+    rows_read = rows_inserted + rows_updated + rows_unchanged + rows_quarantined.
+    `errors` is a JSON list of messages.
+    """
+
+    __tablename__ = "load_log"
+
+    load_id: int | None = Field(default=None, primary_key=True, sa_type=SERIAL)
+    feed: str = Field(max_length=20)
+    source_system: str = Field(max_length=100)
+    file_name: str = Field(sa_type=Text)
+    sha256: str = Field(max_length=64, index=True)
+    status: str = Field(max_length=10)
+    rows_read: int = Field(default=0, sa_type=BigInteger)
+    rows_inserted: int = Field(default=0, sa_type=BigInteger)
+    rows_updated: int = Field(default=0, sa_type=BigInteger)
+    rows_unchanged: int = Field(default=0, sa_type=BigInteger)
+    rows_quarantined: int = Field(default=0, sa_type=BigInteger)
+    started_at: datetime = _utc()
+    finished_at: datetime = _utc()
+    errors: str = Field(default="[]", sa_type=Text)
+
+
+class QuarantineRow(SQLModel, table=True):
+    """One row per input row that broke a rule; kept with its original text, never dropped.
+
+    Grain: (load_id, row_number). `row_number` is the row as a spreadsheet shows the file (the
+    header is row 1). `reasons` is a JSON list naming every rule the row broke.
+    """
+
+    __tablename__ = "quarantine_rows"
+
+    quarantine_id: int | None = Field(default=None, primary_key=True, sa_type=SERIAL)
+    load_id: int = Field(sa_type=BigInteger, index=True)
+    feed: str = Field(max_length=20)
+    source_system: str = Field(max_length=100)
+    file_name: str = Field(sa_type=Text)
+    row_number: int = Field(sa_type=BigInteger)
+    record_id: str | None = Field(default=None, sa_type=Text)
+    raw_text: str = Field(sa_type=Text)
+    reasons: str = Field(sa_type=Text)
+
+
+class ContactsMonthly(SQLModel, table=True):
+    """Monthly numerators and denominators of the contact KPIs.
+
+    Grain: month (Europe/London, `YYYY-MM`) x service x channel x ward (ward `''` when not
+    recorded). Built by `metrics.marts` from `fct_contacts`; the columns are additive, so any
+    roll-up is a plain sum. Figures that depend on the data horizon were computed at `as_of`.
+    """
+
+    __tablename__ = "mart_contacts_monthly"
+
+    month: str = Field(primary_key=True, max_length=7)
+    service: str = Field(primary_key=True, max_length=100)
+    channel: str = Field(primary_key=True, max_length=20)
+    ward: str = Field(primary_key=True, max_length=100)
+    contacts: int = Field(default=0, sa_type=BigInteger)
+    classified: int = Field(default=0, sa_type=BigInteger)
+    failure: int = Field(default=0, sa_type=BigInteger)
+    with_customer: int = Field(default=0, sa_type=BigInteger)
+    repeats: int = Field(default=0, sa_type=BigInteger)
+    rft_eligible: int = Field(default=0, sa_type=BigInteger)
+    rft_met: int = Field(default=0, sa_type=BigInteger)
+    abandon_known: int = Field(default=0, sa_type=BigInteger)
+    abandoned: int = Field(default=0, sa_type=BigInteger)
+    answer_known: int = Field(default=0, sa_type=BigInteger)
+    answered_in_standard: int = Field(default=0, sa_type=BigInteger)
+    written_due: int = Field(default=0, sa_type=BigInteger)
+    written_on_time: int = Field(default=0, sa_type=BigInteger)
+    safeguarding: int = Field(default=0, sa_type=BigInteger)
+
+
+class ChannelAssumption(SQLModel, table=True):
+    """Per-channel unit cost and carbon factor, with where each figure comes from.
+
+    Grain: channel. Seeded from `kpis.md`'s defaults; an analyst may edit, and each edit records
+    who and when.
+    """
+
+    __tablename__ = "ref_channel_assumptions"
+
+    channel: str = Field(primary_key=True, max_length=20)
+    unit_cost_gbp: float = Field(sa_type=Float)
+    cost_source: str = Field(sa_type=Text)
+    cost_year: int = Field(sa_type=Integer)
+    carbon_kg: float = Field(sa_type=Float)
+    carbon_source: str = Field(sa_type=Text)
+    carbon_year: int = Field(sa_type=Integer)
+    updated_by: str = Field(default="defaults", max_length=100)
+    updated_at: datetime = _utc()
+
+
+class KpiTarget(SQLModel, table=True):
+    """A KPI's target and amber tolerance (in the KPI's own unit). Grain: kpi."""
+
+    __tablename__ = "ref_kpi_targets"
+
+    kpi: str = Field(primary_key=True, max_length=50)
+    target: float = Field(sa_type=Float)
+    amber_tolerance: float = Field(default=0.0, sa_type=Float)
+    updated_by: str = Field(default="defaults", max_length=100)
+    updated_at: datetime = _utc()
+
+
+class Setting(SQLModel, table=True):
+    """Warehouse-wide settings (baseline period, service standards). Grain: key."""
+
+    __tablename__ = "ref_settings"
+
+    key: str = Field(primary_key=True, max_length=50)
+    value: str = Field(sa_type=Text)
+    updated_by: str = Field(default="defaults", max_length=100)
+    updated_at: datetime = _utc()

@@ -1,0 +1,84 @@
+"""Reference data the KPIs need, seeded with the defaults of `kpis.md` on first use.
+
+Analysts edit these rows later (the dashboard records who and when); seeding never overwrites.
+"""
+
+from datetime import UTC, datetime
+
+from sqlalchemy import Engine
+from sqlmodel import Session, select
+
+from data.models import ChannelAssumption, KpiTarget, Setting
+
+# channel: (unit cost £, cost source, cost year, kg CO2e, carbon source, carbon year)
+CHANNEL_ASSUMPTIONS = {
+    "face_to_face": (9.34, "Socitm 2008 median", 2008, 1.2112,
+                     "10 km round trip; 60 % by average car at 0.16725 kg/km, 20 % by local bus "
+                     "at 0.10385 kg/passenger-km, 20 % on foot or cycle (DESNZ 2025 factors)", 2025),
+    "phone": (3.76, "Socitm 2008 median", 2008, 0.0, "not counted by default", 2025),
+    "web": (0.27, "Socitm 2008 median", 2008, 0.0, "not counted by default", 2025),
+    "app": (0.27, "assumed equal to web", 2008, 0.0, "not counted by default", 2025),
+    "letter": (12.10, "PwC study of 19 London and South East councils", 2008, 0.0529016,
+               "20 g paper at 1,345.08 kg/t (DESNZ 2025, primary production) + 0.026 kg "
+               "delivery (Royal Mail per-item estimate)", 2025),
+    "email": (3.76, "assumed equal to phone", 2008, 0.0, "not counted by default", 2025),
+    "webchat": (3.76, "assumed equal to phone", 2008, 0.0, "not counted by default", 2025),
+    "social_media": (3.76, "assumed equal to phone", 2008, 0.0, "not counted by default", 2025),
+    "other": (3.76, "assumed equal to phone", 2008, 0.0, "not counted by default", 2025),
+}
+
+# kpi: (target, amber tolerance), in the KPI's own unit. Illustrative strategy targets that a
+# council replaces with its own.
+KPI_TARGETS = {
+    "failure_demand_pct": (25.0, 5.0),
+    "classified_pct": (90.0, 5.0),
+    "repeat_contact_pct": (15.0, 3.0),
+    "right_first_time_pct": (80.0, 5.0),
+    "digital_pct": (60.0, 5.0),
+    "abandoned_pct": (8.0, 2.0),
+    "answered_in_60s_pct": (70.0, 10.0),
+    "written_on_time_pct": (90.0, 5.0),
+    "stage1_on_time_pct": (95.0, 5.0),
+    "stage2_on_time_pct": (95.0, 5.0),
+    "escalation_pct": (10.0, 5.0),
+    "csat_pct": (80.0, 5.0),
+    "nps": (20.0, 10.0),
+    "ces_mean": (5.5, 0.5),
+}
+
+SETTINGS = {
+    "repeat_window_days": "7",
+    "answer_standard_seconds": "60",
+    "written_standard_working_days": "5",
+    # Empty: the 12 months from the first month with contacts. Otherwise `YYYY-MM`.
+    "baseline_from": "",
+    "baseline_to": "",
+    "suppress_counts_below": "5",
+    "suppress_rates_denominator_below": "10",
+}
+
+
+def seed_reference(engine: Engine) -> None:
+    now = datetime.now(UTC)
+    with Session(engine) as session:
+        have = set(session.exec(select(ChannelAssumption.channel)))
+        for channel, (cost, csrc, cyear, kg, ksrc, kyear) in CHANNEL_ASSUMPTIONS.items():
+            if channel not in have:
+                session.add(ChannelAssumption(
+                    channel=channel, unit_cost_gbp=cost, cost_source=csrc, cost_year=cyear,
+                    carbon_kg=kg, carbon_source=ksrc, carbon_year=kyear, updated_at=now))
+        have = set(session.exec(select(KpiTarget.kpi)))
+        for kpi, (target, tolerance) in KPI_TARGETS.items():
+            if kpi not in have:
+                session.add(KpiTarget(kpi=kpi, target=target, amber_tolerance=tolerance,
+                                      updated_at=now))
+        have = set(session.exec(select(Setting.key)))
+        for key, value in SETTINGS.items():
+            if key not in have:
+                session.add(Setting(key=key, value=value, updated_at=now))
+        session.commit()
+
+
+def read_settings(engine: Engine) -> dict[str, str]:
+    with Session(engine) as session:
+        return {s.key: s.value for s in session.exec(select(Setting))}

@@ -1,0 +1,191 @@
+"""The monthly contact mart: additive numerators and denominators by month, service, channel and
+ward, so that pages and exports read thousands of rows instead of millions.
+
+`contact_parts` is the single definition of each per-contact indicator (`kpis.md`, Contacts);
+the mart is that function summed by month, and `metrics.compute` reads the same function's output
+whether it comes from the mart or straight from the facts.
+"""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import polars as pl
+from sqlalchemy import Connection, delete, select
+
+from data.bulk import insert_frame, read_frame, schema_of
+from data.models import Contact, ContactsMonthly, Setting
+from metrics.calendar import (add_working_days_expr, london_date, london_month, months_between,
+                              shift_month)
+
+DIGITAL = ("email", "web", "webchat", "social_media", "app")
+WRITTEN = ("email", "web", "letter")
+CLASSIFIED = ("value", "failure")
+GRAIN = ["month", "service", "channel", "ward"]
+PARTS = [c for c in ContactsMonthly.__table__.columns.keys() if c not in GRAIN]
+# How far before the data horizon a month can still change when the horizon moves: the repeat
+# window plus the longest written-response due date (5 working days over Christmas is 11 days).
+HORIZON_REACH = timedelta(days=40)
+LONDON = ZoneInfo("Europe/London")
+
+
+@dataclass(frozen=True)
+class Standards:
+    """Service standards from `ref_settings` (configurable defaults of `kpis.md`)."""
+
+    repeat_window_days: int = 7
+    answer_standard_seconds: int = 60
+    written_standard_working_days: int = 5
+
+    @classmethod
+    def from_settings(cls, settings: dict[str, str]) -> "Standards":
+        return cls(**{k: int(settings[k]) for k in cls.__dataclass_fields__ if settings.get(k)})
+
+
+def contact_parts(contacts: pl.LazyFrame, as_of: datetime, standards: Standards) -> pl.LazyFrame:
+    """Per-contact indicators (0/1) for every contact KPI, one row per contact.
+
+    Args: contact facts with received_at, channel, service, ward, demand_type,
+      customer_pseudonym, resolved_at_first_point, abandoned, wait_seconds, responded_at,
+      safeguarding, prev_matter_at, next_matter_at. `as_of` is the data horizon: the latest
+      received_at of all contacts loaded.
+    Returns: month, service, channel, ward ('' when not recorded) and the columns of the mart.
+    """
+    window = timedelta(days=standards.repeat_window_days)
+    received = pl.col("received_at")
+    known = pl.col("customer_pseudonym").is_not_null()
+    repeat = known & (pl.col("prev_matter_at") >= received - window).fill_null(False)
+    first = known & ~repeat
+    eligible = first & (received + window <= as_of)
+    followed_up = (pl.col("next_matter_at") <= received + window).fill_null(False)
+    phone = pl.col("channel") == "phone"
+    answered = phone & (pl.col("abandoned") == False)  # noqa: E712 (null is not False)
+    written = pl.col("channel").is_in(WRITTEN)
+    due = add_working_days_expr(london_date(received), standards.written_standard_working_days)
+    responded = pl.col("responded_at").is_not_null()
+    as_of_date = as_of.astimezone(LONDON).date()
+    return contacts.select(
+        london_month(received).alias("month"),
+        "service", "channel", pl.col("ward").fill_null("").alias("ward"),
+        pl.lit(1).alias("contacts"),
+        pl.col("demand_type").is_in(CLASSIFIED).fill_null(False).alias("classified"),
+        (pl.col("demand_type") == "failure").fill_null(False).alias("failure"),
+        known.alias("with_customer"),
+        repeat.alias("repeats"),
+        eligible.alias("rft_eligible"),
+        (eligible & ~followed_up
+         & pl.col("resolved_at_first_point").fill_null(True)).alias("rft_met"),
+        (phone & pl.col("abandoned").is_not_null()).alias("abandon_known"),
+        (phone & pl.col("abandoned").fill_null(False)).alias("abandoned"),
+        (answered & pl.col("wait_seconds").is_not_null()).fill_null(False).alias("answer_known"),
+        (answered & (pl.col("wait_seconds") <= standards.answer_standard_seconds))
+        .fill_null(False).alias("answered_in_standard"),
+        (written & (responded | (due < as_of_date))).alias("written_due"),
+        (written & responded & (london_date(pl.col("responded_at")) <= due))
+        .fill_null(False).alias("written_on_time"),
+        pl.col("safeguarding").fill_null(False).alias("safeguarding"),
+    )
+
+
+def monthly_parts(parts: pl.LazyFrame, by: list[str]) -> pl.LazyFrame:
+    """Sum per-contact (or already monthly) parts to month x `by`."""
+    return parts.group_by("month", *by).agg(pl.col(PARTS).cast(pl.Int64).sum())
+
+
+# ---- refreshing the mart in the warehouse -----------------------------------------------------
+
+FACT_COLUMNS = ["received_at", "channel", "service", "ward", "demand_type", "customer_pseudonym",
+                "resolved_at_first_point", "abandoned", "wait_seconds", "responded_at",
+                "safeguarding", "prev_matter_at", "next_matter_at"]
+
+
+def refresh_contact_marts(conn: Connection, changed_instants: pl.Series | None = None) -> None:
+    """Rebuild the mart's months that a load changed, plus those a moved horizon changes.
+
+    Runs inside the caller's transaction (a load's), after its contact rows are written.
+    `None` rebuilds every month.
+    """
+    as_of = data_horizon(conn)
+    previous = _setting(conn, "marts_as_of")
+    if as_of is None:
+        conn.execute(delete(ContactsMonthly))
+        return
+    months = _months_to_refresh(conn, changed_instants, as_of, previous)
+    standards = Standards.from_settings(_settings(conn))
+    for first, last in _spans(months):
+        start, end = _month_start(first), _month_start(shift_month(last, 1))
+        contacts = read_frame(
+            conn, f"SELECT {', '.join(FACT_COLUMNS)} FROM fct_contacts "
+                  f"WHERE received_at >= {_mark(conn)} AND received_at < {_mark(conn)}",
+            schema_of(Contact.__table__, FACT_COLUMNS), (_param(conn, start), _param(conn, end)))
+        rows = monthly_parts(contact_parts(contacts.lazy(), as_of, standards),
+                             ["service", "channel", "ward"]).collect()
+        conn.execute(delete(ContactsMonthly).where(ContactsMonthly.month >= first,
+                                                   ContactsMonthly.month <= last))
+        insert_frame(conn, ContactsMonthly.__table__, rows)
+    _set(conn, "marts_as_of", as_of.isoformat())
+
+
+def data_horizon(conn: Connection) -> datetime | None:
+    """The latest received_at of all contacts loaded (`kpis.md`, Data horizon)."""
+    frame = read_frame(conn, "SELECT MAX(received_at) AS as_of FROM fct_contacts",
+                       {"as_of": pl.Datetime("us", "UTC")})
+    return frame.item()
+
+
+def _months_to_refresh(conn: Connection, changed: pl.Series | None, as_of: datetime,
+                       previous: str | None) -> list[str]:
+    if changed is None or previous is None:
+        bounds = read_frame(conn, "SELECT MIN(received_at) AS first FROM fct_contacts",
+                            {"first": pl.Datetime("us", "UTC")}).item()
+        return months_between(_month_of(bounds), _month_of(as_of))
+    months = set(pl.select(london_month(pl.lit(changed.drop_nulls()))).to_series().to_list())
+    earliest = min(as_of, datetime.fromisoformat(previous)) - HORIZON_REACH
+    months |= set(months_between(_month_of(earliest), _month_of(as_of)))
+    return sorted(months)
+
+
+def _spans(months: list[str]) -> list[tuple[str, str]]:
+    """Runs of consecutive months, so each run is one range query."""
+    spans: list[tuple[str, str]] = []
+    for m in sorted(months):
+        if spans and shift_month(spans[-1][1], 1) == m:
+            spans[-1] = (spans[-1][0], m)
+        else:
+            spans.append((m, m))
+    return spans
+
+
+def _month_of(moment: datetime) -> str:
+    return moment.astimezone(LONDON).strftime("%Y-%m")
+
+
+def _month_start(month: str) -> datetime:
+    year, mon = map(int, month.split("-"))
+    return datetime(year, mon, 1, tzinfo=LONDON).astimezone(UTC)
+
+
+def _mark(conn: Connection) -> str:
+    return "%s" if conn.dialect.name == "postgresql" else "?"
+
+
+def _param(conn: Connection, moment: datetime):
+    if conn.dialect.name == "sqlite":
+        return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+    return moment
+
+
+def _settings(conn: Connection) -> dict[str, str]:
+    return {s.key: s.value for s in conn.execute(select(Setting.key, Setting.value))}
+
+
+def _setting(conn: Connection, key: str) -> str | None:
+    return _settings(conn).get(key)
+
+
+def _set(conn: Connection, key: str, value: str) -> None:
+    now = datetime.now(UTC)
+    conn.execute(delete(Setting).where(Setting.key == key))
+    conn.execute(Setting.__table__.insert().values(key=key, value=value, updated_by="pipelines",
+                                                   updated_at=now))
+

@@ -1,0 +1,89 @@
+"""`python -m pipelines`: the command line of `feeds.md` (ingest), plus demo and refresh."""
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from data.warehouse import get_engine, warehouse_url
+from pipelines.feeds import FEEDS
+
+DEMO_DIR = Path(__file__).resolve().parent.parent / "data" / "demo"
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    return args.run(args)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m pipelines",
+                                     description="Load council feeds into the warehouse.")
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    ingest = commands.add_parser("ingest", help="load one canonical CSV file")
+    ingest.add_argument("feed", choices=sorted(FEEDS))
+    ingest.add_argument("path", type=Path)
+    ingest.add_argument("--source-system", default="canonical")
+    ingest.add_argument("--json", action="store_true", help="print one JSON object")
+    ingest.set_defaults(run=_ingest)
+
+    demo = commands.add_parser("demo", help="generate and load the fictional demo council")
+    demo.add_argument("--seed", type=int, default=2026)
+    demo.add_argument("--months", type=int, default=36)
+    demo.add_argument("--dir", type=Path, default=DEMO_DIR, help="where to write the CSV files")
+    demo.set_defaults(run=_demo)
+
+    refresh = commands.add_parser("refresh", help="rebuild the monthly marts (after a settings "
+                                                  "change)")
+    refresh.set_defaults(run=_refresh)
+    return parser
+
+
+def _ingest(args) -> int:
+    from pipelines.ingest import ingest_file
+
+    if not args.path.is_file():
+        print(f"error: no such file: {args.path}", file=sys.stderr)
+        return 2
+    progress = None if args.json else _stderr_progress(args.path.name)
+    result = ingest_file(get_engine(), args.feed, args.path, args.source_system, progress)
+    if args.json:
+        print(json.dumps(result.as_json()))
+    else:
+        print(f"{result.feed} {result.file}: {result.status}: read {result.rows_read:,}, "
+              f"inserted {result.rows_inserted:,}, updated {result.rows_updated:,}, "
+              f"unchanged {result.rows_unchanged:,}, quarantined {result.rows_quarantined:,}")
+        for message in result.errors:
+            print(f"  {message}", file=sys.stderr)
+    return 1 if result.status == "rejected" else 0
+
+
+def _demo(args) -> int:
+    from pipelines.demo import build_demo
+
+    def progress(i: int, total: int, label: str) -> None:
+        print(f"[{i + 1}/{total}] {label}", file=sys.stderr, flush=True)
+
+    print(f"Building the demo council in {warehouse_url()}", file=sys.stderr)
+    results = build_demo(get_engine(), args.dir, seed=args.seed, months=args.months,
+                         progress=progress)
+    loaded = sum(r.rows_inserted + r.rows_updated for r in results)
+    quarantined = sum(r.rows_quarantined for r in results)
+    print(f"demo: {len(results)} files, {loaded:,} rows loaded, {quarantined:,} quarantined")
+    return 0
+
+
+def _refresh(_args) -> int:
+    from metrics.marts import refresh_contact_marts
+
+    with get_engine().begin() as conn:
+        refresh_contact_marts(conn)
+    print("marts rebuilt")
+    return 0
+
+
+def _stderr_progress(name: str):
+    if not sys.stderr.isatty():
+        return None
+    return lambda step: print(f"{name}: {step}…", file=sys.stderr, flush=True)

@@ -1,0 +1,134 @@
+"""The three canonical feeds of `feeds.md`, declared once: columns, types and row rules.
+
+Parsing (`pipelines.parse`), the great-expectations suites (`pipelines.validate`) and the
+warehouse writes (`pipelines.ingest`) all read these declarations, so a rule lives in one place.
+"""
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from sqlmodel import SQLModel
+
+from data.models import Complaint, Contact, SurveyResponse
+
+CHANNELS = ("phone", "email", "web", "face_to_face", "letter", "webchat", "social_media", "app",
+            "other")
+
+Kind = Literal["text", "timestamp", "date", "bool", "enum", "int"]
+
+
+@dataclass(frozen=True)
+class Column:
+    """One canonical column. `store_as` names the warehouse column when it differs."""
+
+    name: str
+    kind: Kind
+    required: bool = False
+    max_len: int | None = None
+    values: tuple[str, ...] = ()
+    min_value: int | None = None
+    max_value: int | None = None
+    not_before: str | None = None  # another column this one may not precede
+    required_when: tuple[str, str] | None = None  # (column, value) that makes this required
+    only_when: tuple[str, str] | None = None  # (column, value) without which this must be empty
+    store_as: str | None = None
+
+    @property
+    def target(self) -> str:
+        return self.store_as or self.name
+
+
+@dataclass(frozen=True)
+class Feed:
+    name: str
+    model: type[SQLModel]
+    id_column: str
+    columns: tuple[Column, ...]
+    # (column, value) applied when the cell is empty
+    defaults: dict[str, str] = field(default_factory=dict)
+    # enum values that mean "no value" (e.g. demand_type `unknown`)
+    null_values: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # at least one of these columns must have a value
+    one_of: tuple[str, ...] = ()
+
+    @property
+    def required(self) -> list[str]:
+        return [c.name for c in self.columns if c.required]
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
+
+
+def _id(name: str) -> Column:
+    return Column(name, "text", required=True, max_len=100)
+
+
+CONTACTS = Feed(
+    name="contacts",
+    model=Contact,
+    id_column="contact_id",
+    columns=(
+        _id("contact_id"),
+        Column("received_at", "timestamp", required=True),
+        Column("channel", "enum", required=True, values=CHANNELS),
+        Column("service", "text", required=True, max_len=100),
+        Column("reason", "text", max_len=200),
+        Column("demand_type", "enum", values=("value", "failure")),
+        Column("failure_type", "text", max_len=100, only_when=("demand_type", "failure")),
+        Column("customer_ref", "text", max_len=200, store_as="customer_pseudonym"),
+        Column("case_ref", "text", max_len=100),
+        Column("resolved_at_first_point", "bool"),
+        Column("wait_seconds", "int", min_value=0),
+        Column("handle_seconds", "int", min_value=0),
+        Column("abandoned", "bool"),
+        Column("responded_at", "timestamp", not_before="received_at"),
+        Column("safeguarding", "bool"),
+        Column("ward", "text", max_len=100),
+        Column("team", "text", max_len=100),
+    ),
+    null_values={"demand_type": ("unknown",)},
+)
+
+COMPLAINTS = Feed(
+    name="complaints",
+    model=Complaint,
+    id_column="complaint_id",
+    columns=(
+        _id("complaint_id"),
+        Column("kind", "enum", values=("complaint", "compliment", "comment")),
+        Column("stage", "int", min_value=1, max_value=2, required_when=("kind", "complaint")),
+        Column("received_on", "date", required=True),
+        Column("acknowledged_on", "date", not_before="received_on"),
+        Column("responded_on", "date", not_before="received_on"),
+        Column("extended_due_on", "date", not_before="received_on"),
+        Column("service", "text", required=True, max_len=100),
+        Column("outcome", "enum", values=("upheld", "partly_upheld", "not_upheld", "withdrawn")),
+        Column("category", "text", max_len=100),
+        Column("channel", "enum", values=CHANNELS),
+        Column("customer_ref", "text", max_len=200, store_as="customer_pseudonym"),
+        Column("escalated_from", "text"),
+        Column("ward", "text", max_len=100),
+    ),
+    defaults={"kind": "complaint"},
+)
+
+SATISFACTION = Feed(
+    name="satisfaction",
+    model=SurveyResponse,
+    id_column="response_id",
+    columns=(
+        _id("response_id"),
+        Column("responded_at", "timestamp", required=True),
+        Column("channel", "enum", required=True, values=CHANNELS),
+        Column("service", "text", max_len=100),
+        Column("csat", "int", min_value=1, max_value=5),
+        Column("nps", "int", min_value=0, max_value=10),
+        Column("ces", "int", min_value=1, max_value=7),
+        Column("comment", "text", max_len=2000),
+        Column("contact_id", "text"),
+    ),
+    defaults={"service": "Not recorded"},
+    one_of=("csat", "nps", "ces"),
+)
+
+FEEDS: dict[str, Feed] = {f.name: f for f in (CONTACTS, COMPLAINTS, SATISFACTION)}

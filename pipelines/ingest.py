@@ -1,0 +1,283 @@
+"""Loading one canonical CSV file: parse, validate, quarantine, pseudonymise, upsert, log.
+
+The whole file is one transaction: a crash part-way leaves the warehouse as it was. Every row
+read is accounted for: rows_read = inserted + updated + unchanged + quarantined.
+"""
+
+import csv
+import hashlib
+import io
+import json
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import polars as pl
+from sqlalchemy import Connection, Engine, insert, select, update
+
+from data.bulk import insert_frame, schema_of
+from data.models import LoadLog, QuarantineRow
+from metrics.marts import refresh_contact_marts
+from pipelines.derive import MATTER, matter_neighbours
+from pipelines.feeds import FEEDS, Feed
+from pipelines.parse import ROW, RawFile, RejectedFile, parse_cells, read_raw, record_locations
+from pipelines.privacy import mask_text, pseudonym_key, pseudonymise
+from pipelines.validate import broken_rules
+from pipelines.writes import (existing_rows, fill_keys, matter_contacts, replace_rows,
+                              update_neighbours)
+
+MAX_MESSAGES = 50
+
+
+@dataclass
+class LoadResult:
+    feed: str
+    file: str
+    status: str  # loaded | skipped | rejected
+    rows_read: int = 0
+    rows_inserted: int = 0
+    rows_updated: int = 0
+    rows_unchanged: int = 0
+    rows_quarantined: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    def as_json(self) -> dict:
+        return asdict(self)
+
+
+Progress = Callable[[str], None]
+
+
+def ingest_file(engine: Engine, feed: str, path: Path | str, source_system: str = "canonical",
+                progress: Progress | None = None) -> LoadResult:
+    """Load one file of `feed` from `path` into the warehouse, as `feeds.md` says."""
+    spec = FEEDS[feed]
+    path = Path(path)
+    say = progress or (lambda _msg: None)
+    started = datetime.now(UTC)
+    data = path.read_bytes()
+    digest = hashlib.sha256(data).hexdigest()
+    log = dict(feed=feed, source_system=source_system, file_name=path.name, sha256=digest,
+               started_at=started)
+
+    if _already_loaded(engine, feed, source_system, digest):
+        result = LoadResult(feed, path.name, "skipped",
+                            errors=[f"{path.name}: these exact bytes were loaded before"])
+        _log_alone(engine, log, result)
+        return result
+    try:
+        say("reading")
+        raw = read_raw(data, spec, path.name)
+    except RejectedFile as e:
+        result = LoadResult(feed, path.name, "rejected", errors=[str(e)])
+        _log_alone(engine, log, result)
+        return result
+
+    say(f"validating {raw.frame.height:,} rows")
+    parsed = parse_cells(raw.frame, spec)
+    problems = _all_problems(raw, parsed.problems, broken_rules(parsed.frame, spec, started))
+    bad_rows = problems.get_column(ROW).unique()
+    good = parsed.frame.filter(~pl.col(ROW).is_in(bad_rows.implode()))
+    good = _protect(good, spec)
+
+    result = LoadResult(feed, path.name, "loaded", rows_read=raw.frame.height,
+                        rows_quarantined=bad_rows.len())
+    result.errors = _messages(path.name, raw, problems)
+    if raw.unknown_columns:
+        result.errors.insert(0, f"{path.name}: ignored unknown column(s): "
+                                f"{', '.join(raw.unknown_columns)}")
+
+    say(f"writing {good.height:,} rows")
+    with engine.begin() as conn:
+        load_id = _open_log(conn, log)
+        stored = _store(spec, good, source_system, load_id)
+        writes, replaced, result.rows_unchanged = _classify(conn, spec, stored, source_system)
+        result.rows_updated = replaced.height
+        result.rows_inserted = writes.height - replaced.height
+        moved = None
+        if spec.name == "contacts" and writes.height:
+            say("refreshing derived facts")
+            writes, moved = _with_neighbours(conn, writes, replaced)
+        replace_rows(conn, spec.model.__table__, spec.id_column, source_system, writes)
+        _quarantine(conn, spec, raw, problems, source_system, load_id, path.name)
+        if moved is not None:
+            update_neighbours(conn, moved)
+            refresh_contact_marts(conn, changed_instants=pl.concat([
+                writes.get_column("received_at"), replaced.get_column("received_at"),
+                moved.get_column("received_at")]))
+        conn.execute(update(LoadLog).where(LoadLog.load_id == load_id).values(
+            **_counts(result), finished_at=datetime.now(UTC), errors=json.dumps(result.errors)))
+    return result
+
+
+# ---- the file's rows --------------------------------------------------------------------------
+
+def _all_problems(raw: RawFile, parse_problems: pl.DataFrame,
+                  rule_problems: pl.DataFrame) -> pl.DataFrame:
+    shape = pl.DataFrame({ROW: list(raw.shape_errors), "message": list(raw.shape_errors.values())},
+                         schema={ROW: pl.UInt32, "message": pl.String})
+    problems = pl.concat([shape, parse_problems, rule_problems])
+    # An unparseable required cell is also null; its parse message already says what is wrong.
+    column = pl.col("message").str.split(": ").list.first()
+    unparsed = parse_problems.select(ROW, column.alias("column")).unique()
+    redundant = (pl.col("message").str.ends_with(": a value is required")
+                 & pl.struct(ROW, column.alias("column")).is_in(
+                     unparsed.select(pl.struct(ROW, "column")).to_series().implode()))
+    return problems.filter(~redundant).unique(maintain_order=True).sort(ROW, maintain_order=True)
+
+
+def _messages(file_name: str, raw: RawFile, problems: pl.DataFrame) -> list[str]:
+    if problems.height == 0:
+        return []
+    per_row = problems.group_by(ROW, maintain_order=True).agg("message").sort(ROW)
+    shown = per_row.head(MAX_MESSAGES)
+    where = record_locations(raw, shown.get_column(ROW).to_list())
+    lines = [f"{file_name} row {where[r]}: {'; '.join(m)}" for r, m in shown.iter_rows()]
+    if per_row.height > MAX_MESSAGES:
+        lines.append(f"{file_name}: and {per_row.height - MAX_MESSAGES:,} more rows quarantined")
+    return lines
+
+
+def _protect(frame: pl.DataFrame, feed: Feed) -> pl.DataFrame:
+    """Pseudonymise identifiers and mask free text before anything is written."""
+    if "customer_ref" in frame.columns:
+        frame = frame.with_columns(
+            pseudonymise(frame.get_column("customer_ref"), pseudonym_key()).alias("customer_ref"))
+    if "comment" in frame.columns:
+        frame = frame.with_columns(mask_text(pl.col("comment")))
+    return frame
+
+
+def _store(feed: Feed, frame: pl.DataFrame, source_system: str, load_id: int) -> pl.DataFrame:
+    """The rows as the warehouse table holds them."""
+    table = feed.model.__table__
+    renamed = frame.rename({c.name: c.target for c in feed.columns if c.store_as})
+    stored = renamed.with_columns(pl.lit(source_system).alias("source_system"),
+                                  pl.lit(load_id, pl.Int64).alias("load_id"))
+    schema = schema_of(table, [c for c in stored.columns if c in table.c])
+    return stored.select(pl.col(n).cast(t) for n, t in schema.items())
+
+
+# ---- the warehouse ----------------------------------------------------------------------------
+
+def _already_loaded(engine: Engine, feed: str, source_system: str, digest: str) -> bool:
+    with engine.connect() as conn:
+        found = conn.execute(select(LoadLog.load_id).where(
+            LoadLog.sha256 == digest, LoadLog.feed == feed,
+            LoadLog.source_system == source_system, LoadLog.status == "loaded").limit(1))
+        return found.first() is not None
+
+
+def _counts(result: LoadResult) -> dict:
+    return {k: getattr(result, k) for k in ("rows_read", "rows_inserted", "rows_updated",
+                                            "rows_unchanged", "rows_quarantined")}
+
+
+def _log_alone(engine: Engine, log: dict, result: LoadResult) -> None:
+    with engine.begin() as conn:
+        conn.execute(insert(LoadLog).values(
+            **log, status=result.status, **_counts(result), finished_at=datetime.now(UTC),
+            errors=json.dumps(result.errors)))
+
+
+def _open_log(conn: Connection, log: dict) -> int:
+    if conn.dialect.name == "postgresql":
+        # One load at a time: each reads what the previous one wrote.
+        conn.exec_driver_sql("SELECT pg_advisory_xact_lock(4242)")
+    # On SQLite this first write takes the database's write lock for the whole load.
+    return conn.execute(insert(LoadLog).values(
+        **log, status="loaded", finished_at=log["started_at"]).returning(LoadLog.load_id)).scalar_one()
+
+
+def _classify(conn: Connection, feed: Feed,
+              stored: pl.DataFrame, source_system: str) -> tuple[pl.DataFrame, pl.DataFrame, int]:
+    """Split the file's valid rows into those to write (new or changed) and count the unchanged.
+
+    Returns (rows to write, the warehouse's previous version of the changed ones, unchanged).
+    """
+    table = feed.model.__table__
+    key = feed.id_column
+    fill_keys(conn, stored.get_column(key))
+    before = existing_rows(conn, table, key, source_system)
+    compared = [c for c in stored.columns if c not in ("load_id", "source_system", key)]
+    joined = stored.join(
+        before.select(key, *compared).with_columns(pl.lit(True).alias("_present")),
+        on=key, how="left", suffix="__old")
+    same = pl.col("_present").fill_null(False) & pl.all_horizontal(
+        pl.col(c).eq_missing(pl.col(f"{c}__old")) for c in compared)
+    to_write = joined.filter(~same).get_column(key)
+    writes = stored.filter(pl.col(key).is_in(to_write.implode()))
+    replaced = before.filter(pl.col(key).is_in(to_write.implode()))
+    return writes, replaced, stored.height - writes.height
+
+
+def _quarantine(conn: Connection, feed: Feed, raw: RawFile, problems: pl.DataFrame,
+                source_system: str, load_id: int, file_name: str) -> None:
+    if problems.height == 0:
+        return
+    reasons = problems.group_by(ROW).agg("message").sort(ROW)
+    rows = reasons.get_column(ROW).to_list()
+    where = record_locations(raw, rows)
+    originals = _original_text(raw, rows, feed)
+    frame = reasons.join(originals, on=ROW).select(
+        pl.lit(load_id, pl.Int64).alias("load_id"),
+        pl.lit(feed.name).alias("feed"),
+        pl.lit(source_system).alias("source_system"),
+        pl.lit(file_name).alias("file_name"),
+        pl.col(ROW).replace_strict(where, return_dtype=pl.Int64).alias("row_number"),
+        pl.col("record_id"),
+        pl.col("raw_text"),
+        pl.col("message").map_elements(lambda m: json.dumps(m.to_list()),
+                                       return_dtype=pl.String).alias("reasons"))
+    insert_frame(conn, QuarantineRow.__table__, frame)
+
+
+def _original_text(raw: RawFile, rows: list[int], feed: Feed) -> pl.DataFrame:
+    """Each row's cells as CSV text in the file's own column order, except that identifiers are
+    pseudonymised and comments masked: raw customer identifiers never reach the warehouse, not
+    even its quarantine."""
+    original = raw.original.filter(pl.col(ROW).is_in(rows))
+    cells = [c for c in original.columns if c != ROW]
+    by_name = {c.strip().lower(): c for c in cells}
+    protected = original.with_columns(pl.col(cells).replace("", None))
+    if "customer_ref" in by_name:
+        ref = by_name["customer_ref"]
+        protected = protected.with_columns(pseudonymise(
+            protected.get_column(ref).str.strip_chars().replace("", None), pseudonym_key()))
+    if "comment" in by_name:
+        protected = protected.with_columns(mask_text(pl.col(by_name["comment"])))
+    text = [_csv_line(row) for row in protected.select(cells).iter_rows()]
+    record_id = (pl.col(by_name[feed.id_column]).str.strip_chars() if feed.id_column in by_name
+                 else pl.lit(None, pl.String))
+    return protected.select(ROW, record_id.alias("record_id")).with_columns(
+        pl.Series("raw_text", text))
+
+
+def _csv_line(cells: tuple) -> str:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="").writerow(["" if c is None else c for c in cells])
+    return out.getvalue()
+
+
+def _with_neighbours(conn: Connection, writes: pl.DataFrame,
+                     replaced: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Matter neighbours for the contacts being written, and the stored contacts whose
+    neighbours change because of them (a late or corrected contact moves its neighbours' flags).
+    """
+    touched = pl.concat([writes.select(MATTER), replaced.select(MATTER)]).drop_nulls().unique()
+    around = matter_contacts(conn, touched)
+    key = ["source_system", "contact_id"]
+    kept = around.join(writes.select(key), on=key, how="anti")
+    combined = matter_neighbours(pl.concat([
+        kept.select(*key, *MATTER, "received_at"),
+        writes.select(*key, *MATTER, "received_at")]))
+    flags = combined.select(*key, "prev_matter_at", "next_matter_at")
+    writes = writes.drop("prev_matter_at", "next_matter_at", strict=False).join(
+        flags, on=key, how="left")
+    moved = kept.join(flags, on=key, suffix="__new").filter(
+        ~pl.col("prev_matter_at").eq_missing(pl.col("prev_matter_at__new"))
+        | ~pl.col("next_matter_at").eq_missing(pl.col("next_matter_at__new")))
+    return writes, moved.select(*key, "received_at",
+                                pl.col("prev_matter_at__new").alias("prev_matter_at"),
+                                pl.col("next_matter_at__new").alias("next_matter_at"))

@@ -1,0 +1,246 @@
+"""Reading a canonical CSV file and turning its text cells into typed columns.
+
+Whole-file problems (not UTF-8, empty, not CSV, a required column missing) raise `RejectedFile`
+and nothing is loaded. Cell problems are returned as messages per row, for the quarantine.
+Everything here is vectorised: a million rows parse in a few seconds on a small machine.
+"""
+
+import csv
+import io
+from dataclasses import dataclass
+
+import polars as pl
+
+from pipelines.feeds import Column, Feed
+
+ROW = "_row"  # 0-based record index in the file, kept through every step
+LONDON = "Europe/London"
+
+TRUE = ("true", "yes", "y", "1")
+FALSE = ("false", "no", "n", "0")
+
+_OFFSET = r"\s*(Z|z|[+-]\d{2}(?::?\d{2})?)?"
+ISO_TIMESTAMP = (r"^(\d{4})-(\d{2})-(\d{2})[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?"
+                 + _OFFSET + "$")
+UK_TIMESTAMP = r"^(\d{1,2})/(\d{1,2})/(\d{4}) (\d{1,2}):(\d{2})(?::(\d{2}))?" + _OFFSET + "$"
+ISO_DATE = r"^(\d{4})-(\d{2})-(\d{2})$"
+UK_DATE = r"^(\d{1,2})/(\d{1,2})/(\d{4})$"
+
+
+class RejectedFile(Exception):
+    """The whole file is refused; the message says why in words a data officer can act on."""
+
+
+@dataclass
+class RawFile:
+    """A file's records as text cells (only the feed's columns, header names normalised)."""
+
+    frame: pl.DataFrame
+    original: pl.DataFrame  # _row and every column of the file, cells exactly as read
+    unknown_columns: list[str]
+    text: str
+    blank_rows: int
+    shape_errors: dict[int, str]  # record index -> message, for rows with too many fields
+
+
+def read_raw(data: bytes, feed: Feed, file_name: str) -> RawFile:
+    text = _decode(data, file_name)
+    if not text.strip():
+        raise RejectedFile(f"{file_name}: the file is empty")
+    header_names, frame, shape_errors = _read_csv(text, file_name)
+    normalised = [h.strip().lower() for h in header_names]
+    seen: set[str] = set()
+    for name in normalised:
+        if name in seen:
+            raise RejectedFile(f"{file_name}: column '{name}' appears more than once in the header")
+        seen.add(name)
+    missing = [c for c in feed.required if c not in seen]
+    if missing:
+        raise RejectedFile(f"{file_name}: missing required column(s): {', '.join(missing)}")
+    known = {c.name for c in feed.columns}
+    original = frame.with_row_index(ROW)
+    frame = original.rename(dict(zip(frame.columns, normalised)))
+    blank = pl.all_horizontal(pl.col(c).is_null() for c in normalised)
+    blank_rows = frame.select(blank.sum()).item()
+    if blank_rows:
+        frame = frame.filter(~blank)
+    for c in feed.columns:
+        if c.name not in seen:
+            frame = frame.with_columns(pl.lit(None, pl.String).alias(c.name))
+    return RawFile(
+        frame=frame.select(ROW, *(c.name for c in feed.columns)),
+        original=original,
+        unknown_columns=[n for n in normalised if n not in known],
+        text=text,
+        blank_rows=blank_rows,
+        shape_errors=shape_errors,
+    )
+
+
+def _decode(data: bytes, file_name: str) -> str:
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = data[: e.start].count(b"\n") + 1
+        raise RejectedFile(
+            f"{file_name}: not UTF-8 text (byte 0x{data[e.start]:02X} on line {line}); "
+            "save the file as UTF-8 and send it again") from None
+    return text.removeprefix("\ufeff")
+
+
+def _read_csv(text: str, file_name: str) -> tuple[list[str], pl.DataFrame, dict[int, str]]:
+    try:
+        frame = pl.read_csv(text.encode(), infer_schema=False, empty_string_is_null=False,
+                            raise_if_empty=False)
+        return list(frame.columns), frame, {}
+    except pl.exceptions.PolarsError:
+        # Rows with too many fields stop polars; the csv module reads them one by one instead,
+        # so that only the malformed rows are quarantined.
+        return _read_csv_slowly(text, file_name)
+
+
+def _read_csv_slowly(text: str, file_name: str) -> tuple[list[str], pl.DataFrame, dict[int, str]]:
+    try:
+        records = list(csv.reader(io.StringIO(text, newline=""), strict=True))
+    except csv.Error as e:
+        raise RejectedFile(f"{file_name}: not a readable CSV file ({e})") from None
+    header, rows = records[0], records[1:]
+    width = len(header)
+    shape_errors = {}
+    for i, row in enumerate(rows):
+        if len(row) > width:
+            shape_errors[i] = f"row has {len(row)} fields but the header has {width}"
+        if len(row) != width:
+            rows[i] = (row + [None] * width)[:width]
+    columns = {f"c{j}": [r[j] if r else None for r in rows] for j in range(width)}
+    frame = pl.DataFrame(columns, schema={f"c{j}": pl.String for j in range(width)})
+    return header, frame, shape_errors
+
+
+def record_locations(raw: RawFile, rows: list[int]) -> dict[int, int]:
+    """Spreadsheet row numbers (header = row 1) of the given record indices."""
+    text = raw.text
+    lines = text.count("\n") + (0 if text.endswith("\n") else 1)
+    records = raw.frame.height + raw.blank_rows
+    if lines == records + 1:
+        return {i: i + 2 for i in rows}
+    # Quoted line breaks: count records the slow way, but only when a row needs a number.
+    wanted = set(rows)
+    found = {}
+    reader = csv.reader(io.StringIO(text, newline=""))
+    next(reader, None)
+    start = reader.line_num + 1
+    for i, _ in enumerate(reader):
+        if i in wanted:
+            found[i] = start
+        start = reader.line_num + 1
+    return found
+
+
+# ---- cells -> typed columns -------------------------------------------------------------------
+
+@dataclass
+class Parsed:
+    """Typed columns (unparseable cells null) and, per row, the cell problems found."""
+
+    frame: pl.DataFrame
+    problems: pl.DataFrame  # columns: _row, message
+
+
+def parse_cells(raw: pl.DataFrame, feed: Feed) -> Parsed:
+    trimmed = raw.with_columns(
+        pl.col(c.name).str.strip_chars().replace("", None) for c in feed.columns)
+    for name, value in feed.defaults.items():
+        trimmed = trimmed.with_columns(pl.col(name).fill_null(value))
+    typed_exprs, bad_exprs = [], []
+    for col in feed.columns:
+        typed, bad_message = _typed(col, feed)
+        typed_exprs.append(typed.alias(col.name))
+        if bad_message is not None:
+            bad_exprs.append(bad_message.alias(col.name))
+    typed = trimmed.select(ROW, *typed_exprs)
+    problems = _problems(trimmed.select(ROW, *bad_exprs)) if bad_exprs else _no_problems()
+    return Parsed(frame=typed, problems=problems)
+
+
+def _problems(messages: pl.DataFrame) -> pl.DataFrame:
+    long = messages.unpivot(index=ROW, value_name="message").drop_nulls("message")
+    return long.select(ROW, pl.format("{}: {}", "variable", "message").alias("message"))
+
+
+def _no_problems() -> pl.DataFrame:
+    return pl.DataFrame(schema={ROW: pl.UInt32, "message": pl.String})
+
+
+def _typed(col: Column, feed: Feed) -> tuple[pl.Expr, pl.Expr | None]:
+    """The typed expression for a column and the message expression for unparseable cells."""
+    cell = pl.col(col.name)
+    if col.kind == "text":
+        return cell, None
+    if col.kind == "enum":
+        normal = cell.str.to_lowercase().str.replace_all(r"[\s\-]+", "_")
+        nulls = feed.null_values.get(col.name, ())
+        if nulls:
+            normal = pl.when(normal.is_in(nulls)).then(None).otherwise(normal)
+        return normal, None
+    if col.kind == "bool":
+        lower = cell.str.to_lowercase()
+        typed = pl.when(lower.is_in(TRUE)).then(True).when(lower.is_in(FALSE)).then(False)
+        return typed, _unless(cell, typed, "not true/false, yes/no, y/n or 1/0")
+    if col.kind == "int":
+        typed = pl.when(cell.str.contains(r"^[+-]?\d{1,15}$")).then(
+            cell.cast(pl.Int64, strict=False))
+        return typed, _unless(cell, typed, "not a whole number")
+    if col.kind == "date":
+        typed = _date(cell)
+        return typed, _unless(cell, typed, "not a date (YYYY-MM-DD or DD/MM/YYYY)")
+    return _timestamp(cell)
+
+
+def _unless(cell: pl.Expr, typed: pl.Expr, message: str) -> pl.Expr:
+    return pl.when(cell.is_not_null() & typed.is_null()).then(
+        pl.format("'{}' is " + message, cell))
+
+
+def _date(cell: pl.Expr) -> pl.Expr:
+    iso = cell.str.extract_groups(ISO_DATE)
+    uk = cell.str.extract_groups(UK_DATE)
+    text = pl.coalesce(
+        pl.concat_str(iso.struct[0], iso.struct[1], iso.struct[2], separator="-"),
+        pl.concat_str(uk.struct[2], uk.struct[1].str.zfill(2), uk.struct[0].str.zfill(2),
+                      separator="-"))
+    return text.str.strptime(pl.Date, "%Y-%m-%d", strict=False)
+
+
+def _timestamp(cell: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
+    iso = cell.str.extract_groups(ISO_TIMESTAMP)
+    uk = cell.str.extract_groups(UK_TIMESTAMP)
+    year = pl.coalesce(iso.struct[0], uk.struct[2])
+    month = pl.coalesce(iso.struct[1], uk.struct[1]).str.zfill(2)
+    day = pl.coalesce(iso.struct[2], uk.struct[0]).str.zfill(2)
+    hour = pl.coalesce(iso.struct[3], uk.struct[3]).str.zfill(2)
+    minute = pl.coalesce(iso.struct[4], uk.struct[4])
+    second = pl.coalesce(iso.struct[5], uk.struct[5]).fill_null("00")
+    fraction = iso.struct[6].fill_null("0").str.pad_end(6, "0")
+    offset = pl.coalesce(iso.struct[7], uk.struct[6]).str.to_uppercase()
+    wall = pl.format("{}-{}-{} {}:{}:{}.{}", year, month, day, hour, minute, second,
+                     fraction).str.strptime(pl.Datetime("us"), "%Y-%m-%d %H:%M:%S%.f",
+                                            strict=False)
+    offset_minutes = (
+        pl.when(offset == "Z").then(0).otherwise(
+            (offset.str.slice(0, 1) + "1").cast(pl.Int64, strict=False)
+            * (offset.str.slice(1, 2).cast(pl.Int64, strict=False) * 60
+               + offset.str.replace(":", "").str.slice(3, 2).replace("", "0")
+               .cast(pl.Int64, strict=False).fill_null(0))))
+    absolute = (wall - pl.duration(minutes=offset_minutes)).dt.replace_time_zone("UTC")
+    # Clocks going back: the repeated hour is read as its first occurrence (BST), per feeds.md.
+    london = wall.dt.replace_time_zone(LONDON, ambiguous="earliest", non_existent="null")
+    typed = pl.when(offset.is_not_null()).then(absolute).otherwise(
+        london.dt.convert_time_zone("UTC"))
+    message = (
+        pl.when(cell.is_null()).then(None)
+        .when(wall.is_null()).then(pl.format(
+            "'{}' is not a timestamp (YYYY-MM-DD HH:MM[:SS] or DD/MM/YYYY HH:MM[:SS])", cell))
+        .when(typed.is_null()).then(pl.format(
+            "'{}' does not exist in UK time (the clocks went forward that hour)", cell)))
+    return typed, message

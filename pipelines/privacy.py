@@ -1,0 +1,41 @@
+"""Keeping personal data out of the warehouse: pseudonyms for customer identifiers, masks for
+free text."""
+
+import hashlib
+import hmac
+import os
+import warnings
+
+import polars as pl
+
+KEY_VARIABLE = "ONCE_AND_DONE_PSEUDONYM_KEY"
+# Used only when no key is configured, so that a laptop demo works; production sets the variable.
+DEVELOPMENT_KEY = "once-and-done-DEVELOPMENT-KEY-not-for-real-data"
+
+EMAIL = r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}"
+# UK numbers: +44 or 0, then 9–10 more digits in the usual groupings.
+UK_PHONE = r"(?:\+44\s?\(?0?\)?\s?|\(?0)(?:\d[\s\-\)]?){8,10}\d"
+UK_POSTCODE = r"(?i)\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b"
+
+
+def pseudonym_key() -> bytes:
+    key = os.environ.get(KEY_VARIABLE)
+    if not key:
+        warnings.warn(f"{KEY_VARIABLE} is not set: using the development pseudonym key, "
+                      "which is not fit for real data", stacklevel=2)
+        key = DEVELOPMENT_KEY
+    return key.encode()
+
+
+def pseudonymise(refs: pl.Series, key: bytes) -> pl.Series:
+    """HMAC-SHA256 of each identifier, as hex; the same input and key give the same pseudonym."""
+    unique = refs.drop_nulls().unique()
+    digests = [hmac.new(key, ref.encode(), hashlib.sha256).hexdigest() for ref in unique]
+    lookup = dict(zip(unique.to_list(), digests))
+    return refs.replace_strict(lookup, default=None, return_dtype=pl.String)
+
+
+def mask_text(text: pl.Expr) -> pl.Expr:
+    return (text.str.replace_all(EMAIL, "[email]")
+            .str.replace_all(UK_POSTCODE, "[postcode]")
+            .str.replace_all(UK_PHONE, "[phone]"))

@@ -1,0 +1,139 @@
+"""Row rules of `feeds.md` as great-expectations suites, built in code from the feed declarations.
+
+Each expectation carries, in its `meta`, the sentence a data officer sees when a row breaks it.
+The suite runs on the typed frame (cells that could not be parsed are already null and reported
+by `pipelines.parse`), and the failing rows come back by their record index.
+"""
+
+import logging
+from datetime import UTC, datetime, timedelta
+from functools import lru_cache
+
+import great_expectations as gx
+import great_expectations.expectations as gxe
+import polars as pl
+from great_expectations.data_context.types.base import ProgressBarsConfig
+
+from pipelines.feeds import Column, Feed
+from pipelines.parse import ROW
+
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+
+
+def suite_for(feed: Feed, now: datetime) -> gx.ExpectationSuite:
+    """The feed's row rules. `now` is the moment of loading: nothing may be over a day later."""
+    latest = now + timedelta(days=1)
+    suite = gx.ExpectationSuite(name=f"{feed.name}_rows")
+    suite.add_expectation(_said(
+        gxe.ExpectColumnValuesToBeUnique(column=feed.id_column),
+        f"{feed.id_column}: duplicate id in file"))
+    for col in feed.columns:
+        for expectation in _column_rules(col, latest):
+            suite.add_expectation(expectation)
+    if feed.one_of:
+        first, *others = feed.one_of
+        suite.add_expectation(_said(
+            gxe.ExpectColumnValuesToNotBeNull(
+                column=first, condition_parser="pandas",
+                row_condition=" and ".join(f"{c}.isnull()" for c in others)),
+            f"needs at least one of {', '.join(feed.one_of)}"))
+    return suite
+
+
+def _column_rules(col: Column, latest: datetime) -> list:
+    name = col.name
+    rules = []
+    if col.required:
+        rules.append(_said(gxe.ExpectColumnValuesToNotBeNull(column=name),
+                           f"{name}: a value is required"))
+    if col.required_when:
+        other, value = col.required_when
+        rules.append(_said(
+            gxe.ExpectColumnValuesToNotBeNull(
+                column=name, condition_parser="pandas", row_condition=f'{other} == "{value}"'),
+            f"{name}: a value is required when {other} is {value}"))
+    if col.only_when:
+        other, value = col.only_when
+        rules.append(_said(
+            gxe.ExpectColumnValuesToBeNull(
+                column=name, condition_parser="pandas", row_condition=f'{other} != "{value}"'),
+            f"{name}: only allowed when {other} is {value}"))
+    if col.kind == "text" and col.max_len:
+        rules.append(_said(
+            gxe.ExpectColumnValueLengthsToBeBetween(column=name, min_value=1,
+                                                    max_value=col.max_len),
+            f"{name}: longer than {col.max_len} characters"))
+    if col.kind == "enum":
+        rules.append(_said(gxe.ExpectColumnValuesToBeInSet(column=name, value_set=list(col.values)),
+                           f"{name}: not one of {', '.join(col.values)}"))
+    if col.kind == "int" and (col.min_value is not None or col.max_value is not None):
+        rules.append(_said(
+            gxe.ExpectColumnValuesToBeBetween(column=name, min_value=col.min_value,
+                                              max_value=col.max_value),
+            f"{name}: {_range_words(col.min_value, col.max_value)}"))
+    if col.kind == "timestamp":
+        rules.append(_said(
+            gxe.ExpectColumnValuesToBeBetween(column=name, min_value=EARLIEST, max_value=latest),
+            f"{name}: before 2000-01-01 or more than a day after loading"))
+    if col.kind == "date":
+        rules.append(_said(
+            gxe.ExpectColumnValuesToBeBetween(column=name, min_value=_day(EARLIEST),
+                                              max_value=_day(latest)),
+            f"{name}: before 2000-01-01 or more than a day after loading"))
+    if col.not_before:
+        rules.append(_said(
+            gxe.ExpectColumnPairValuesAToBeGreaterThanB(
+                column_A=name, column_B=col.not_before, or_equal=True,
+                ignore_row_if="either_value_is_missing"),
+            f"{name}: earlier than {col.not_before}"))
+    return rules
+
+
+def _range_words(low: int | None, high: int | None) -> str:
+    if high is None:
+        return f"must be {low} or more"
+    return f"must be from {low} to {high}"
+
+
+def _day(moment: datetime) -> datetime:
+    # Date columns reach pandas as naive midnight datetimes (see `broken_rules`).
+    return datetime.combine(moment.date(), datetime.min.time())
+
+
+def _said(expectation, message: str):
+    expectation.meta = {"message": message}
+    return expectation
+
+
+@lru_cache(maxsize=1)
+def _batch_definition():
+    logging.getLogger("great_expectations").setLevel(logging.ERROR)
+    context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    source = context.data_sources.add_pandas("feeds")
+    asset = source.add_dataframe_asset("rows")
+    return asset.add_batch_definition_whole_dataframe("file")
+
+
+def broken_rules(typed: pl.DataFrame, feed: Feed, now: datetime) -> pl.DataFrame:
+    """Run the feed's suite over a typed frame; one row per (record, rule broken)."""
+    if typed.height == 0:
+        return pl.DataFrame(schema={ROW: pl.UInt32, "message": pl.String})
+    frame = typed.with_columns(
+        pl.col(c.name).cast(pl.Datetime("us")) for c in feed.columns if c.kind == "date")
+    batch = _batch_definition().get_batch(batch_parameters={"dataframe": frame.to_pandas()})
+    result = batch.validate(suite_for(feed, now), result_format={
+        "result_format": "COMPLETE", "unexpected_index_column_names": [ROW]})
+    rows, messages = [], []
+    for outcome in result.results:
+        if outcome.success:
+            continue
+        if outcome.exception_info.get("raised_exception"):
+            raise RuntimeError(f"validation of {feed.name} failed: "
+                               f"{outcome.exception_info.get('exception_message')}")
+        message = outcome.expectation_config.meta["message"]
+        for index in outcome.result.get("unexpected_index_list") or []:
+            rows.append(index[ROW])
+            messages.append(message)
+    return pl.DataFrame({ROW: rows, "message": messages},
+                        schema={ROW: pl.UInt32, "message": pl.String})

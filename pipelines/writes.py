@@ -1,0 +1,92 @@
+"""The SQL side of a load: key lookups, replacing rows, and neighbour updates.
+
+Every statement runs on the load's own connection, inside its one transaction, and user data
+reaches SQL only as bound parameters or through the bulk writer.
+"""
+
+import polars as pl
+from sqlalchemy import Connection, Table
+
+from data.bulk import insert_frame, read_frame, schema_of
+from data.models import Contact
+from pipelines.derive import MATTER
+
+KEYS = "tmp_load_keys"
+MATTERS = "tmp_load_matters"
+NEIGHBOURS = "tmp_load_neighbours"
+
+
+def _temp_table(conn: Connection, name: str, columns: str) -> None:
+    conn.exec_driver_sql(f"DROP TABLE IF EXISTS {name}")
+    conn.exec_driver_sql(f"CREATE TEMPORARY TABLE {name} ({columns})")
+
+
+def fill_keys(conn: Connection, ids: pl.Series) -> None:
+    """Put the file's ids in a temporary table, to join with instead of a giant IN list."""
+    _temp_table(conn, KEYS, "id TEXT PRIMARY KEY")
+    _insert_temp(conn, KEYS, pl.DataFrame({"id": ids}))
+
+
+def existing_rows(conn: Connection, table: Table, key: str, source_system: str) -> pl.DataFrame:
+    """The stored rows of this source system whose ids are in the keys table."""
+    schema = schema_of(table)
+    columns = ", ".join(f't."{c}"' for c in schema)
+    sql = (f'SELECT {columns} FROM "{table.name}" t JOIN {KEYS} k ON t."{key}" = k.id '
+           f"WHERE t.source_system = {_mark(conn)}")
+    return read_frame(conn, sql, schema, (source_system,))
+
+
+def replace_rows(conn: Connection, table: Table, key: str, source_system: str,
+                 rows: pl.DataFrame) -> None:
+    """Delete the stored versions of these ids, then insert the rows (insert or update)."""
+    if rows.height == 0:
+        return
+    conn.exec_driver_sql(
+        f'DELETE FROM "{table.name}" WHERE source_system = {_mark(conn)} '
+        f'AND "{key}" IN (SELECT id FROM {KEYS})', (source_system,))
+    insert_frame(conn, table, rows)
+
+
+def matter_contacts(conn: Connection, matters: pl.DataFrame) -> pl.DataFrame:
+    """Every stored contact of the given matters (pseudonym, service), with its neighbours."""
+    _temp_table(conn, MATTERS, "customer_pseudonym TEXT, service TEXT")
+    _insert_temp(conn, MATTERS, matters)
+    names = ["source_system", "contact_id", *MATTER, "received_at", "prev_matter_at",
+             "next_matter_at"]
+    schema = schema_of(Contact.__table__, names)
+    columns = ", ".join(f"c.{n}" for n in names)
+    sql = (f"SELECT {columns} FROM fct_contacts c JOIN {MATTERS} m "
+           "ON c.customer_pseudonym = m.customer_pseudonym AND c.service = m.service")
+    return read_frame(conn, sql, schema)
+
+
+def update_neighbours(conn: Connection, moved: pl.DataFrame) -> None:
+    """Write new prev/next neighbour instants for stored contacts."""
+    if moved.height == 0:
+        return
+    timestamp = "TIMESTAMPTZ" if conn.dialect.name == "postgresql" else "TEXT"
+    _temp_table(conn, NEIGHBOURS, "source_system TEXT, contact_id TEXT, "
+                f"prev_matter_at {timestamp}, next_matter_at {timestamp}")
+    _insert_temp(conn, NEIGHBOURS, moved.select("source_system", "contact_id", "prev_matter_at",
+                                                "next_matter_at"))
+    conn.exec_driver_sql(
+        f"UPDATE fct_contacts SET prev_matter_at = n.prev_matter_at, "
+        f"next_matter_at = n.next_matter_at FROM {NEIGHBOURS} n "
+        "WHERE fct_contacts.source_system = n.source_system "
+        "AND fct_contacts.contact_id = n.contact_id")
+
+
+def _insert_temp(conn: Connection, name: str, frame: pl.DataFrame) -> None:
+    insert_frame(conn, _TempTable(name, frame.columns), frame)
+
+
+class _TempTable:
+    """Just enough of a Table for `insert_frame` (name and column names)."""
+
+    def __init__(self, name: str, columns: list[str]):
+        self.name = name
+        self.c = set(columns)
+
+
+def _mark(conn: Connection) -> str:
+    return "%s" if conn.dialect.name == "postgresql" else "?"
