@@ -23,7 +23,11 @@ _EPOCH = date(1970, 1, 1)
 
 
 def london_month(expr: pl.Expr) -> pl.Expr:
-    """UTC-aware Datetime -> "YYYY-MM" of its Europe/London calendar month."""
+    """UTC-aware Datetime -> "YYYY-MM" of its Europe/London calendar month.
+
+    Naive datetimes are read as UTC (polars' convert_time_zone does so), which is what the
+    warehouse stores.
+    """
     return expr.dt.convert_time_zone(_LONDON).dt.strftime("%Y-%m")
 
 

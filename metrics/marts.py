@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 import polars as pl
 from sqlalchemy import Connection, delete, select
 
-from data.bulk import insert_frame, read_frame, schema_of
+from data.bulk import bind_value, insert_frame, placeholder, read_frame, schema_of
 from data.models import Contact, ContactsMonthly, Setting
 from metrics.calendar import (add_working_days_expr, london_date, london_month, months_between,
                               shift_month)
@@ -99,11 +99,14 @@ FACT_COLUMNS = ["received_at", "channel", "service", "ward", "demand_type", "cus
                 "safeguarding", "prev_matter_at", "next_matter_at"]
 
 
-def refresh_contact_marts(conn: Connection, changed_instants: pl.Series | None = None) -> None:
+def refresh_contact_marts(conn: Connection, changed_instants: pl.Series | None = None,
+                          written: pl.DataFrame | None = None,
+                          load_id: int | None = None) -> None:
     """Rebuild the mart's months that a load changed, plus those a moved horizon changes.
 
-    Runs inside the caller's transaction (a load's), after its contact rows are written.
-    `None` rebuilds every month.
+    Runs inside the caller's transaction, after the load's contact rows are written. A load
+    passes the rows it wrote (`written`, all carrying `load_id`) so that only the other rows of
+    those months are read back. With no arguments every month is rebuilt from the facts.
     """
     as_of = data_horizon(conn)
     previous = _setting(conn, "marts_as_of")
@@ -112,12 +115,18 @@ def refresh_contact_marts(conn: Connection, changed_instants: pl.Series | None =
         return
     months = _months_to_refresh(conn, changed_instants, as_of, previous)
     standards = Standards.from_settings(_settings(conn))
+    mark = placeholder(conn)
+    others = "" if load_id is None else f" AND load_id <> {mark}"
     for first, last in _spans(months):
         start, end = _month_start(first), _month_start(shift_month(last, 1))
+        params = (bind_value(conn, start), bind_value(conn, end)) + (() if load_id is None else (load_id,))
         contacts = read_frame(
             conn, f"SELECT {', '.join(FACT_COLUMNS)} FROM fct_contacts "
-                  f"WHERE received_at >= {_mark(conn)} AND received_at < {_mark(conn)}",
-            schema_of(Contact.__table__, FACT_COLUMNS), (_param(conn, start), _param(conn, end)))
+                  f"WHERE received_at >= {mark} AND received_at < {mark}{others}",
+            schema_of(Contact.__table__, FACT_COLUMNS), params)
+        if written is not None:
+            contacts = pl.concat([contacts, written.select(FACT_COLUMNS).filter(
+                pl.col("received_at").is_between(start, end, closed="left"))])
         rows = monthly_parts(contact_parts(contacts.lazy(), as_of, standards),
                              ["service", "channel", "ward"]).collect()
         conn.execute(delete(ContactsMonthly).where(ContactsMonthly.month >= first,
@@ -163,16 +172,6 @@ def _month_of(moment: datetime) -> str:
 def _month_start(month: str) -> datetime:
     year, mon = map(int, month.split("-"))
     return datetime(year, mon, 1, tzinfo=LONDON).astimezone(UTC)
-
-
-def _mark(conn: Connection) -> str:
-    return "%s" if conn.dialect.name == "postgresql" else "?"
-
-
-def _param(conn: Connection, moment: datetime):
-    if conn.dialect.name == "sqlite":
-        return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
-    return moment
 
 
 def _settings(conn: Connection) -> dict[str, str]:

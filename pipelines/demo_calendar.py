@@ -51,15 +51,27 @@ class Month:
         return np.arange(self.start, self.end, dtype="datetime64[D]")
 
 
-def demo_months(count: int) -> list[Month]:
+def demo_period(months: int) -> Period:
+    return Period(_months(months), _bank_holidays(months))
+
+
+def record_ids(prefix: str, month: Month, count: int, width: int) -> pl.Series:
+    """Ids unique across files, such as `CON-2024-03-000123`: the month of the row, then its
+    position in the month's file."""
+    number = pl.int_range(1, count + 1, eager=True).cast(pl.String).str.zfill(width)
+    return (f"{prefix}-{month.label}-" + number).alias("id")
+
+
+def _months(count: int) -> list[Month]:
     starts = FIRST_MONTH + np.arange(count + 1)
     return [Month(i, starts[i].astype("datetime64[D]"), starts[i + 1].astype("datetime64[D]"))
             for i in range(count)]
 
 
-def bank_holidays(months: list[Month]) -> np.ndarray:
+def _bank_holidays(count: int) -> np.ndarray:
     """England and Wales bank holidays over the period, plus a year either side for response
     dates that run past it."""
+    months = _months(count)
     first = int(str(months[0].start)[:4])
     last = int(str(months[-1].end)[:4])
     days = holidays.country_holidays("GB", subdiv="ENG", years=range(first - 1, last + 2))

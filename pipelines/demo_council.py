@@ -170,6 +170,6 @@ COMMENTS_COMPLAINT = (
 COMMENTS_WITH_DETAILS = (
     "Please ring me back on {mobile}, nobody has",
     "You can reach me at {email} if you need more",
-    "Bin at {postcode} missed again, call {landline}",
+    "Still waiting for an answer at {postcode}, call {landline}",
     "My e-mail is {email} and my postcode is {postcode}",
 )

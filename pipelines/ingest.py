@@ -99,13 +99,14 @@ def ingest_file(engine: Engine, feed: str, path: Path | str, source_system: str 
         if spec.name == "contacts" and writes.height:
             say("refreshing derived facts")
             writes, moved = _with_neighbours(conn, writes, replaced)
-        replace_rows(conn, spec.model.__table__, spec.id_column, source_system, writes)
+        replace_rows(conn, spec.model.__table__, spec.id_column, source_system, writes,
+                     replaced.height)
         _quarantine(conn, spec, raw, problems, source_system, load_id, path.name)
         if moved is not None:
             update_neighbours(conn, moved)
             refresh_contact_marts(conn, changed_instants=pl.concat([
                 writes.get_column("received_at"), replaced.get_column("received_at"),
-                moved.get_column("received_at")]))
+                moved.get_column("received_at")]), written=writes, load_id=load_id)
         conn.execute(update(LoadLog).where(LoadLog.load_id == load_id).values(
             **_counts(result), finished_at=datetime.now(UTC), errors=json.dumps(result.errors)))
     return result

@@ -19,12 +19,11 @@ LONDON = "Europe/London"
 TRUE = ("true", "yes", "y", "1")
 FALSE = ("false", "no", "n", "0")
 
-_OFFSET = r"\s*(Z|z|[+-]\d{2}(?::?\d{2})?)?"
-ISO_TIMESTAMP = (r"^(\d{4})-(\d{2})-(\d{2})[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?"
-                 + _OFFSET + "$")
-UK_TIMESTAMP = r"^(\d{1,2})/(\d{1,2})/(\d{4}) (\d{1,2}):(\d{2})(?::(\d{2}))?" + _OFFSET + "$"
-ISO_DATE = r"^(\d{4})-(\d{2})-(\d{2})$"
-UK_DATE = r"^(\d{1,2})/(\d{1,2})/(\d{4})$"
+# Formats of feeds.md. chrono's %d, %m and %H also accept one digit, as spreadsheets write them.
+TIMESTAMP_FORMATS = ("%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M",
+                     "%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M")
+DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
+OFFSET = r"\s*([Zz]|[+-]\d{2}(?::?\d{2})?)$"
 
 
 class RejectedFile(Exception):
@@ -203,35 +202,21 @@ def _unless(cell: pl.Expr, typed: pl.Expr, message: str) -> pl.Expr:
 
 
 def _date(cell: pl.Expr) -> pl.Expr:
-    iso = cell.str.extract_groups(ISO_DATE)
-    uk = cell.str.extract_groups(UK_DATE)
-    text = pl.coalesce(
-        pl.concat_str(iso.struct[0], iso.struct[1], iso.struct[2], separator="-"),
-        pl.concat_str(uk.struct[2], uk.struct[1].str.zfill(2), uk.struct[0].str.zfill(2),
-                      separator="-"))
-    return text.str.strptime(pl.Date, "%Y-%m-%d", strict=False)
+    return pl.coalesce(cell.str.strptime(pl.Date, f, strict=False) for f in DATE_FORMATS)
 
 
 def _timestamp(cell: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
-    iso = cell.str.extract_groups(ISO_TIMESTAMP)
-    uk = cell.str.extract_groups(UK_TIMESTAMP)
-    year = pl.coalesce(iso.struct[0], uk.struct[2])
-    month = pl.coalesce(iso.struct[1], uk.struct[1]).str.zfill(2)
-    day = pl.coalesce(iso.struct[2], uk.struct[0]).str.zfill(2)
-    hour = pl.coalesce(iso.struct[3], uk.struct[3]).str.zfill(2)
-    minute = pl.coalesce(iso.struct[4], uk.struct[4])
-    second = pl.coalesce(iso.struct[5], uk.struct[5]).fill_null("00")
-    fraction = iso.struct[6].fill_null("0").str.pad_end(6, "0")
-    offset = pl.coalesce(iso.struct[7], uk.struct[6]).str.to_uppercase()
-    wall = pl.format("{}-{}-{} {}:{}:{}.{}", year, month, day, hour, minute, second,
-                     fraction).str.strptime(pl.Datetime("us"), "%Y-%m-%d %H:%M:%S%.f",
-                                            strict=False)
-    offset_minutes = (
-        pl.when(offset == "Z").then(0).otherwise(
-            (offset.str.slice(0, 1) + "1").cast(pl.Int64, strict=False)
-            * (offset.str.slice(1, 2).cast(pl.Int64, strict=False) * 60
-               + offset.str.replace(":", "").str.slice(3, 2).replace("", "0")
-               .cast(pl.Int64, strict=False).fill_null(0))))
+    # strptime per format is many times faster than one regex over every cell.
+    offset = cell.str.extract(OFFSET, 1).str.to_uppercase()
+    body = pl.when(offset.is_null()).then(cell).otherwise(cell.str.replace(OFFSET, ""))
+    wall = pl.coalesce(body.str.strptime(pl.Datetime("us"), f, strict=False)
+                       for f in TIMESTAMP_FORMATS)
+    sign = pl.when(offset.str.starts_with("-")).then(-1).otherwise(1)
+    digits = offset.str.replace_all(r"\D", "")
+    offset_minutes = pl.when(offset == "Z").then(0).otherwise(
+        sign * (digits.str.slice(0, 2).cast(pl.Int64, strict=False) * 60
+                + digits.str.slice(2, 2).replace("", "0").cast(pl.Int64, strict=False)
+                .fill_null(0)))
     absolute = (wall - pl.duration(minutes=offset_minutes)).dt.replace_time_zone("UTC")
     # Clocks going back: the repeated hour is read as its first occurrence (BST), per feeds.md.
     london = wall.dt.replace_time_zone(LONDON, ambiguous="earliest", non_existent="null")

@@ -7,7 +7,8 @@ reaches SQL only as bound parameters or through the bulk writer.
 import polars as pl
 from sqlalchemy import Connection, Table
 
-from data.bulk import insert_frame, read_frame, schema_of
+from data.bulk import (indexes_rebuilt_if_large, insert_frame, placeholder, read_frame,
+                       schema_of)
 from data.models import Contact
 from pipelines.derive import MATTER
 
@@ -32,19 +33,22 @@ def existing_rows(conn: Connection, table: Table, key: str, source_system: str) 
     schema = schema_of(table)
     columns = ", ".join(f't."{c}"' for c in schema)
     sql = (f'SELECT {columns} FROM "{table.name}" t JOIN {KEYS} k ON t."{key}" = k.id '
-           f"WHERE t.source_system = {_mark(conn)}")
+           f"WHERE t.source_system = {placeholder(conn)}")
     return read_frame(conn, sql, schema, (source_system,))
 
 
 def replace_rows(conn: Connection, table: Table, key: str, source_system: str,
-                 rows: pl.DataFrame) -> None:
-    """Delete the stored versions of these ids, then insert the rows (insert or update)."""
+                 rows: pl.DataFrame, replacing: int) -> None:
+    """Delete the stored versions of these ids (`replacing` of them exist), then insert the
+    rows: together, an insert or update per id."""
     if rows.height == 0:
         return
-    conn.exec_driver_sql(
-        f'DELETE FROM "{table.name}" WHERE source_system = {_mark(conn)} '
-        f'AND "{key}" IN (SELECT id FROM {KEYS})', (source_system,))
-    insert_frame(conn, table, rows)
+    if replacing:
+        conn.exec_driver_sql(
+            f'DELETE FROM "{table.name}" WHERE source_system = {placeholder(conn)} '
+            f'AND "{key}" IN (SELECT id FROM {KEYS})', (source_system,))
+    with indexes_rebuilt_if_large(conn, table, rows.height):
+        insert_frame(conn, table, rows)
 
 
 def matter_contacts(conn: Connection, matters: pl.DataFrame) -> pl.DataFrame:
@@ -86,7 +90,3 @@ class _TempTable:
     def __init__(self, name: str, columns: list[str]):
         self.name = name
         self.c = set(columns)
-
-
-def _mark(conn: Connection) -> str:
-    return "%s" if conn.dialect.name == "postgresql" else "?"

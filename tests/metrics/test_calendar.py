@@ -45,6 +45,11 @@ def test_london_month_and_date(instant: datetime, month: str, day: date) -> None
     assert out.row(1) == (None, None)
 
 
+def test_naive_datetimes_are_read_as_utc() -> None:
+    frame = pl.DataFrame({"t": [datetime(2024, 3, 31, 23, 30)]})
+    assert frame.select(london_month(pl.col("t"))).item() == "2024-04"
+
+
 def test_month_of_date() -> None:
     frame = pl.DataFrame({"d": [date(2024, 1, 31), date(2025, 12, 1), None]})
     out = frame.select(month_of_date(pl.col("d"))).to_series().to_list()
