@@ -16,11 +16,11 @@ from pathlib import Path
 
 import numpy as np
 
-from pipelines.demo_bad_rows import BadRow, spoil_contacts, spoil_satisfaction
+from pipelines.demo_bad_rows import BadRow, spoil
 from pipelines.demo_calendar import demo_period
 from pipelines.demo_complaints import complaints_for_month, complaints_frame
 from pipelines.demo_contacts import contacts_for_month, contacts_frame
-from pipelines.demo_satisfaction import satisfaction_for_month
+from pipelines.demo_satisfaction import satisfaction_frame
 
 HOUSEHOLDS = 110_000      # distinct customers who contact the council over the period
 CUSTOMER_STREAM = 9_999   # generator key for the customer list, apart from the month keys
@@ -51,15 +51,14 @@ def write_demo(out_dir: Path, seed: int = 2026, months: int = 36) -> DemoFiles:
     for month in period.months:
         rng = np.random.default_rng([seed, month.index])
         contacts, carried = contacts_for_month(rng, month, period, customers, carried)
-        outputs = {
-            "contacts": spoil_contacts(rng, contacts_frame(contacts, month), month,
-                                       f"contacts-{month.label}.csv"),
-            "complaints": (complaints_frame(complaints_for_month(rng, month, period, customers,
-                                                                 pending)), []),
-            "satisfaction": spoil_satisfaction(rng, satisfaction_for_month(rng, month, contacts),
-                                               month, f"satisfaction-{month.label}.csv"),
+        frames = {
+            "contacts": contacts_frame(contacts, month),
+            "complaints": complaints_frame(complaints_for_month(rng, month, period, customers,
+                                                                pending)),
+            "satisfaction": satisfaction_frame(rng, month, contacts),
         }
-        for feed, (frame, bad) in outputs.items():
+        for feed, frame in frames.items():
+            frame, bad = spoil(rng, feed, frame, month)
             path = out_dir / f"{feed}-{month.label}.csv"
             frame.write_csv(path)
             files.append((feed, path))

@@ -24,41 +24,32 @@ class BadRow:
     rule: str
 
 
-# Month of the year (1 = January) -> the rules broken in that month's files.
-CONTACT_RULES = {
-    1: ("duplicate contact_id", "negative wait_seconds"),
-    2: ("received_at 31 February",),
-    3: ("received_at in the clocks-go-forward gap",),
-    6: ("unknown channel", "missing service"),
-    9: ("responded_at before received_at",),
-}
-SATISFACTION_RULES = {
-    4: ("no csat, nps or ces",),
-    7: ("csat out of range",),
+# Feed -> month of the year (1 = January) -> the rules broken in that month's file.
+RULES = {
+    "contacts": {
+        1: ("duplicate contact_id", "negative wait_seconds"),
+        2: ("received_at 31 February",),
+        3: ("received_at in the clocks-go-forward gap",),
+        6: ("unknown channel", "missing service"),
+        9: ("responded_at before received_at",),
+    },
+    "satisfaction": {
+        4: ("no csat, nps or ces",),
+        7: ("csat out of range",),
+    },
 }
 
 
-def spoil_contacts(rng: np.random.Generator, frame: pl.DataFrame, month: Month,
-                   file: str) -> tuple[pl.DataFrame, list[BadRow]]:
+def spoil(rng: np.random.Generator, feed: str, frame: pl.DataFrame,
+          month: Month) -> tuple[pl.DataFrame, list[BadRow]]:
+    """The month's file of the feed with this month's bad rows written in, and the list of
+    them. The id is the frame's first column."""
     bad = []
     used: set[int] = set()
-    for rule in CONTACT_RULES.get(month.calendar_month, ()):
-        frame, rows = _CONTACT_SPOILERS[rule](rng, frame, month, used)
-        bad += [BadRow("contacts", file, frame["contact_id"][i], rule) for i in rows]
-    return frame, bad
-
-
-def spoil_satisfaction(rng: np.random.Generator, frame: pl.DataFrame, month: Month,
-                       file: str) -> tuple[pl.DataFrame, list[BadRow]]:
-    bad = []
-    for rule in SATISFACTION_RULES.get(month.calendar_month, ()):
-        if rule == "no csat, nps or ces":
-            row = _pick(rng, frame, set(), pl.lit(True))
-            frame = _set(frame, row, csat=None, nps=None, ces=None)
-        else:
-            row = _pick(rng, frame, set(), pl.col("csat").is_not_null())
-            frame = _set(frame, row, csat="6")
-        bad.append(BadRow("satisfaction", file, frame["response_id"][row], rule))
+    for rule in RULES.get(feed, {}).get(month.calendar_month, ()):
+        frame, rows = _SPOILERS[rule](rng, frame, month, used)
+        bad += [BadRow(feed, f"{feed}-{month.label}.csv", frame[frame.columns[0]][i], rule)
+                for i in rows]
     return frame, bad
 
 
@@ -105,7 +96,17 @@ def _reply_before_contact(rng, frame, month, used):
     return _set(frame, row, responded_at=earlier), [row]
 
 
-_CONTACT_SPOILERS = {
+def _no_scores(rng, frame, month, used):
+    row = _pick(rng, frame, used, pl.lit(True))
+    return _set(frame, row, csat=None, nps=None, ces=None), [row]
+
+
+def _csat_out_of_range(rng, frame, month, used):
+    row = _pick(rng, frame, used, pl.col("csat").is_not_null())
+    return _set(frame, row, csat="6"), [row]
+
+
+_SPOILERS = {
     "duplicate contact_id": _duplicate_id,
     "negative wait_seconds": _negative_wait,
     "received_at 31 February": _impossible_date,
@@ -113,6 +114,8 @@ _CONTACT_SPOILERS = {
     "unknown channel": _unknown_channel,
     "missing service": _missing_service,
     "responded_at before received_at": _reply_before_contact,
+    "no csat, nps or ces": _no_scores,
+    "csat out of range": _csat_out_of_range,
 }
 
 

@@ -13,23 +13,10 @@ import polars as pl
 
 FIRST_MONTH = np.datetime64("2023-11", "M")
 HOUR = np.timedelta64(3600, "s")
-DAY = np.timedelta64(86400, "s")
 
 # Timestamp styles seen in exports: ISO with a space, UK day-first without seconds, UTC with Z.
 ISO_LOCAL, UK_LOCAL, ISO_UTC = 0, 1, 2
 ISO_DATE, UK_DATE = 0, 1
-
-
-@dataclass(frozen=True)
-class Period:
-    months: list["Month"]
-    bank_days: np.ndarray      # England and Wales bank holidays, datetime64[D]
-
-    @property
-    def horizon(self) -> np.datetime64:
-        """Midnight after the last generated day: the export was taken then, so nothing in the
-        files happens later."""
-        return self.months[-1].end.astype("datetime64[s]")
 
 
 @dataclass(frozen=True)
@@ -49,6 +36,18 @@ class Month:
     @property
     def days(self) -> np.ndarray:
         return np.arange(self.start, self.end, dtype="datetime64[D]")
+
+
+@dataclass(frozen=True)
+class Period:
+    months: list[Month]
+    bank_days: np.ndarray      # England and Wales bank holidays, datetime64[D]
+
+    @property
+    def horizon(self) -> np.datetime64:
+        """Midnight after the last generated day: the export was taken then, so nothing in the
+        files happens later."""
+        return self.months[-1].end.astype("datetime64[s]")
 
 
 def demo_period(months: int) -> Period:

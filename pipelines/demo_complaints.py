@@ -9,11 +9,12 @@ escalations wait in `pending` (month index -> rows) until their month is written
 import numpy as np
 import polars as pl
 
-from pipelines.demo_calendar import (FIRST_MONTH, UK_DATE, Month, Period, add_working_days,
-                                     draw_from, draw_rows, format_date, record_ids)
+from pipelines.demo_calendar import (FIRST_MONTH, ISO_DATE, UK_DATE, Month, Period,
+                                     add_working_days, draw_from, draw_rows, format_date,
+                                     record_ids)
 from pipelines.demo_columns import concat, labels, nullable, refs, take
 from pipelines.demo_council import (CHANNELS, COMPLAINT_CATEGORIES, COMPLIMENT_SHARE, SERVICES,
-                                    WARDS)
+                                    WARDS, per_channel, per_service)
 from pipelines.demo_story import programme
 
 COMPLAINT_COLUMNS = ("complaint_id", "kind", "stage", "received_on", "acknowledged_on",
@@ -32,18 +33,12 @@ ESCALATION_RATE = np.array([0.04, 0.12, 0.16, 0.0])
 COMPLAINT_SHARE = np.array([s.complaint_share for s in SERVICES])
 CATEGORY_WEIGHTS = np.array([[s.complaint_categories.get(c, 0) for c in COMPLAINT_CATEGORIES]
                              for s in SERVICES], dtype=float)
-COMPLIMENT_WEIGHTS = np.array([COMPLIMENT_SHARE[s.name] for s in SERVICES])
+COMPLIMENT_WEIGHTS = per_service(COMPLIMENT_SHARE)
 WARD_WEIGHTS = np.array([w for _, w in WARDS])
-
-
-def _channel_weights(weights: dict[str, float]) -> np.ndarray:
-    return np.array([weights.get(c, 0.0) for c in CHANNELS])
-
-
-COMPLAINT_CHANNELS = _channel_weights({"web": 0.35, "email": 0.30, "phone": 0.15, "letter": 0.12,
-                                       "face_to_face": 0.05, "social_media": 0.03})
-COMPLIMENT_CHANNELS = _channel_weights({"email": 0.40, "web": 0.30, "social_media": 0.10,
-                                        "phone": 0.10, "letter": 0.10})
+COMPLAINT_CHANNELS = per_channel({"web": 0.35, "email": 0.30, "phone": 0.15, "letter": 0.12,
+                                  "face_to_face": 0.05, "social_media": 0.03})
+COMPLIMENT_CHANNELS = per_channel({"email": 0.40, "web": 0.30, "social_media": 0.10,
+                                   "phone": 0.10, "letter": 0.10})
 
 
 def complaints_for_month(rng: np.random.Generator, month: Month, period: Period,
@@ -60,9 +55,8 @@ def complaints_for_month(rng: np.random.Generator, month: Month, period: Period,
         stage2 = take(stage2, np.argsort(stage2["received_on"], kind="stable"))
         stage2["id"] = _continue_ids("CMP", month, len(stage1["id"]), len(stage2["id"]))
         parts.append(stage2)
-    praise = _feedback(rng, month, period, customers, COMPLIMENT, "CPL")
-    remarks = _feedback(rng, month, period, customers, COMMENT, "CMT")
-    return concat(parts + [praise, remarks])
+    return concat(parts + [_compliments(rng, month, period, customers),
+                           _comments(rng, month, period, customers)])
 
 
 def complaints_frame(cols: dict) -> pl.DataFrame:
@@ -160,20 +154,28 @@ def _answered(rng, period: Period, received: np.ndarray, standard_days: int,
             "extended_due_on": extended, "outcome": outcome}
 
 
-def _feedback(rng, month: Month, period: Period, customers: np.ndarray, kind: int,
-              prefix: str) -> dict:
-    """Compliments (about 40 to 80 a month, rising as service improves) or a few comments."""
-    t = month.index
-    if kind == COMPLIMENT:
-        n = rng.poisson(50 + 20 * programme(t))
-        service = draw_from(rng, COMPLIMENT_WEIGHTS, n)
-        rows = _about(rng, service, customers, draw_from(rng, COMPLIMENT_CHANNELS, n))
-        rows["category"] = np.full(n, -1)
-    else:
-        n = rng.poisson(5)
-        service = draw_from(rng, COMPLAINT_SHARE, n)
-        rows = _about(rng, service, customers, draw_from(rng, COMPLAINT_CHANNELS, n))
-        rows["category"] = np.where(rng.random(n) < 0.6, COMPLAINT_CATEGORIES.index("policy"), -1)
+def _compliments(rng, month: Month, period: Period, customers: np.ndarray) -> dict:
+    """About 40 to 80 a month, more as the service improves."""
+    n = rng.poisson(50 + 20 * programme(month.index))
+    service = draw_from(rng, COMPLIMENT_WEIGHTS, n)
+    rows = _about(rng, service, customers, draw_from(rng, COMPLIMENT_CHANNELS, n))
+    rows["category"] = np.full(n, -1)
+    return _not_complaints(rng, month, period, rows, COMPLIMENT, "CPL")
+
+
+def _comments(rng, month: Month, period: Period, customers: np.ndarray) -> dict:
+    """A few a month, mostly about council policy."""
+    n = rng.poisson(5)
+    service = draw_from(rng, COMPLAINT_SHARE, n)
+    rows = _about(rng, service, customers, draw_from(rng, COMPLAINT_CHANNELS, n))
+    rows["category"] = np.where(rng.random(n) < 0.6, COMPLAINT_CATEGORIES.index("policy"), -1)
+    return _not_complaints(rng, month, period, rows, COMMENT, "CMT")
+
+
+def _not_complaints(rng, month: Month, period: Period, rows: dict, kind: int,
+                    prefix: str) -> dict:
+    """Compliments and comments: no stage, nothing to answer, and people often stay anonymous."""
+    n = len(rows["service"])
     no_date = np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
     rows.update(kind=np.full(n, kind), stage=np.full(n, -1), outcome=np.full(n, -1),
                 received_on=np.sort(_received_days(rng, month, period, n)),
@@ -206,7 +208,7 @@ def _received_days(rng, month: Month, period: Period, n: int) -> np.ndarray:
 
 def _date_styles(rng, n: int) -> np.ndarray:
     # Some rows come from an older case system that exports day-first UK dates.
-    return np.where(rng.random(n) < 0.12, UK_DATE, 0).astype(np.uint8)
+    return np.where(rng.random(n) < 0.12, UK_DATE, ISO_DATE).astype(np.uint8)
 
 
 def _continue_ids(prefix: str, month: Month, already: int, count: int) -> np.ndarray:

@@ -13,7 +13,7 @@ from pipelines.demo_calendar import (ISO_LOCAL, ISO_UTC, UK_LOCAL, Month, Period
                                      format_timestamp, record_ids)
 from pipelines.demo_columns import concat, flags, labels, nullable, refs, take, times
 from pipelines.demo_council import (CHANNELS, DIGITAL, FAILURE_REASONS, SERVICES, WARDS,
-                                    WRITTEN)
+                                    WRITTEN, per_channel, per_service)
 from pipelines.demo_story import (channel_weights, expected_contacts, failure_share, programme,
                                   repeat_share, service_load, unclassified_share)
 
@@ -32,7 +32,9 @@ FAILURE_TYPES = tuple(FAILURE_REASONS)
 FAILURE_WEIGHTS = np.array([[s.failure_types.get(f, 0) for f in FAILURE_TYPES] for s in SERVICES],
                            dtype=float)
 # Whatever the service, people who come back are mostly chasing or asking again.
-REPEAT_FAILURE_WEIGHTS = np.tile([[6, 1.5, 0, 2.5, 0]], (len(SERVICES), 1)).astype(float)
+REPEAT_FAILURE_WEIGHTS = np.tile(
+    [[{"progress_chasing": 6, "not_done_right": 1.5, "repeat_request": 2.5}.get(f, 0)
+      for f in FAILURE_TYPES]], (len(SERVICES), 1)).astype(float)
 
 # Reasons flattened into one list: each service's value reasons, then the failure reasons.
 REASONS = tuple(r for s in SERVICES for r in s.reasons) + tuple(FAILURE_REASONS.values())
@@ -53,21 +55,23 @@ OFFICE_HOURS = np.array([0] * 8 + [0.6, 1.0, 1.0, 0.9, 0.75, 0.85, 0.9, 0.8, 0.6
 DIGITAL_HOURS = np.array([0.05, 0.03, 0.02, 0.02, 0.02, 0.05, 0.15, 0.35, 0.70, 0.95, 1.0, 1.0,
                           0.95, 0.95, 0.90, 0.85, 0.80, 0.75, 0.70, 0.80, 0.75, 0.55, 0.35, 0.15])
 
-# Median handling time in seconds, per channel (CHANNELS order).
-HANDLE_MEDIAN = np.array([330, 420, 300, 720, 480, 540, 240, 180, 300])
+HANDLE_MEDIAN = per_channel({"phone": 330, "email": 420, "web": 300, "face_to_face": 720,
+                             "letter": 480, "webchat": 540, "social_media": 240, "app": 180,
+                             "other": 300})  # seconds
 REPEAT_DELAY_DAYS = np.array([0.15, 0.30, 0.20, 0.12, 0.10, 0.08, 0.05])
 ON_TIME_DAYS = np.array([0.15, 0.30, 0.20, 0.15, 0.12, 0.08])  # working days to reply, 0 to 5
-SAFEGUARDING = np.array([{"Housing Options": 0.02, "Environmental Health": 0.005,
-                          "Housing Benefit": 0.004}.get(s.name, 0.001) for s in SERVICES])
+SAFEGUARDING = per_service({"Housing Options": 0.02, "Environmental Health": 0.005,
+                            "Housing Benefit": 0.004}, 0.001)
 # How much failure demand each service generates, relative to the council as a whole.
-FAILURE_PROPENSITY = np.array([{"Waste and Recycling": 1.35, "Garden Waste": 1.2,
-                                "Council Tax": 1.1, "Housing Benefit": 1.15, "Parking": 0.9,
-                                "Environmental Health": 0.8, "Licensing": 0.7,
-                                "Revenues – Business Rates": 0.8, "Elections": 0.5}.get(s.name, 1.0)
-                               for s in SERVICES])
-# Timestamp style shares per channel (CHANNELS order).
-UTC_STYLE_SHARE = np.array([0, 0, 0.15, 0, 0, 0.6, 0.6, 0.6, 0])
-UK_STYLE_SHARE = np.array([0.03, 0.03, 0, 0.5, 0.5, 0, 0, 0, 0.1])
+FAILURE_PROPENSITY = per_service({"Waste and Recycling": 1.35, "Garden Waste": 1.2,
+                                  "Council Tax": 1.1, "Housing Benefit": 1.15, "Parking": 0.9,
+                                  "Environmental Health": 0.8, "Licensing": 0.7,
+                                  "Revenues – Business Rates": 0.8, "Elections": 0.5}, 1.0)
+# Which export a row seems to come from: cloud webchat, app and social tools give UTC with a
+# Z; the front desk and post room log day-first UK times by hand.
+UTC_STYLE_SHARE = per_channel({"web": 0.15, "webchat": 0.6, "social_media": 0.6, "app": 0.6})
+UK_STYLE_SHARE = per_channel({"phone": 0.03, "email": 0.03, "face_to_face": 0.5, "letter": 0.5,
+                              "other": 0.1})
 
 
 def contacts_for_month(rng: np.random.Generator, month: Month, period: Period,
@@ -135,7 +139,7 @@ def _first_contacts(rng, month: Month, period: Period, customers: np.ndarray,
     case = np.where(known & (rng.random(n) < 0.45),
                     (t + 1) * 100_000 + np.arange(n), -1)
     return {
-        "received_at": _receivedtimes(rng, month, period, channel),
+        "received_at": _received_times(rng, month, period, channel),
         "channel": channel,
         "service": service,
         "customer": np.where(known, _draw_customers(rng, customers, n), -1),
@@ -164,7 +168,7 @@ def _repeat_contacts(rng, month: Month, period: Period, originals: dict) -> dict
     demand, failure_type = _classify(rng, service, 0.85, 0.07, REPEAT_FAILURE_WEIGHTS,
                                      never=np.zeros(n, dtype=bool))
     return {
-        "received_at": _repeattimes(rng, period, originals["received_at"], channel),
+        "received_at": _repeat_times(rng, period, originals["received_at"], channel),
         "channel": channel,
         "service": service,
         "customer": originals["customer"],
@@ -191,7 +195,7 @@ def _pick_repeated(rng, first: dict, n_repeat: int) -> np.ndarray:
     keys = np.log(rng.random(len(weight))) / weight
     keys[first["customer"] < 0] = -np.inf
     n_repeat = min(n_repeat, int((first["customer"] >= 0).sum()))
-    return np.sort(np.argpartition(-keys, n_repeat)[:n_repeat]) if n_repeat else np.array([], int)
+    return np.sort(np.argsort(-keys, kind="stable")[:n_repeat])
 
 
 def _first_point_resolution(rng, abandoned: np.ndarray, repeated: np.ndarray, t: int) -> np.ndarray:
@@ -214,7 +218,7 @@ def _classify(rng, service: np.ndarray, p_failure: float, p_unclassified: float,
     the weights are scaled so the month as a whole keeps `p_failure`."""
     n = len(service)
     propensity = FAILURE_PROPENSITY[service]
-    p_row = p_failure * propensity / propensity.mean() if n else propensity
+    p_row = p_failure * propensity / (propensity.mean() if n else 1.0)
     unclassified = never | (rng.random(n) < p_unclassified)
     failure = ~unclassified & (rng.random(n) < p_row)
     # Unclassified contacts come either blank or coded "unknown", depending on the system.
@@ -225,7 +229,8 @@ def _classify(rng, service: np.ndarray, p_failure: float, p_unclassified: float,
 
 
 def _reasons(rng, service, demand, failure_type) -> np.ndarray:
-    value_reason = REASON_OFFSET[service] + (rng.random(len(service)) * REASON_COUNT[service]).astype(int)
+    pick = (rng.random(len(service)) * REASON_COUNT[service]).astype(int)
+    value_reason = REASON_OFFSET[service] + pick
     unclassified = (demand == -1) | (demand == UNKNOWN)
     no_reason = unclassified & (rng.random(len(service)) < 0.35)
     reason = np.where(demand == FAILURE, FAILURE_REASON_OFFSET + failure_type, value_reason)
@@ -262,7 +267,7 @@ def _safeguarding(rng, service, abandoned) -> np.ndarray:
     return np.where(not_recorded, -1, raised).astype(np.int8)
 
 
-def _receivedtimes(rng, month: Month, period: Period, channel) -> np.ndarray:
+def _received_times(rng, month: Month, period: Period, channel) -> np.ndarray:
     """Office-hours channels on working days, digital ones every day and into the evening;
     Monday is busiest and the days between Christmas Eve and New Year are quiet."""
     days = month.days
@@ -273,15 +278,15 @@ def _receivedtimes(rng, month: Month, period: Period, channel) -> np.ndarray:
     digital_days = np.where(working, 1.0, 0.45) * np.where(monday, 1.1, 1.0) * np.where(
         christmas, 0.4, 1.0)
     digital = IS_DIGITAL[channel]
-    times = np.empty(len(channel), dtype="datetime64[s]")
+    received = np.empty(len(channel), dtype="datetime64[s]")
     for group, day_weights, hours in ((digital, digital_days, DIGITAL_HOURS),
                                       (~digital, office_days, OFFICE_HOURS)):
         day = days[draw_from(rng, day_weights, int(group.sum()))]
-        times[group] = _at_time_of_day(rng, day, hours)
-    return avoid_spring_gap(times)
+        received[group] = _at_time_of_day(rng, day, hours)
+    return avoid_spring_gap(received)
 
 
-def _repeattimes(rng, period: Period, original: np.ndarray, channel) -> np.ndarray:
+def _repeat_times(rng, period: Period, original: np.ndarray, channel) -> np.ndarray:
     """Later than the original and, but for weekends on office channels, within 7 days."""
     n = len(channel)
     digital = IS_DIGITAL[channel]
@@ -321,9 +326,10 @@ def _written_responses(rng, month: Month, period: Period, cols: dict) -> np.ndar
     return np.where(answered, responded, np.datetime64("NaT", "s"))
 
 
-def _in_office_hours(times: np.ndarray, period: Period) -> np.ndarray:
-    day = times.astype("datetime64[D]")
-    hour = (times - day.astype("datetime64[s]")).astype(int) // 3600
+def _in_office_hours(moments: np.ndarray, period: Period) -> np.ndarray:
+    """On a working day between 08:00 and 15:00: early enough to be dealt with the same day."""
+    day = moments.astype("datetime64[D]")
+    hour = (moments - day.astype("datetime64[s]")).astype(int) // 3600
     return np.is_busday(day, holidays=period.bank_days) & (hour >= 8) & (hour < 15)
 
 
@@ -334,8 +340,6 @@ def _at_time_of_day(rng, day: np.ndarray, hour_weights: np.ndarray) -> np.ndarra
 
 
 def _timestamp_styles(rng, channel) -> np.ndarray:
-    """Which export a row seems to come from: cloud webchat, app and social tools give UTC with
-    a Z; the front desk and post room log day-first UK times by hand."""
     u = rng.random(len(channel))
     p_utc, p_uk = UTC_STYLE_SHARE[channel], UK_STYLE_SHARE[channel]
     return np.where(u < p_utc, ISO_UTC, np.where(u < p_utc + p_uk, UK_LOCAL, ISO_LOCAL)).astype(

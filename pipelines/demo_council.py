@@ -7,6 +7,8 @@ addresses use the domains reserved for examples (RFC 2606).
 
 from dataclasses import dataclass
 
+import numpy as np
+
 CHANNELS = ("phone", "email", "web", "face_to_face", "letter", "webchat", "social_media", "app",
             "other")
 DIGITAL = ("email", "web", "webchat", "social_media", "app")
@@ -173,3 +175,13 @@ COMMENTS_WITH_DETAILS = (
     "Still waiting for an answer at {postcode}, call {landline}",
     "My e-mail is {email} and my postcode is {postcode}",
 )
+
+
+def per_channel(values: dict[str, float], default: float = 0.0) -> np.ndarray:
+    """A value for each channel, in `CHANNELS` order, for indexing by channel code."""
+    return np.array([values.get(c, default) for c in CHANNELS])
+
+
+def per_service(values: dict[str, float], default: float = 0.0) -> np.ndarray:
+    """A value for each service, in `SERVICES` order, for indexing by service code."""
+    return np.array([values.get(s.name, default) for s in SERVICES])

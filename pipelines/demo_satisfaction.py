@@ -1,8 +1,9 @@
 """Demo survey responses (`feeds.md`, satisfaction).
 
-Each response rates one of the month's handled contacts, in the same month. Scores come from one underlying satisfaction per response, so CSAT, NPS and
-effort agree with each other: lower after failure demand and long phone queues, rising slowly
-over the programme and fastest on digital channels once they have been redesigned.
+Each response rates one of the month's handled contacts, in the same month. Scores come from one
+underlying mood per response, so CSAT, NPS and effort agree with each other: lower after failure
+demand and long phone queues, rising slowly over the programme and fastest on digital channels
+once they have been redesigned.
 """
 
 import numpy as np
@@ -13,21 +14,22 @@ from pipelines.demo_calendar import (ISO_LOCAL, ISO_UTC, UK_LOCAL, Month, avoid_
 from pipelines.demo_columns import labels, nullable, times
 from pipelines.demo_contacts import FAILURE, IS_DIGITAL, contact_ids
 from pipelines.demo_council import (CHANNELS, COMMENTS_COMPLAINT, COMMENTS_NEUTRAL,
-                                    COMMENTS_PRAISE, COMMENTS_WITH_DETAILS, SERVICES)
+                                    COMMENTS_PRAISE, COMMENTS_WITH_DETAILS, SERVICES,
+                                    per_service)
 from pipelines.demo_story import programme
 
 SATISFACTION_COLUMNS = ("response_id", "responded_at", "channel", "service", "csat", "nps", "ces",
                         "comment", "contact_id")
 
-SERVICE_MOOD = np.array([{"Housing Options": -0.35, "Housing Benefit": -0.2, "Parking": -0.25,
-                          "Council Tax": -0.1, "Garden Waste": 0.2, "Elections": 0.25,
-                          "Street Cleansing": 0.1}.get(s.name, 0.0) for s in SERVICES])
+SERVICE_MOOD = per_service({"Housing Options": -0.35, "Housing Benefit": -0.2, "Parking": -0.25,
+                            "Council Tax": -0.1, "Garden Waste": 0.2, "Elections": 0.25,
+                            "Street Cleansing": 0.1})
 COMMENT_TEXTS = COMMENTS_COMPLAINT + COMMENTS_NEUTRAL + COMMENTS_PRAISE
 POSTCODE_LETTERS = np.array(list("ABDEFGHJLNPQRSTUWXYZ"))
 EMAIL_NAMES = ("resident", "householder", "j.bloggs", "a.n.other", "tenant")
 
 
-def satisfaction_for_month(rng: np.random.Generator, month: Month, contacts: dict) -> pl.DataFrame:
+def satisfaction_frame(rng: np.random.Generator, month: Month, contacts: dict) -> pl.DataFrame:
     """The month's survey responses as the canonical CSV: every column text, empty for none."""
     t = month.index
     handled = np.flatnonzero(contacts["abandoned"] != 1)
@@ -76,7 +78,8 @@ def _scores(rng, mood: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     asked_nps = rng.random(n) < 0.68
     asked_ces = rng.random(n) < 0.55
     asked_csat |= ~(asked_nps | asked_ces)
-    return np.where(asked_csat, csat, -1), np.where(asked_nps, nps, -1), np.where(asked_ces, ces, -1)
+    return (np.where(asked_csat, csat, -1), np.where(asked_nps, nps, -1),
+            np.where(asked_ces, ces, -1))
 
 
 def _response_times(rng, month: Month, received: np.ndarray) -> np.ndarray:

@@ -19,7 +19,7 @@ from sqlalchemy import Connection, Engine, insert, select, update
 from data.bulk import insert_frame, schema_of
 from data.models import LoadLog, QuarantineRow
 from metrics.marts import refresh_contact_marts
-from pipelines.derive import MATTER, matter_neighbours
+from metrics.matters import MATTER, matter_neighbours
 from pipelines.feeds import FEEDS, Feed
 from pipelines.parse import ROW, RawFile, RejectedFile, parse_cells, read_raw, record_locations
 from pipelines.privacy import mask_text, pseudonym_key, pseudonymise

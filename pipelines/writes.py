@@ -10,7 +10,7 @@ from sqlalchemy import Connection, Table
 from data.bulk import (indexes_rebuilt_if_large, insert_frame, placeholder, read_frame,
                        schema_of)
 from data.models import Contact
-from pipelines.derive import MATTER
+from metrics.matters import MATTER
 
 KEYS = "tmp_load_keys"
 MATTERS = "tmp_load_matters"

@@ -1,4 +1,5 @@
-"""Derived facts about contacts: each contact's nearest neighbours in its matter.
+"""Each contact's nearest neighbours in its matter: the derived fact behind repeat contact and
+right first time.
 
 A matter is one customer (pseudonym) about one service (`kpis.md`, "Same matter"). Storing the
 latest strictly earlier and the earliest strictly later `received_at` of the same matter lets

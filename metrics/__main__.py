@@ -1,0 +1,3 @@
+from metrics.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,167 @@
+"""Monthly KPIs by any combination of service, channel and ward, over any period.
+
+`compute` is pure: it takes `Sources` (frames) and a `Query` and returns one row per month ×
+group × KPI. `sources_from_facts` builds Sources from fact rows (tests, small data);
+`metrics.reads.sources_from_warehouse` builds them from the warehouse's marts.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import polars as pl
+
+import metrics.kpis  # noqa: F401  (registers every KPI)
+from data.bulk import schema_of
+from data.models import ContactsMonthly
+from metrics.calendar import london_month, shift_month
+from metrics.marts import Standards, contact_parts, monthly_parts
+from metrics.matters import matter_neighbours
+from metrics.registry import REGISTRY, Inputs
+
+DIMENSIONS = ("service", "channel", "ward")
+ALL = "All"
+BASELINE_MONTHS = 12
+
+
+@dataclass(frozen=True)
+class Sources:
+    """Everything the KPIs are computed from, for the whole warehouse."""
+
+    parts: pl.DataFrame  # monthly contact parts by month, service, channel, ward
+    complaints: pl.DataFrame
+    responses: pl.DataFrame  # with a `month` column
+    assumptions: pl.DataFrame  # channel, unit_cost_gbp, carbon_kg
+    as_of: datetime | None
+    baseline: tuple[str, str] | None  # first and last month
+
+
+@dataclass(frozen=True)
+class Query:
+    by: tuple[str, ...] = ()
+    first_month: str | None = None
+    last_month: str | None = None
+    # dimension -> values to keep; a missing dimension is not filtered
+    filters: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    kpis: tuple[str, ...] | None = None
+
+
+def compute(sources: Sources, query: Query) -> pl.DataFrame:
+    """Long form: month, service, channel, ward, kpi, numerator, denominator, value.
+
+    A dimension not grouped by reads `All`; KPIs not defined for the grouping or the filters
+    (complaints by channel, satisfaction by ward) are left out.
+    """
+    by = [d for d in DIMENSIONS if d in query.by]
+    inputs = _inputs(sources, query)
+    frames = []
+    for kpi in REGISTRY.values():
+        if query.kpis is not None and kpi.id not in query.kpis:
+            continue
+        if not _defined(kpi.id, query):
+            continue
+        result = kpi.function(inputs, by)
+        if result is None:
+            continue
+        frames.append(result.with_columns(pl.lit(kpi.id).alias("kpi"),
+                                          _value(kpi.scale).alias("value")))
+    if not frames:
+        return _empty()
+    long = pl.concat([_shape(f, by) for f in frames]).collect()
+    if query.first_month:
+        long = long.filter(pl.col("month") >= query.first_month)
+    if query.last_month:
+        long = long.filter(pl.col("month") <= query.last_month)
+    return long.sort("month", "service", "channel", "ward", "kpi")
+
+
+def _defined(kpi_id: str, query: Query) -> bool:
+    """Filters on a dimension a source does not carry would silently mislead, so such KPIs are
+    left out: complaints have no channel of contact, survey responses no ward."""
+    source = REGISTRY[kpi_id].function.__module__.rsplit(".", 1)[-1]
+    if source == "complaints" and "channel" in query.filters:
+        return False
+    if source == "satisfaction" and "ward" in query.filters:
+        return False
+    return True
+
+
+def _value(scale: float | None) -> pl.Expr:
+    if scale is None:
+        return pl.col("numerator")
+    return pl.when(pl.col("denominator") > 0).then(
+        scale * pl.col("numerator") / pl.col("denominator"))
+
+
+def _shape(frame: pl.LazyFrame, by: list[str]) -> pl.LazyFrame:
+    return frame.select(
+        "month",
+        *[pl.col(d).cast(pl.String) if d in by else pl.lit(ALL).alias(d) for d in DIMENSIONS],
+        "kpi",
+        pl.col("numerator").cast(pl.Float64),
+        pl.col("denominator").cast(pl.Float64),
+        pl.col("value").cast(pl.Float64))
+
+
+def _empty() -> pl.DataFrame:
+    return pl.DataFrame(schema={"month": pl.String, **{d: pl.String for d in DIMENSIONS},
+                                "kpi": pl.String, "numerator": pl.Float64,
+                                "denominator": pl.Float64, "value": pl.Float64})
+
+
+def _inputs(sources: Sources, query: Query) -> Inputs:
+    def keep(frame: pl.DataFrame) -> pl.LazyFrame:
+        lazy = frame.lazy()
+        for dim, values in query.filters.items():
+            if dim in frame.columns:
+                lazy = lazy.filter(pl.col(dim).is_in(values))
+        return lazy
+
+    parts = keep(sources.parts)
+    if sources.baseline:
+        first, last = sources.baseline
+        baseline = parts.filter(pl.col("month").is_between(pl.lit(first), pl.lit(last)))
+    else:
+        baseline = parts.clear()
+    return Inputs(parts=parts, complaints=keep(sources.complaints),
+                  responses=keep(sources.responses), assumptions=sources.assumptions,
+                  baseline=baseline, as_of=sources.as_of)
+
+
+def baseline_period(parts: pl.DataFrame, settings: dict[str, str]) -> tuple[str, str] | None:
+    """The configured baseline months, else the 12 months from the first month with contacts."""
+    if settings.get("baseline_from"):
+        return settings["baseline_from"], settings.get("baseline_to") or shift_month(
+            settings["baseline_from"], BASELINE_MONTHS - 1)
+    months = parts.filter(pl.col("contacts") > 0).get_column("month")
+    if months.len() == 0:
+        return None
+    return months.min(), shift_month(months.min(), BASELINE_MONTHS - 1)
+
+
+def sources_from_facts(contacts: pl.DataFrame, complaints: pl.DataFrame,
+                       responses: pl.DataFrame, assumptions: pl.DataFrame,
+                       settings: dict[str, str] | None = None) -> Sources:
+    """Sources straight from fact rows, through the same per-contact definitions as the mart.
+
+    contacts need customer_pseudonym (or customer_ref), service, received_at (UTC) and the
+    other contact columns; matter neighbours are derived here.
+    """
+    settings = settings or {}
+    if "customer_ref" in contacts.columns:
+        contacts = contacts.rename({"customer_ref": "customer_pseudonym"})
+    contacts = matter_neighbours(contacts)
+    as_of = contacts.get_column("received_at").max() if contacts.height else None
+    parts = (monthly_parts(contact_parts(contacts.lazy(), as_of, Standards.from_settings(settings)),
+                           list(DIMENSIONS)).collect()
+             if as_of else _empty_parts())
+    return Sources(parts=parts, complaints=complaints,
+                   responses=with_response_month(responses), assumptions=assumptions,
+                   as_of=as_of, baseline=baseline_period(parts, settings))
+
+
+def with_response_month(responses: pl.DataFrame) -> pl.DataFrame:
+    return responses.with_columns(london_month(pl.col("responded_at")).alias("month"))
+
+
+def _empty_parts() -> pl.DataFrame:
+    return pl.DataFrame(schema=schema_of(ContactsMonthly.__table__))

@@ -1,0 +1,46 @@
+"""The long-form export of `feeds.md`: month, service, channel, kpi, numerator, denominator,
+value, as CSV or JSON. Counts print as whole numbers; an empty cell (CSV) or null (JSON) is
+an undefined value."""
+
+import json
+from typing import TextIO
+
+import polars as pl
+from sqlalchemy import Engine
+
+from metrics.compute import Query, compute
+from metrics.reads import sources_from_warehouse
+
+COLUMNS = ["month", "service", "channel", "kpi", "numerator", "denominator", "value"]
+
+
+def export_frame(engine: Engine, by: tuple[str, ...] = (), first_month: str | None = None,
+                 last_month: str | None = None) -> pl.DataFrame:
+    query = Query(by=by, first_month=first_month, last_month=last_month)
+    return compute(sources_from_warehouse(engine), query).select(COLUMNS)
+
+
+def write_export(engine: Engine, out: TextIO, by: tuple[str, ...] = (), first_month=None,
+                 last_month=None, fmt: str = "csv") -> None:
+    frame = export_frame(engine, by, first_month, last_month)
+    if fmt == "json":
+        out.write(json.dumps([{k: _number(v) if k in NUMBERS else v for k, v in row.items()}
+                              for row in frame.iter_rows(named=True)]))
+        out.write("\n")
+        return
+    out.write(frame.with_columns(_number_text(c) for c in NUMBERS).write_csv())
+
+
+NUMBERS = ("numerator", "denominator", "value")
+
+
+def _number(value: float | None) -> int | float | None:
+    if value is None:
+        return None
+    return int(value) if float(value).is_integer() else value
+
+
+def _number_text(column: str) -> pl.Expr:
+    x = pl.col(column)
+    return (pl.when(x == x.round(0)).then(x.cast(pl.Int64).cast(pl.String))
+            .otherwise(x.cast(pl.String)).alias(column))

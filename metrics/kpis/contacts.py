@@ -1,0 +1,92 @@
+"""Contact KPIs (`kpis.md`, Contacts): month of `received_at`, summed from the contact parts
+that `metrics.marts.contact_parts` defines per contact."""
+
+import polars as pl
+
+from metrics.registry import Inputs, kpi, ratio
+
+
+def _sum(inputs: Inputs, by: list[str], numerator: str, denominator: str | None):
+    return ratio(inputs.parts, by, pl.col(numerator),
+                 pl.col(denominator) if denominator else None)
+
+
+@kpi("contacts", "Contacts", "count", None, "front_doors",
+     "How many times residents contacted the council, on any channel.")
+def contacts(inputs: Inputs, by: list[str]):
+    """numerator: contacts. No denominator: value = numerator."""
+    return _sum(inputs, by, "contacts", None)
+
+
+@kpi("failure_demand_pct", "Failure demand", "%", "lower", "right_first_time",
+     "Share of classified contacts caused by the council not doing something, or not doing it "
+     "right (chasing, repeat requests, unclear letters).", scale=100)
+def failure_demand_pct(inputs: Inputs, by: list[str]):
+    """100 × contacts with demand_type = failure ÷ contacts with demand_type value or failure."""
+    return _sum(inputs, by, "failure", "classified")
+
+
+@kpi("classified_pct", "Contacts classified", "%", "higher", "right_first_time",
+     "Share of contacts whose demand type (value or failure) was recorded.", scale=100)
+def classified_pct(inputs: Inputs, by: list[str]):
+    """100 × contacts with demand_type value or failure ÷ contacts."""
+    return _sum(inputs, by, "classified", "contacts")
+
+
+@kpi("repeat_contact_pct", "Repeat contact", "%", "lower", "right_first_time",
+     "Share of identifiable contacts that came within 7 days of an earlier contact by the same "
+     "resident about the same service.", scale=100)
+def repeat_contact_pct(inputs: Inputs, by: list[str]):
+    """100 × repeat contacts (an earlier contact of the same matter in [t − 7 days, t)) ÷
+    contacts with a customer_ref."""
+    return _sum(inputs, by, "repeats", "with_customer")
+
+
+@kpi("right_first_time_pct", "Right first time", "%", "higher", "right_first_time",
+     "Share of first contacts resolved without the resident needing to come back within 7 days "
+     "(only contacts whose 7 days have fully passed).", scale=100)
+def right_first_time_pct(inputs: Inputs, by: list[str]):
+    """100 × eligible first contacts with no later contact of the same matter in (t, t + 7 days]
+    and resolved_at_first_point not false ÷ eligible first contacts (first contacts with
+    t + 7 days ≤ as_of)."""
+    return _sum(inputs, by, "rft_met", "rft_eligible")
+
+
+@kpi("digital_pct", "Digital share", "%", "higher", "front_doors",
+     "Share of contacts made by e-mail, web, webchat, social media or app.", scale=100)
+def digital_pct(inputs: Inputs, by: list[str]):
+    """100 × contacts on a digital channel (email, web, webchat, social_media, app) ÷ contacts."""
+    digital = pl.col("channel").is_in(("email", "web", "webchat", "social_media", "app"))
+    return ratio(inputs.parts, by, pl.when(digital).then(pl.col("contacts")).otherwise(0),
+                 pl.col("contacts"))
+
+
+@kpi("abandoned_pct", "Calls abandoned", "%", "lower", "front_doors",
+     "Share of phone calls where the caller hung up before being answered.", scale=100)
+def abandoned_pct(inputs: Inputs, by: list[str]):
+    """100 × phone contacts with abandoned true ÷ phone contacts with abandoned known."""
+    return _sum(inputs, by, "abandoned", "abandon_known")
+
+
+@kpi("answered_in_60s_pct", "Calls answered in 60 seconds", "%", "higher", "front_doors",
+     "Share of answered phone calls picked up within the 60-second standard.", scale=100)
+def answered_in_60s_pct(inputs: Inputs, by: list[str]):
+    """100 × phone contacts with abandoned false and wait_seconds ≤ 60 ÷ phone contacts with
+    abandoned false and wait_seconds known."""
+    return _sum(inputs, by, "answered_in_standard", "answer_known")
+
+
+@kpi("written_on_time_pct", "Written replies on time", "%", "higher", "front_doors",
+     "Share of e-mails, web forms and letters answered within 5 working days.", scale=100)
+def written_on_time_pct(inputs: Inputs, by: list[str]):
+    """100 × written-channel contacts responded on or before their due date (London date of
+    received_at + 5 working days) ÷ written-channel contacts responded to, plus those not
+    responded to whose due date is before the as_of date."""
+    return _sum(inputs, by, "written_on_time", "written_due")
+
+
+@kpi("safeguarding_contacts", "Safeguarding concerns", "count", None, "front_doors",
+     "Contacts in which a safeguarding concern was raised.")
+def safeguarding_contacts(inputs: Inputs, by: list[str]):
+    """numerator: contacts with safeguarding true. No denominator."""
+    return _sum(inputs, by, "safeguarding", None)

@@ -1,0 +1,70 @@
+"""Cost and carbon KPIs (`kpis.md`, Cost and carbon): month of `received_at`, priced with the
+per-channel assumptions table. For these the numerator holds the value and there is no
+denominator."""
+
+import polars as pl
+
+from metrics.registry import Inputs, kpi
+
+
+def _footprint(inputs: Inputs, by: list[str], factor: str) -> pl.LazyFrame:
+    """Σ over channels of contacts × the channel's factor."""
+    priced = inputs.parts.join(inputs.assumptions.lazy(), on="channel", how="left")
+    return priced.group_by("month", *by).agg(
+        (pl.col("contacts") * pl.col(factor).fill_null(0)).sum().cast(pl.Float64)
+        .alias("numerator"),
+        pl.lit(None, pl.Float64).alias("denominator"))
+
+
+def _shift_saving(inputs: Inputs, by: list[str], factor: str) -> pl.LazyFrame | None:
+    """Σ over channels of (baseline share × contacts in month − contacts on channel in month)
+    × factor, each group against its own baseline mix; groups absent from the baseline have no
+    figure, and by channel the saving is not defined."""
+    if "channel" in by:
+        return None
+    base = inputs.baseline.group_by(*by, "channel").agg(pl.col("contacts").sum().alias("base"))
+    share = base.with_columns(
+        (pl.col("base") / pl.col("base").sum().over(by or pl.lit(1))).alias("share"))
+    counts = inputs.parts.group_by("month", *by, "channel").agg(pl.col("contacts").sum().alias("n"))
+    totals = counts.group_by("month", *by).agg(pl.col("n").sum().alias("total"))
+    expected = (totals.join(share, on=by, how="inner") if by
+                else totals.join(share, how="cross"))
+    actual = counts.join(share.select(by).unique(), on=by, how="semi") if by else counts
+    keys = ["month", *by, "channel"]
+    both = expected.select(*keys, (pl.col("share") * pl.col("total")).alias("expected")).join(
+        actual.select(*keys, "n"), on=keys, how="full", coalesce=True)
+    priced = both.join(inputs.assumptions.lazy(), on="channel", how="left")
+    return priced.group_by("month", *by).agg(
+        ((pl.col("expected").fill_null(0) - pl.col("n").fill_null(0))
+         * pl.col(factor).fill_null(0)).sum().alias("numerator"),
+        pl.lit(None, pl.Float64).alias("denominator"))
+
+
+@kpi("cost_to_serve_gbp", "Cost to serve", "£", "lower", "efficient",
+     "What handling the month's contacts cost, at each channel's assumed unit cost.")
+def cost_to_serve_gbp(inputs: Inputs, by: list[str]):
+    """Σ over channels of contacts × unit cost (£)."""
+    return _footprint(inputs, by, "unit_cost_gbp")
+
+
+@kpi("channel_shift_saving_gbp", "Saving from channel shift", "£", "higher", "efficient",
+     "What the month's contacts cost less than they would have with the baseline channel mix.")
+def channel_shift_saving_gbp(inputs: Inputs, by: list[str]):
+    """Σ over channels of (baseline share × contacts in month − contacts on channel in month)
+    × unit cost (£)."""
+    return _shift_saving(inputs, by, "unit_cost_gbp")
+
+
+@kpi("carbon_kg", "Carbon from contact", "kg CO2e", "lower", "efficient",
+     "Emissions from residents' journeys and from paper and post, at each channel's factor.")
+def carbon_kg(inputs: Inputs, by: list[str]):
+    """Σ over channels of contacts × carbon factor (kg CO2e)."""
+    return _footprint(inputs, by, "carbon_kg")
+
+
+@kpi("carbon_saving_kg", "Carbon saved by channel shift", "kg CO2e", "higher", "efficient",
+     "Emissions avoided compared with the baseline channel mix.")
+def carbon_saving_kg(inputs: Inputs, by: list[str]):
+    """Σ over channels of (baseline share × contacts in month − contacts on channel in month)
+    × carbon factor (kg CO2e)."""
+    return _shift_saving(inputs, by, "carbon_kg")

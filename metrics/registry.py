@@ -1,0 +1,89 @@
+"""The KPI registry: every figure of `kpis.md`, declared once.
+
+Each KPI is a pure polars function from the month's inputs to one row per month and group with a
+numerator and a denominator; its docstring holds the formula. Pages, exports and the committee
+pack all read these declarations (label, unit, direction, plain-English description, theme).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+import polars as pl
+
+THEMES = {
+    "right_first_time": "Right first time",
+    "front_doors": "Front doors and channel shift",
+    "efficient": "Efficient and environmentally positive",
+    "accountability": "Accountability and complaints",
+    "satisfaction": "Satisfaction",
+}
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """What the KPI functions read, already filtered to the groups and period asked for.
+
+    parts: monthly contact parts (month, service, channel, ward and the columns of
+      `mart_contacts_monthly`); complaints and responses: fact rows; assumptions: channel,
+      unit_cost_gbp, carbon_kg; baseline: the monthly parts of the baseline period (unfiltered
+      by month); as_of: the data horizon.
+    """
+
+    parts: pl.LazyFrame
+    complaints: pl.LazyFrame
+    responses: pl.LazyFrame
+    assumptions: pl.DataFrame
+    baseline: pl.LazyFrame
+    as_of: datetime | None
+
+
+# (inputs, group columns) -> month, *groups, numerator, denominator; None when not defined
+KpiFunction = Callable[[Inputs, list[str]], pl.LazyFrame | None]
+
+
+@dataclass(frozen=True)
+class Kpi:
+    id: str
+    label: str
+    unit: str  # "%", "count", "£", "kg CO2e", "score", "per 1,000 contacts"
+    better: str | None  # "higher", "lower" or None
+    theme: str
+    description: str
+    function: KpiFunction
+    scale: float | None = None  # value = scale × numerator ÷ denominator; None: value = numerator
+
+    @property
+    def has_denominator(self) -> bool:
+        return self.scale is not None
+
+    @property
+    def formula(self) -> str:
+        return " ".join((self.function.__doc__ or "").split())
+
+
+REGISTRY: dict[str, Kpi] = {}
+
+
+def kpi(id: str, label: str, unit: str, better: str | None, theme: str, description: str,
+        scale: float | None = None) -> Callable[[KpiFunction], KpiFunction]:
+    """Register a KPI function under `id` (order of registration is the order of display)."""
+    if theme not in THEMES:
+        raise ValueError(f"unknown theme {theme}")
+
+    def register(function: KpiFunction) -> KpiFunction:
+        if id in REGISTRY:
+            raise ValueError(f"KPI {id} registered twice")
+        REGISTRY[id] = Kpi(id, label, unit, better, theme, description, function, scale)
+        return function
+
+    return register
+
+
+def ratio(frame: pl.LazyFrame, by: list[str], numerator: pl.Expr,
+          denominator: pl.Expr | None) -> pl.LazyFrame:
+    """Sum a numerator (and denominator) per month and group."""
+    return frame.group_by("month", *by).agg(
+        numerator.cast(pl.Float64).sum().alias("numerator"),
+        (denominator.cast(pl.Float64).sum() if denominator is not None
+         else pl.lit(None, pl.Float64)).alias("denominator"))
