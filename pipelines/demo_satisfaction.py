@@ -115,6 +115,7 @@ def _comments(rng, mood: np.ndarray) -> pl.Series:
 
 
 def _comments_with_details(rng, n: int) -> list[str]:
+    # About ten a month: few enough to format one by one.
     template = rng.integers(0, len(COMMENTS_WITH_DETAILS), n)
     mobile = rng.integers(0, 1000, n)
     landline = rng.integers(0, 1000, n)

@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Install everything the tests need and run the whole suite (SQLite and PostgreSQL).
+# PostgreSQL tests use 127.0.0.1:5432/test (override with TEST_POSTGRES_URL); without a server
+# they skip, unless ONCE_AND_DONE_REQUIRE_POSTGRES=1 makes that a failure (as .ci/run does).
+set -euo pipefail
+cd "$(dirname "$0")"
+if [ ! -x .venv/bin/python ]; then
+  python3 -m venv .venv
+fi
+.venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+exec .venv/bin/python -m pytest "$@"

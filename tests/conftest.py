@@ -1,0 +1,69 @@
+"""Shared fixtures: a real warehouse on a throwaway SQLite file and on the local PostgreSQL.
+
+PostgreSQL tests skip when no server answers, unless ONCE_AND_DONE_REQUIRE_POSTGRES=1 (set by
+.ci/run), which turns a missing server into a failure.
+"""
+
+import os
+import warnings
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from data.warehouse import make_engine
+
+POSTGRES_URL = os.environ.get(
+    "TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+SCHEMA = "once_and_done_test"
+REQUIRE_POSTGRES = os.environ.get("ONCE_AND_DONE_REQUIRE_POSTGRES") == "1"
+
+# The development pseudonym key is what tests use; its warning is expected here.
+warnings.filterwarnings("ignore", message=".*PSEUDONYM_KEY is not set.*")
+
+
+def postgres_url() -> str:
+    """A URL whose connections work in a schema of their own, emptied for each test."""
+    return f"{POSTGRES_URL}?options=-csearch_path%3D{SCHEMA}"
+
+
+def _reset_postgres() -> None:
+    admin = create_engine(POSTGRES_URL)
+    try:
+        with admin.begin() as conn:
+            conn.execute(text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
+            conn.execute(text(f"CREATE SCHEMA {SCHEMA}"))
+    finally:
+        admin.dispose()
+
+
+def sqlite_url(tmp_path) -> str:
+    return f"sqlite:///{tmp_path / 'warehouse.db'}"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def warehouse_url(request, tmp_path) -> str:
+    """The URL of an empty warehouse, once on SQLite and once on PostgreSQL."""
+    if request.param == "sqlite":
+        return sqlite_url(tmp_path)
+    try:
+        _reset_postgres()
+    except Exception as e:  # noqa: BLE001 (any failure to connect means no server here)
+        if REQUIRE_POSTGRES:
+            pytest.fail(f"PostgreSQL is required (ONCE_AND_DONE_REQUIRE_POSTGRES=1) but: {e}")
+        pytest.skip(f"no PostgreSQL server at {POSTGRES_URL}: {e}")
+    return postgres_url()
+
+
+@pytest.fixture
+def engine(warehouse_url):
+    """An empty warehouse (tables created, reference data seeded) on each backend."""
+    engine = make_engine(warehouse_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def sqlite_engine(tmp_path):
+    engine = make_engine(sqlite_url(tmp_path))
+    yield engine
+    engine.dispose()
