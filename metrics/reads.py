@@ -2,10 +2,11 @@
 reference data. One short read per table, whatever the warehouse size."""
 
 import polars as pl
-from sqlalchemy import Engine
+from sqlalchemy import Engine, func, select
 
 from data.bulk import read_frame, schema_of
-from data.models import ChannelAssumption, Complaint, ContactsMonthly, SurveyResponse
+from data.models import (ChannelAssumption, Complaint, ContactsMonthly, KpiTarget, LoadLog,
+                         QuarantineRow, SurveyResponse)
 from data.reference import read_settings
 from metrics.compute import Sources, baseline_period, with_response_month
 from metrics.marts import data_horizon
@@ -29,3 +30,34 @@ def _table(conn, table, columns: list[str] | None = None, exclude=()) -> pl.Data
     schema = schema_of(table, names)
     sql = f'SELECT {", ".join(names)} FROM "{table.name}"'
     return read_frame(conn, sql, schema)
+
+
+def read_targets(engine: Engine) -> dict[str, tuple[float, float]]:
+    """kpi -> (target, amber tolerance), as an analyst last set them."""
+    with engine.connect() as conn:
+        rows = conn.execute(select(KpiTarget.kpi, KpiTarget.target, KpiTarget.amber_tolerance))
+        return {kpi: (target, tolerance) for kpi, target, tolerance in rows}
+
+
+def warehouse_version(engine: Engine) -> int:
+    """The latest load's id: cached figures are stale once it changes."""
+    with engine.connect() as conn:
+        return conn.execute(select(func.coalesce(func.max(LoadLog.load_id), 0))).scalar_one()
+
+
+def load_history(engine: Engine, limit: int = 500) -> pl.DataFrame:
+    """The most recent loads, newest first."""
+    columns = ["load_id", "feed", "source_system", "file_name", "status", "rows_read",
+               "rows_inserted", "rows_updated", "rows_unchanged", "rows_quarantined",
+               "started_at", "finished_at", "errors"]
+    with engine.connect() as conn:
+        return _table(conn, LoadLog.__table__, columns).sort("load_id", descending=True).head(limit)
+
+
+def quarantine(engine: Engine, limit: int = 1000) -> pl.DataFrame:
+    """Quarantined rows with the rules they broke, newest first."""
+    columns = ["load_id", "feed", "source_system", "file_name", "row_number", "record_id",
+               "reasons", "raw_text"]
+    with engine.connect() as conn:
+        return _table(conn, QuarantineRow.__table__, columns).sort(
+            "load_id", "row_number", descending=[True, False]).head(limit)
