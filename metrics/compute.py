@@ -117,12 +117,17 @@ def _inputs(sources: Sources, query: Query) -> Inputs:
         return lazy
 
     parts = keep(sources.parts)
+    # The mart reads a ward not recorded as ''; complaints store null. One spelling, so that by
+    # ward a complaint without a ward meets the contacts without one.
+    complaints = sources.complaints
+    if "ward" in complaints.columns:
+        complaints = complaints.with_columns(pl.col("ward").fill_null(""))
     if sources.baseline:
         first, last = sources.baseline
         baseline = parts.filter(pl.col("month").is_between(pl.lit(first), pl.lit(last)))
     else:
         baseline = parts.clear()
-    return Inputs(parts=parts, complaints=keep(sources.complaints),
+    return Inputs(parts=parts, complaints=keep(complaints),
                   responses=keep(sources.responses), assumptions=sources.assumptions,
                   baseline=baseline, as_of=sources.as_of)
 

@@ -15,6 +15,7 @@ from sqlalchemy import Connection, delete, select
 
 from data.bulk import bind_value, insert_frame, placeholder, read_frame, schema_of
 from data.models import Contact, ContactsMonthly, Setting
+from metrics.matters import REACH
 from metrics.calendar import (add_working_days_expr, london_date, london_month, months_between,
                               shift_month)
 
@@ -23,9 +24,6 @@ WRITTEN = ("email", "web", "letter")
 CLASSIFIED = ("value", "failure")
 GRAIN = ["month", "service", "channel", "ward"]
 PARTS = [c for c in ContactsMonthly.__table__.columns.keys() if c not in GRAIN]
-# How far before the data horizon a month can still change when the horizon moves: the repeat
-# window plus the longest written-response due date (5 working days over Christmas is 11 days).
-HORIZON_REACH = timedelta(days=40)
 LONDON = ZoneInfo("Europe/London")
 
 
@@ -36,6 +34,19 @@ class Standards:
     repeat_window_days: int = 7
     answer_standard_seconds: int = 60
     written_standard_working_days: int = 5
+
+    def __post_init__(self):
+        if not 1 <= self.repeat_window_days <= REACH.days:
+            raise ValueError(f"repeat_window_days must be 1 to {REACH.days} (matter neighbours "
+                             "are recorded that far)")
+
+    @property
+    def horizon_reach(self) -> timedelta:
+        """How far before the data horizon a figure can still change when the horizon moves:
+        the repeat window, or the written due date (5 working days span at most 11 calendar
+        days, over Christmas and New Year), whichever is longer."""
+        written = self.written_standard_working_days * 7 // 5 + 7
+        return timedelta(days=max(self.repeat_window_days, written) + 1)
 
     @classmethod
     def from_settings(cls, settings: dict[str, str]) -> "Standards":
@@ -113,8 +124,8 @@ def refresh_contact_marts(conn: Connection, changed_instants: pl.Series | None =
     if as_of is None:
         conn.execute(delete(ContactsMonthly))
         return
-    months = _months_to_refresh(conn, changed_instants, as_of, previous)
     standards = Standards.from_settings(_settings(conn))
+    months = _months_to_refresh(conn, changed_instants, as_of, previous, standards.horizon_reach)
     mark = placeholder(conn)
     others = "" if load_id is None else f" AND load_id <> {mark}"
     for first, last in _spans(months):
@@ -143,13 +154,13 @@ def data_horizon(conn: Connection) -> datetime | None:
 
 
 def _months_to_refresh(conn: Connection, changed: pl.Series | None, as_of: datetime,
-                       previous: str | None) -> list[str]:
+                       previous: str | None, reach: timedelta) -> list[str]:
     if changed is None or previous is None:
         bounds = read_frame(conn, "SELECT MIN(received_at) AS first FROM fct_contacts",
                             {"first": pl.Datetime("us", "UTC")}).item()
         return months_between(_month_of(bounds), _month_of(as_of))
     months = set(pl.select(london_month(pl.lit(changed.drop_nulls()))).to_series().to_list())
-    earliest = min(as_of, datetime.fromisoformat(previous)) - HORIZON_REACH
+    earliest = min(as_of, datetime.fromisoformat(previous)) - reach
     months |= set(months_between(_month_of(earliest), _month_of(as_of)))
     return sorted(months)
 

@@ -3,28 +3,38 @@ right first time.
 
 A matter is one customer (pseudonym) about one service (`kpis.md`, "Same matter"). Storing the
 latest strictly earlier and the earliest strictly later `received_at` of the same matter lets
-every window-based KPI (repeat contact, right first time) be read from one row, whatever the
-window. Equal timestamps are neither earlier nor later.
+every window-based KPI (repeat contact, right first time) be read from one row, for any window
+up to `REACH`. Equal timestamps are neither earlier nor later.
+
+Neighbours further apart than `REACH` are not recorded: no KPI window looks that far, and the
+bound lets a load recompute flags from the contacts near its own instead of whole histories.
 """
+
+from datetime import timedelta
 
 import polars as pl
 
 MATTER = ["customer_pseudonym", "service"]
+REACH = timedelta(days=31)
 
 
 def matter_neighbours(contacts: pl.DataFrame) -> pl.DataFrame:
     """Args: contacts with customer_pseudonym, service, received_at.
 
     Returns: the same rows with `prev_matter_at` and `next_matter_at` (null without a pseudonym
-    or without such a neighbour).
+    or without such a neighbour within `REACH`).
     """
+    received = pl.col("received_at")
     instants = (
         contacts.filter(pl.col("customer_pseudonym").is_not_null())
         .select(*MATTER, "received_at").unique()
         .sort(*MATTER, "received_at")
         .with_columns(
-            pl.col("received_at").shift(1).over(MATTER).alias("prev_matter_at"),
-            pl.col("received_at").shift(-1).over(MATTER).alias("next_matter_at"))
+            received.shift(1).over(MATTER).alias("prev_matter_at"),
+            received.shift(-1).over(MATTER).alias("next_matter_at"))
+        .with_columns(
+            pl.when(received - pl.col("prev_matter_at") <= REACH).then("prev_matter_at"),
+            pl.when(pl.col("next_matter_at") - received <= REACH).then("next_matter_at"))
     )
     return contacts.drop("prev_matter_at", "next_matter_at", strict=False).join(
         instants, on=[*MATTER, "received_at"], how="left")

@@ -82,8 +82,16 @@ def kpi(id: str, label: str, unit: str, better: str | None, theme: str, descript
 
 def ratio(frame: pl.LazyFrame, by: list[str], numerator: pl.Expr,
           denominator: pl.Expr | None) -> pl.LazyFrame:
-    """Sum a numerator (and denominator) per month and group."""
-    return frame.group_by("month", *by).agg(
-        numerator.cast(pl.Float64).sum().alias("numerator"),
-        (denominator.cast(pl.Float64).sum() if denominator is not None
+    """Sum a numerator (and denominator) per month and group.
+
+    The expressions are evaluated per row first, so that a literal (`pl.lit(1)`) counts rows:
+    summed directly inside the aggregation a literal is one scalar, whatever the group's size.
+    """
+    rows = frame.with_columns(
+        numerator.cast(pl.Float64).alias("_numerator"),
+        (denominator if denominator is not None else pl.lit(None)).cast(pl.Float64)
+        .alias("_denominator"))
+    return rows.group_by("month", *by).agg(
+        pl.col("_numerator").sum().alias("numerator"),
+        (pl.col("_denominator").sum() if denominator is not None
          else pl.lit(None, pl.Float64)).alias("denominator"))

@@ -19,11 +19,10 @@ from sqlalchemy import Connection, Engine, insert, select, update
 from data.bulk import insert_frame, schema_of
 from data.models import LoadLog, QuarantineRow
 from metrics.marts import refresh_contact_marts
-from metrics.matters import MATTER, matter_neighbours
+from metrics.matters import MATTER, REACH, matter_neighbours
 from pipelines.feeds import FEEDS, Feed
 from pipelines.parse import ROW, RawFile, RejectedFile, parse_cells, read_raw, record_locations
 from pipelines.privacy import mask_text, pseudonym_key, pseudonymise
-from pipelines.validate import broken_rules
 from pipelines.writes import (existing_rows, fill_keys, matter_contacts, replace_rows,
                               update_neighbours)
 
@@ -73,6 +72,10 @@ def ingest_file(engine: Engine, feed: str, path: Path | str, source_system: str 
         result = LoadResult(feed, path.name, "rejected", errors=[str(e)])
         _log_alone(engine, log, result)
         return result
+
+    # Imported here: great-expectations takes seconds to import, which a skipped or rejected
+    # file need not wait for.
+    from pipelines.validate import broken_rules
 
     say(f"validating {raw.frame.height:,} rows")
     parsed = parse_cells(raw.frame, spec)
@@ -266,8 +269,12 @@ def _with_neighbours(conn: Connection, writes: pl.DataFrame,
     """Matter neighbours for the contacts being written, and the stored contacts whose
     neighbours change because of them (a late or corrected contact moves its neighbours' flags).
     """
+    instants = pl.concat([writes.get_column("received_at"), replaced.get_column("received_at")])
+    # Only contacts within REACH of this load's can change; reading twice as far gives each of
+    # those its complete neighbourhood.
+    start, end = instants.min() - REACH, instants.max() + REACH
     touched = pl.concat([writes.select(MATTER), replaced.select(MATTER)]).drop_nulls().unique()
-    around = matter_contacts(conn, touched)
+    around = matter_contacts(conn, touched, start - REACH, end + REACH)
     key = ["source_system", "contact_id"]
     kept = around.join(writes.select(key), on=key, how="anti")
     combined = matter_neighbours(pl.concat([
@@ -277,8 +284,9 @@ def _with_neighbours(conn: Connection, writes: pl.DataFrame,
     writes = writes.drop("prev_matter_at", "next_matter_at", strict=False).join(
         flags, on=key, how="left")
     moved = kept.join(flags, on=key, suffix="__new").filter(
-        ~pl.col("prev_matter_at").eq_missing(pl.col("prev_matter_at__new"))
-        | ~pl.col("next_matter_at").eq_missing(pl.col("next_matter_at__new")))
+        pl.col("received_at").is_between(start, end)
+        & (~pl.col("prev_matter_at").eq_missing(pl.col("prev_matter_at__new"))
+           | ~pl.col("next_matter_at").eq_missing(pl.col("next_matter_at__new"))))
     return writes, moved.select(*key, "received_at",
                                 pl.col("prev_matter_at__new").alias("prev_matter_at"),
                                 pl.col("next_matter_at__new").alias("next_matter_at"))

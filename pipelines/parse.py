@@ -50,16 +50,22 @@ def read_raw(data: bytes, feed: Feed, file_name: str) -> RawFile:
     normalised = [h.strip().lower() for h in header_names]
     seen: set[str] = set()
     for name in normalised:
-        if name in seen:
+        if name and name in seen:
             raise RejectedFile(f"{file_name}: column '{name}' appears more than once in the header")
         seen.add(name)
     missing = [c for c in feed.required if c not in seen]
     if missing:
         raise RejectedFile(f"{file_name}: missing required column(s): {', '.join(missing)}")
     known = {c.name for c in feed.columns}
-    original = frame.with_row_index(ROW)
-    frame = original.rename(dict(zip(frame.columns, normalised)))
-    blank = pl.all_horizontal(pl.col(c).is_null() for c in normalised)
+    # The reader may have renamed columns (polars: `x_duplicated_0`; the slow path: `c0`, `c1`):
+    # the original frame carries the file's own header names, which are unique by now.
+    original = frame.rename({old: new for old, new in zip(frame.columns, header_names)
+                             if new.strip()}).with_row_index(ROW)
+    normalised = [n if n else old for n, old in zip(normalised, original.columns[1:])]
+    frame = original.rename(dict(zip(original.columns[1:], normalised)))
+    # A row of empty (or blank) cells, such as a spreadsheet's trailing `,,,`, is no record.
+    blank = pl.all_horizontal(pl.col(c).str.strip_chars().replace("", None).is_null()
+                              for c in normalised)
     blank_rows = frame.select(blank.sum()).item()
     if blank_rows:
         frame = frame.filter(~blank)
@@ -91,7 +97,10 @@ def _read_csv(text: str, file_name: str) -> tuple[list[str], pl.DataFrame, dict[
     try:
         frame = pl.read_csv(text.encode(), infer_schema=False, empty_string_is_null=False,
                             raise_if_empty=False)
-        return list(frame.columns), frame, {}
+        # polars renames a repeated header name (`service_duplicated_0`): take the names as
+        # written, so that a repeated column is seen and the file refused.
+        header = next(csv.reader(io.StringIO(text, newline="")), [])
+        return (header if len(header) == frame.width else list(frame.columns)), frame, {}
     except pl.exceptions.PolarsError:
         # Rows with too many fields stop polars; the csv module reads them one by one instead,
         # so that only the malformed rows are quarantined.

@@ -13,8 +13,9 @@ KEY_VARIABLE = "ONCE_AND_DONE_PSEUDONYM_KEY"
 DEVELOPMENT_KEY = "once-and-done-DEVELOPMENT-KEY-not-for-real-data"
 
 EMAIL = r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}"
-# UK numbers: +44 or 0, then 9–10 more digits in the usual groupings.
-UK_PHONE = r"(?:\+44\s?\(?0?\)?\s?|\(?0)(?:\d[\s\-\)]?){8,10}\d"
+# UK numbers: +44 or 0, then 9–10 more digits in the usual groupings, including a bracketed
+# area code followed by a space, as in (020) 7946 0958.
+UK_PHONE = r"(?:\+44\s?\(?0?\)?\s?|\(?0)(?:\d[\s\-\)]{0,2}){8,10}\d"
 UK_POSTCODE = r"(?i)\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b"
 
 

@@ -4,15 +4,18 @@ Every statement runs on the load's own connection, inside its one transaction, a
 reaches SQL only as bound parameters or through the bulk writer.
 """
 
+from datetime import datetime
+
 import polars as pl
 from sqlalchemy import Connection, Table
 
-from data.bulk import (indexes_rebuilt_if_large, insert_frame, placeholder, read_frame,
-                       schema_of)
+from data.bulk import (bind_value, indexes_rebuilt_if_large, insert_frame, placeholder,
+                       read_frame, schema_of)
 from data.models import Contact
 from metrics.matters import MATTER
 
 KEYS = "tmp_load_keys"
+REPLACED = "tmp_load_replaced"
 MATTERS = "tmp_load_matters"
 NEIGHBOURS = "tmp_load_neighbours"
 
@@ -40,28 +43,35 @@ def existing_rows(conn: Connection, table: Table, key: str, source_system: str) 
 def replace_rows(conn: Connection, table: Table, key: str, source_system: str,
                  rows: pl.DataFrame, replacing: int) -> None:
     """Delete the stored versions of these ids (`replacing` of them exist), then insert the
-    rows: together, an insert or update per id."""
+    rows: together, an insert or update per id. Only the rows' own ids are deleted: the keys
+    table also holds the file's unchanged ids, which stay as they are."""
     if rows.height == 0:
         return
     if replacing:
+        _temp_table(conn, REPLACED, "id TEXT PRIMARY KEY")
+        _insert_temp(conn, REPLACED, pl.DataFrame({"id": rows.get_column(key)}))
         conn.exec_driver_sql(
             f'DELETE FROM "{table.name}" WHERE source_system = {placeholder(conn)} '
-            f'AND "{key}" IN (SELECT id FROM {KEYS})', (source_system,))
+            f'AND "{key}" IN (SELECT id FROM {REPLACED})', (source_system,))
     with indexes_rebuilt_if_large(conn, table, rows.height):
         insert_frame(conn, table, rows)
 
 
-def matter_contacts(conn: Connection, matters: pl.DataFrame) -> pl.DataFrame:
-    """Every stored contact of the given matters (pseudonym, service), with its neighbours."""
+def matter_contacts(conn: Connection, matters: pl.DataFrame, start: datetime,
+                    end: datetime) -> pl.DataFrame:
+    """The stored contacts of the given matters (pseudonym, service) received from `start` to
+    `end`, with their neighbours."""
     _temp_table(conn, MATTERS, "customer_pseudonym TEXT, service TEXT")
     _insert_temp(conn, MATTERS, matters)
     names = ["source_system", "contact_id", *MATTER, "received_at", "prev_matter_at",
              "next_matter_at"]
     schema = schema_of(Contact.__table__, names)
     columns = ", ".join(f"c.{n}" for n in names)
+    mark = placeholder(conn)
     sql = (f"SELECT {columns} FROM fct_contacts c JOIN {MATTERS} m "
-           "ON c.customer_pseudonym = m.customer_pseudonym AND c.service = m.service")
-    return read_frame(conn, sql, schema)
+           "ON c.customer_pseudonym = m.customer_pseudonym AND c.service = m.service "
+           f"WHERE c.received_at >= {mark} AND c.received_at <= {mark}")
+    return read_frame(conn, sql, schema, (bind_value(conn, start), bind_value(conn, end)))
 
 
 def update_neighbours(conn: Connection, moved: pl.DataFrame) -> None:

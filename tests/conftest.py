@@ -14,7 +14,8 @@ from data.warehouse import make_engine
 
 POSTGRES_URL = os.environ.get(
     "TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-SCHEMA = "once_and_done_test"
+# One schema per test process, so that two suites on one server never meet.
+SCHEMA = f"once_and_done_test_{os.getpid()}"
 REQUIRE_POSTGRES = os.environ.get("ONCE_AND_DONE_REQUIRE_POSTGRES") == "1"
 
 # The development pseudonym key is what tests use; its warning is expected here.
@@ -38,6 +39,18 @@ def _reset_postgres() -> None:
 
 def sqlite_url(tmp_path) -> str:
     return f"sqlite:///{tmp_path / 'warehouse.db'}"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _drop_postgres_schema():
+    yield
+    try:
+        admin = create_engine(POSTGRES_URL)
+        with admin.begin() as conn:
+            conn.execute(text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
+        admin.dispose()
+    except Exception:  # noqa: BLE001 (no server: nothing was created)
+        pass
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

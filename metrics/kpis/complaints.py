@@ -103,8 +103,10 @@ def complaints_per_1000_contacts(inputs: Inputs, by: list[str]):
     received = rows.group_by("month", *by).agg((pl.len() * 1000).cast(pl.Float64).alias("numerator"))
     contacts = inputs.parts.group_by("month", *by).agg(
         pl.col("contacts").sum().cast(pl.Float64).alias("denominator"))
+    # A month (and service) with complaints but no contacts has 0 contacts, not an unknown
+    # number: its denominator is 0 (and its value empty), as it is for every other ratio.
     return received.join(contacts, on=["month", *by], how="full", coalesce=True).with_columns(
-        pl.col("numerator").fill_null(0))
+        pl.col("numerator").fill_null(0), pl.col("denominator").fill_null(0))
 
 
 @kpi("compliments_received", "Compliments received", "count", "higher", "accountability",

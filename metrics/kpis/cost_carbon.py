@@ -7,12 +7,22 @@ import polars as pl
 from metrics.registry import Inputs, kpi
 
 
+def _over_channels(amount: pl.Expr) -> pl.Expr:
+    """Σ over channels, added in channel order: floating-point sums depend on the order of their
+    terms, and the rows read from the warehouse come in no particular order, so without a fixed
+    order the same data could print differently (e.g. on SQLite and on PostgreSQL). Each group
+    has one row per channel. (A running sum, because polars drops a sort before a plain sum.)"""
+    return amount.sort_by("channel").cum_sum().last().cast(pl.Float64)
+
+
 def _footprint(inputs: Inputs, by: list[str], factor: str) -> pl.LazyFrame:
     """Σ over channels of contacts × the channel's factor."""
-    priced = inputs.parts.join(inputs.assumptions.lazy(), on="channel", how="left")
+    # Contacts are whole numbers: summing them first is exact, whatever the order of the rows.
+    keys = ["month", *by, *([] if "channel" in by else ["channel"])]
+    counts = inputs.parts.group_by(keys).agg(pl.col("contacts").sum())
+    priced = counts.join(inputs.assumptions.lazy(), on="channel", how="left")
     return priced.group_by("month", *by).agg(
-        (pl.col("contacts") * pl.col(factor).fill_null(0)).sum().cast(pl.Float64)
-        .alias("numerator"),
+        _over_channels(pl.col("contacts") * pl.col(factor).fill_null(0)).alias("numerator"),
         pl.lit(None, pl.Float64).alias("denominator"))
 
 
@@ -29,14 +39,18 @@ def _shift_saving(inputs: Inputs, by: list[str], factor: str) -> pl.LazyFrame | 
     totals = counts.group_by("month", *by).agg(pl.col("n").sum().alias("total"))
     expected = (totals.join(share, on=by, how="inner") if by
                 else totals.join(share, how="cross"))
-    actual = counts.join(share.select(by).unique(), on=by, how="semi") if by else counts
+    # Only groups with a baseline mix have savings. Ungrouped, an empty baseline (a filter to a
+    # service without one, or a configured baseline period without contacts) means none at all.
+    actual = (counts.join(share.select(by).unique(), on=by, how="semi") if by
+              else counts.join(share.head(1).select(pl.col("share").alias("_any")), how="cross")
+              .drop("_any"))
     keys = ["month", *by, "channel"]
     both = expected.select(*keys, (pl.col("share") * pl.col("total")).alias("expected")).join(
         actual.select(*keys, "n"), on=keys, how="full", coalesce=True)
     priced = both.join(inputs.assumptions.lazy(), on="channel", how="left")
     return priced.group_by("month", *by).agg(
-        ((pl.col("expected").fill_null(0) - pl.col("n").fill_null(0))
-         * pl.col(factor).fill_null(0)).sum().alias("numerator"),
+        _over_channels((pl.col("expected").fill_null(0) - pl.col("n").fill_null(0))
+                       * pl.col(factor).fill_null(0)).alias("numerator"),
         pl.lit(None, pl.Float64).alias("denominator"))
 
 

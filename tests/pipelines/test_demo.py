@@ -6,8 +6,6 @@ story needs its last year; determinism is checked on 3-month runs.
 """
 
 import re
-import sys
-import types
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -135,7 +133,7 @@ def test_survey_responses_per_month(feeds):
     assert per_month.min() >= 1_500 and per_month.max() <= 3_000
 
 
-# The deliberate bad rows, by file: (rule, rows) as `demo_bad_rows` writes them each year.
+# The deliberate bad rows, by file: (rule, rows) as `bad_rows` writes them each year.
 EXPECTED_BAD = {
     "contacts-{y}-01.csv": [("duplicate contact_id", 2), ("negative wait_seconds", 1)],
     "contacts-{y}-02.csv": [("received_at 31 February", 1)],
@@ -203,19 +201,24 @@ def test_personal_details_are_fictional(feeds):
     assert postcodes and all(p.startswith("FB") for p in postcodes)
 
 
-def test_build_demo_loads_every_file_in_order(tmp_path, monkeypatch):
-    loaded, told = [], []
-    fake = types.ModuleType("pipelines.ingest")
-    fake.ingest_file = lambda engine, feed, path: loaded.append((engine, feed, path.name)) or feed
-    monkeypatch.setitem(sys.modules, "pipelines.ingest", fake)
-    results = build_demo("engine", tmp_path, months=1,
-                         progress=lambda i, total, label: told.append((i, total, label)))
-    assert results == ["contacts", "complaints", "satisfaction"]
-    assert loaded == [("engine", "contacts", "contacts-2023-11.csv"),
-                      ("engine", "complaints", "complaints-2023-11.csv"),
-                      ("engine", "satisfaction", "satisfaction-2023-11.csv")]
-    assert told == [(0, 3, "contacts-2023-11.csv"), (1, 3, "complaints-2023-11.csv"),
-                    (2, 3, "satisfaction-2023-11.csv")]
+def test_build_demo_loads_every_file_through_real_ingest(sqlite_engine, tmp_path):
+    told = []
+    results = build_demo(sqlite_engine, tmp_path, months=2,
+                         progress=lambda done, total, label: told.append((done, total, label)))
+    # Six files: contacts in order here, complaints and satisfaction from the worker.
+    assert sorted(r.file for r in results) == sorted(
+        f"{feed}-{m}.csv" for feed in ("contacts", "complaints", "satisfaction")
+        for m in ("2023-11", "2023-12"))
+    assert [r.file for r in results if r.feed == "contacts"] == [
+        "contacts-2023-11.csv", "contacts-2023-12.csv"]
+    assert all(r.status == "loaded" and r.rows_quarantined == 0 for r in results)
+    assert [done for done, _, _ in told] == [1, 2, 3, 4, 5, 6]
+    with sqlite_engine.connect() as conn:
+        stored = conn.exec_driver_sql("SELECT COUNT(*) FROM fct_contacts").scalar_one()
+        logged = conn.exec_driver_sql(
+            "SELECT COUNT(*) FROM load_log WHERE status = 'loaded'").scalar_one()
+    assert stored == sum(r.rows_inserted for r in results if r.feed == "contacts")
+    assert logged == 6
 
 
 def _monthly(frame: pl.DataFrame, condition: pl.Expr) -> pl.Series:

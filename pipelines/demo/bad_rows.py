@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 import numpy as np
 import polars as pl
 
-from pipelines.demo_calendar import Month, last_sunday_of_march
+from pipelines.demo.calendar import Month, last_sunday_of_march
 
 ISO_LOCAL = r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$"
 

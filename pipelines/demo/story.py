@@ -5,8 +5,8 @@ demand, moves customers to digital channels and gets things right first time mor
 
 import numpy as np
 
-from pipelines.demo_calendar import Month
-from pipelines.demo_council import (ASSISTED_MIX_END, ASSISTED_MIX_START, CHANNELS,
+from pipelines.demo.calendar import Month
+from pipelines.demo.council import (ASSISTED_MIX_END, ASSISTED_MIX_START, CHANNELS,
                                     DIGITAL_MIX_END, DIGITAL_MIX_START, SERVICES)
 
 PROGRAMME_START = 12     # month index: the 13th month

@@ -9,14 +9,14 @@ once they have been redesigned.
 import numpy as np
 import polars as pl
 
-from pipelines.demo_calendar import (ISO_LOCAL, ISO_UTC, UK_LOCAL, Month, avoid_spring_gap,
+from pipelines.demo.calendar import (ISO_LOCAL, ISO_UTC, UK_LOCAL, Month, avoid_spring_gap,
                                      format_timestamp, record_ids)
-from pipelines.demo_columns import labels, nullable, times
-from pipelines.demo_contacts import FAILURE, IS_DIGITAL, contact_ids
-from pipelines.demo_council import (CHANNELS, COMMENTS_COMPLAINT, COMMENTS_NEUTRAL,
+from pipelines.demo.columns import labels, nullable, times
+from pipelines.demo.contacts import FAILURE, IS_DIGITAL, contact_ids
+from pipelines.demo.council import (CHANNELS, COMMENTS_COMPLAINT, COMMENTS_NEUTRAL,
                                     COMMENTS_PRAISE, COMMENTS_WITH_DETAILS, SERVICES,
                                     per_service)
-from pipelines.demo_story import programme
+from pipelines.demo.story import programme
 
 SATISFACTION_COLUMNS = ("response_id", "responded_at", "channel", "service", "csat", "nps", "ces",
                         "comment", "contact_id")

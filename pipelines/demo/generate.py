@@ -3,7 +3,7 @@
 Three years of canonical CSV feeds (`feeds.md`), one file per feed per month from November 2023,
 telling the story of a "once and done" programme: failure demand falls, customers move to
 digital channels, complaints are answered on time more often and satisfaction rises. A handful
-of deliberately bad rows (`demo_bad_rows`) show quarantine at work.
+of deliberately bad rows (`bad_rows`) show quarantine at work.
 
 The same seed always gives byte-identical files: every month draws from its own generator,
 seeded from (seed, month), and nothing depends on today's date. The last month ends on
@@ -16,11 +16,11 @@ from pathlib import Path
 
 import numpy as np
 
-from pipelines.demo_bad_rows import BadRow, spoil
-from pipelines.demo_calendar import demo_period
-from pipelines.demo_complaints import complaints_for_month, complaints_frame
-from pipelines.demo_contacts import contacts_for_month, contacts_frame
-from pipelines.demo_satisfaction import satisfaction_frame
+from pipelines.demo.bad_rows import BadRow, spoil
+from pipelines.demo.calendar import demo_period
+from pipelines.demo.complaints import complaints_for_month, complaints_frame
+from pipelines.demo.contacts import contacts_for_month, contacts_frame
+from pipelines.demo.satisfaction import satisfaction_frame
 
 HOUSEHOLDS = 110_000      # distinct customers who contact the council over the period
 CUSTOMER_STREAM = 9_999   # generator key for the customer list, apart from the month keys
@@ -64,21 +64,6 @@ def write_demo(out_dir: Path, seed: int = 2026, months: int = 36) -> DemoFiles:
             files.append((feed, path))
             bad_rows += bad
     return DemoFiles(files, bad_rows)
-
-
-def build_demo(engine, out_dir: Path, seed: int = 2026, months: int = 36, progress=None) -> list:
-    """Generate the demo feeds and load each through pipelines.ingest.ingest_file;
-    progress(i, total, label) is called before each file (i counts the files already loaded).
-    Returns the list of LoadResult."""
-    from pipelines.ingest import ingest_file
-
-    files = generate_demo(out_dir, seed, months)
-    results = []
-    for i, (feed, path) in enumerate(files):
-        if progress is not None:
-            progress(i, len(files), path.name)
-        results.append(ingest_file(engine, feed, path))
-    return results
 
 
 def _customer_numbers(seed: int) -> np.ndarray:

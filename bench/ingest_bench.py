@@ -1,0 +1,264 @@
+"""How fast one large contacts file loads: `python -m bench.ingest_bench [--rows 1000000]
+[--backend sqlite|postgresql|both]`.
+
+For each backend, on a fresh warehouse each time:
+1. `pipelines.ingest.ingest_file` in this process, end to end: reading, parsing, validation
+   (great-expectations), pseudonymising, classifying, derived facts (matter neighbours), the
+   writes and the mart refresh. The one-off `import great_expectations` is timed separately,
+   before, and is not in this figure.
+2. The same file sent again (skipped: its bytes were loaded before).
+3. The command line, `python -m pipelines ingest contacts FILE --json`, in a new process: the
+   interpreter's start and every import (great-expectations included) are in this figure.
+
+The file is generated once by `bench.feeds_gen` and kept in bench/out/ (git-ignored). SQLite
+warehouses are fresh files in bench/out/; PostgreSQL uses the schema `bench` of the local
+server's database `test`, dropped and created again for each run.
+"""
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import create_engine, text
+
+from bench.feeds_gen import cached_contacts_csv
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = Path(__file__).resolve().parent / "out"
+POSTGRES_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+BENCH_SCHEMA = "bench"
+KEY_VARIABLE = "ONCE_AND_DONE_PSEUDONYM_KEY"
+BENCH_KEY = "once-and-done-benchmark-key"
+
+
+# ---- warehouses ---------------------------------------------------------------------------------
+
+def fresh_sqlite(name: str) -> str:
+    """The URL of a SQLite file in bench/out/ that does not exist yet."""
+    OUT.mkdir(parents=True, exist_ok=True)
+    path = OUT / name
+    for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm"), Path(f"{path}-journal")):
+        leftover.unlink(missing_ok=True)
+    return f"sqlite:///{path}"
+
+
+def fresh_postgres(schema: str = BENCH_SCHEMA) -> str:
+    """The URL of an empty schema on the local PostgreSQL."""
+    admin = create_engine(POSTGRES_SERVER)
+    try:
+        with admin.begin() as conn:
+            conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+            conn.execute(text(f"CREATE SCHEMA {schema}"))
+    finally:
+        admin.dispose()
+    return f"{POSTGRES_SERVER}?options=-csearch_path%3D{schema}"
+
+
+def fresh_warehouse(backend: str, tag: str) -> str:
+    return fresh_sqlite(f"{tag}.db") if backend == "sqlite" else fresh_postgres()
+
+
+# ---- measuring ----------------------------------------------------------------------------------
+
+@dataclass
+class Measured:
+    """A command run in a new process: wall seconds from spawn to exit, and its peak memory."""
+
+    seconds: float
+    stdout: str
+    stderr: str
+    peak_mb: float  # VmHWM: the process's own resident high-water mark
+
+
+def run_measured(command: list[str], env: dict[str, str] | None = None,
+                 show_stderr: bool = False) -> Measured:
+    """Run `python -m ...` (or any command) from the project root, watching its peak memory.
+    With `show_stderr` its standard error goes straight to ours (progress), not to the result.
+
+    Peak memory is the child's VmHWM, read from /proc while it runs (the mark only grows, so the
+    last reading is its peak but for its last few milliseconds). Its ru_maxrss would not do:
+    Linux carries the parent's high-water mark over fork and exec into the child's.
+    """
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        started = time.perf_counter()
+        process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **(env or {})},
+                                   stdout=out, stderr=None if show_stderr else err)
+        peak = 0.0
+        while process.poll() is None:
+            peak = max(peak, vm_hwm_mb(process.pid))
+            time.sleep(0.02)
+        seconds = time.perf_counter() - started
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read().decode(), err.read().decode()
+    if process.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed ({process.returncode}):\n{stderr}")
+    return Measured(seconds, stdout, stderr, peak)
+
+
+def vm_hwm_mb(pid: int | str = "self") -> float:
+    """A process's peak resident memory so far, in MB (0 when it has gone)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0.0
+    for line in status.splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def ru_maxrss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+# ---- the benchmark ------------------------------------------------------------------------------
+
+def measure_in_process(backend: str, path: Path, rows: int) -> dict:
+    """In a new process (so that memory and imports are this backend's alone): the imports,
+    then `ingest_file` on a fresh warehouse, then the same file again."""
+    worker = run_measured([sys.executable, "-m", "bench.ingest_bench", "--worker", backend,
+                           "--file", str(path), "--rows", str(rows)])
+    figures = json.loads(worker.stdout)
+    figures["process_peak_mb"] = worker.peak_mb
+    return figures
+
+
+def _worker(backend: str, path: Path, rows: int) -> None:
+    """The in-process measurement; prints its figures as one JSON object."""
+    started = time.perf_counter()
+    import great_expectations  # noqa: F401  (timed on its own: every process pays it once)
+    gx_import = time.perf_counter() - started
+    started = time.perf_counter()
+    from data.warehouse import make_engine
+    from pipelines.ingest import ingest_file
+    other_imports = time.perf_counter() - started
+
+    engine = make_engine(fresh_warehouse(backend, "ingest-bench"))
+    before_mb = vm_hwm_mb()
+    phases: list[tuple[str, float]] = []
+    started = time.perf_counter()
+    result = ingest_file(engine, "contacts", path, progress=lambda step: phases.append(
+        (step, time.perf_counter() - started)))
+    seconds = time.perf_counter() - started
+    _check_loaded(result.as_json(), rows, backend)
+
+    started = time.perf_counter()
+    again = ingest_file(engine, "contacts", path)
+    resend = time.perf_counter() - started
+    if again.status != "skipped":
+        raise SystemExit(f"{backend}: the same file sent again was {again.status}, not skipped")
+    engine.dispose()
+    print(json.dumps({"gx_import": gx_import, "other_imports": other_imports,
+                      "ingest": seconds, "phases": phases, "resend": resend,
+                      "peak_mb_before_ingest": before_mb, "peak_mb": vm_hwm_mb(),
+                      "ru_maxrss_mb": ru_maxrss_mb()}))
+
+
+def measure_cli(backend: str, path: Path, rows: int) -> Measured:
+    cli = run_measured([sys.executable, "-m", "pipelines", "ingest", "contacts", str(path),
+                        "--json"], {"WAREHOUSE_URL": fresh_warehouse(backend, "ingest-bench-cli")})
+    _check_loaded(json.loads(cli.stdout), rows, f"{backend} CLI")
+    return cli
+
+
+def _check_loaded(result: dict, rows: int, what: str) -> None:
+    counts = (result["status"], result["rows_read"], result["rows_inserted"],
+              result["rows_quarantined"])
+    if counts != ("loaded", rows, rows, 0):
+        raise SystemExit(f"{what}: expected every row inserted, got {counts} "
+                         f"{result['errors'][:3]}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.ingest_bench", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--backend", choices=["sqlite", "postgresql", "both"], default="both")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--worker", choices=["sqlite", "postgresql"], help=argparse.SUPPRESS)
+    parser.add_argument("--file", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    os.environ.setdefault(KEY_VARIABLE, BENCH_KEY)
+    warnings.filterwarnings("ignore", message=".*PSEUDONYM_KEY.*")
+    if args.worker:
+        _worker(args.worker, args.file, args.rows)
+        return 0
+    backends = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
+
+    load_before = os.getloadavg()
+    started = time.perf_counter()
+    path = cached_contacts_csv(OUT, args.rows, args.seed)
+    generated = time.perf_counter() - started
+    figures = {}
+    for backend in backends:
+        figures[backend] = measure_in_process(backend, path, args.rows)
+        figures[backend]["cli"] = measure_cli(backend, path, args.rows)
+    print_report(args.rows, path, generated, figures, load_before, os.getloadavg())
+    return 0
+
+
+def print_report(rows: int, path: Path, generated: float, figures: dict[str, dict],
+                 load_before: tuple, load_after: tuple) -> None:
+    size = path.stat().st_size / 1e6
+    print(f"Ingest benchmark: {rows:,} valid contacts, {size:,.0f} MB "
+          f"({path.relative_to(ROOT)}; generated or found in {generated:.1f} s)")
+    print(f"Machine: {os.cpu_count()} CPUs; load average {_load(load_before)} before, "
+          f"{_load(load_after)} after (a shared machine: figures are noisy)")
+    print()
+    print(f"{'backend':<11} {'what':<52} {'seconds':>8} {'rows/s':>9} {'peak MB':>8}")
+    print("-" * 92)
+    for backend, timed in figures.items():
+        cli = timed["cli"]
+        _row(backend, "import great_expectations (not in the next line)", timed["gx_import"],
+             None, None)
+        _row("", "ingest_file, in-process, end to end", timed["ingest"], rows, timed["peak_mb"])
+        for step, seconds in _phase_lengths(timed["phases"], timed["ingest"]):
+            _row("", f"  {step}", seconds, None, None)
+        _row("", "same file sent again (skipped)", timed["resend"], None, None)
+        _row("", "CLI `pipelines ingest --json`, new process", cli.seconds, rows, cli.peak_mb)
+    print()
+    print("in-process: a fresh process per backend imports everything first (great_expectations "
+          "timed above), makes a fresh\nwarehouse, then times ingest_file alone. CLI: wall time "
+          "from spawn to exit of `python -m pipelines ingest\ncontacts FILE --json` on another "
+          "fresh warehouse, interpreter start and all imports included.")
+    print("peak MB: the process's resident high-water mark (VmHWM); in-process, after the "
+          "ingest (imports included:\n" + ", ".join(
+              f"{b} {t['peak_mb_before_ingest']:,.0f} MB before it" for b, t in figures.items())
+          + ").")
+
+
+def _phase_lengths(phases: list, total: float) -> list[tuple[str, float]]:
+    """Seconds spent in each progress step of `ingest_file`, up to the next one."""
+    names = {"reading": "reading the file (decode, CSV)",
+             "validating": "parsing cells, rules (GX), pseudonyms",
+             "writing": "transaction: classify new/changed rows",
+             "refreshing derived facts": "transaction: neighbours, writes, marts, commit"}
+    marks = [tuple(m) for m in phases] + [("end", total)]
+    lengths = []
+    for (step, at), (_, following) in zip(marks, marks[1:]):
+        label = next((v for k, v in names.items() if step.startswith(k)), step)
+        lengths.append((label, following - at))
+    return lengths
+
+
+def _row(backend: str, what: str, seconds: float, rows: int | None, peak: float | None) -> None:
+    rate = f"{rows / seconds:,.0f}" if rows else ""
+    memory = f"{peak:,.0f}" if peak else ""
+    print(f"{backend:<11} {what:<52} {seconds:>8.2f} {rate:>9} {memory:>8}")
+
+
+def _load(load: tuple) -> str:
+    return " / ".join(f"{x:.2f}" for x in load)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

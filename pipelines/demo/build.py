@@ -1,0 +1,51 @@
+"""Loading the demo feeds through `pipelines.ingest`, two files at a time.
+
+Each file is its own load, with its own transaction and load log row. Two worker processes share
+the two cores: reading and validating a file runs in parallel, while the warehouse writes are
+serialised by the load's lock, so every load sees the ones committed before it (derived facts
+come out the same whatever the order). Workers are spawned, not forked: polars' thread pool does
+not survive a fork.
+"""
+
+import multiprocessing
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from data.warehouse import make_engine
+from pipelines.demo.generate import generate_demo
+from pipelines.ingest import LoadResult, ingest_file
+
+Progress = Callable[[int, int, str], None]
+WORKERS = 2
+
+_engine: Engine | None = None
+
+
+def build_demo(engine: Engine, out_dir: Path, seed: int = 2026, months: int = 36,
+               progress: Progress | None = None) -> list[LoadResult]:
+    """Generate the demo feeds and load every file; progress(done, total, file name) is called
+    as each file finishes. Returns the LoadResults in the files' order."""
+    files = generate_demo(out_dir, seed, months)
+    url = engine.url.render_as_string(hide_password=False)
+    context = multiprocessing.get_context("spawn")
+    results: dict[int, LoadResult] = {}
+    with ProcessPoolExecutor(WORKERS, mp_context=context, initializer=_connect,
+                             initargs=(url,)) as pool:
+        pending = {pool.submit(_load, feed, path): i for i, (feed, path) in enumerate(files)}
+        for future in as_completed(pending):
+            results[pending[future]] = future.result()
+            if progress is not None:
+                progress(len(results), len(files), results[pending[future]].file)
+    return [results[i] for i in range(len(files))]
+
+
+def _connect(url: str) -> None:
+    global _engine
+    _engine = make_engine(url)
+
+
+def _load(feed: str, path: Path) -> LoadResult:
+    return ingest_file(_engine, feed, path)
