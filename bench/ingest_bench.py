@@ -2,10 +2,11 @@
 [--backend sqlite|postgresql|both]`.
 
 For each backend, on a fresh warehouse each time:
-1. `pipelines.ingest.ingest_file` in this process, end to end: reading, parsing, validation
+1. `pipelines.ingest.ingest_file` called in-process, end to end: reading, parsing, validation
    (great-expectations), pseudonymising, classifying, derived facts (matter neighbours), the
    writes and the mart refresh. The one-off `import great_expectations` is timed separately,
-   before, and is not in this figure.
+   before, and is not in this figure. Each backend's in-process run has a Python process of its
+   own (a worker of this module), so that its imports and peak memory are its own.
 2. The same file sent again (skipped: its bytes were loaded before).
 3. The command line, `python -m pipelines ingest contacts FILE --json`, in a new process: the
    interpreter's start and every import (great-expectations included) are in this figure.
