@@ -23,7 +23,9 @@ def main(argv: list[str] | None = None) -> int:
     export.add_argument("--from", dest="first", type=_month)
     export.add_argument("--to", dest="last", type=_month)
     export.add_argument("--format", choices=["csv", "json"], default="csv")
+    export.add_argument("--publish", action="store_true",
+                        help="suppress small numbers, for figures that leave the building")
     args = parser.parse_args(argv)
     write_export(get_engine(), sys.stdout, by=tuple(args.by), first_month=args.first,
-                 last_month=args.last, fmt=args.format)
+                 last_month=args.last, fmt=args.format, publish=args.publish)
     return 0

@@ -8,8 +8,11 @@ from typing import TextIO
 import polars as pl
 from sqlalchemy import Engine
 
+from data.reference import read_settings
 from metrics.compute import Query, compute
+from metrics.publish import suppress_frame
 from metrics.reads import sources_from_warehouse
+from metrics.registry import REGISTRY
 
 COLUMNS = ["month", "service", "channel", "kpi", "numerator", "denominator", "value"]
 
@@ -20,23 +23,36 @@ def export_frame(engine: Engine, by: tuple[str, ...] = (), first_month: str | No
     return compute(sources_from_warehouse(engine), query).select(COLUMNS)
 
 
+def published(frame: pl.DataFrame, settings: dict[str, str]) -> pl.DataFrame:
+    """The frame with small numbers suppressed as `kpis.md` says, for anything published."""
+    return suppress_frame(
+        frame, count_kpis={k.id for k in REGISTRY.values() if k.unit == "count"},
+        threshold=int(settings.get("suppress_counts_below") or 5),
+        min_denominator=float(settings.get("suppress_rates_denominator_below") or 10),
+        numerator_scales={"complaints_per_1000_contacts": 1000})
+
+
 def write_export(engine: Engine, out: TextIO, by: tuple[str, ...] = (), first_month=None,
-                 last_month=None, fmt: str = "csv") -> None:
+                 last_month=None, fmt: str = "csv", publish: bool = False) -> None:
     frame = export_frame(engine, by, first_month, last_month)
+    if publish:
+        frame = published(frame, read_settings(engine))
     if fmt == "json":
         out.write(json.dumps([{k: _number(v) if k in NUMBERS else v for k, v in row.items()}
                               for row in frame.iter_rows(named=True)]))
         out.write("\n")
         return
-    out.write(frame.with_columns(_number_text(c) for c in NUMBERS).write_csv())
+    if not publish:
+        frame = frame.with_columns(_number_text(c) for c in NUMBERS)
+    out.write(frame.write_csv())
 
 
 NUMBERS = ("numerator", "denominator", "value")
 
 
-def _number(value: float | None) -> int | float | None:
-    if value is None:
-        return None
+def _number(value: float | str | None) -> int | float | str | None:
+    if value is None or isinstance(value, str):
+        return value
     return int(value) if float(value).is_integer() else value
 
 

@@ -30,13 +30,16 @@ def _number_text(x: pl.Expr) -> pl.Expr:
     return pl.when(x == x.round()).then(whole).otherwise(x.cast(pl.String))
 
 
-def _count_text(x: pl.Expr, threshold: int) -> pl.Expr:
-    small = x.is_between(1, threshold, closed="left")
-    return pl.when(small).then(pl.lit(f"<{threshold}")).otherwise(_number_text(x))
+def _count_text(x: pl.Expr, threshold: int, scale: pl.Expr | float = 1.0) -> pl.Expr:
+    scale = pl.lit(scale) if not isinstance(scale, pl.Expr) else scale
+    small = (x / scale).is_between(1, threshold, closed="left")
+    hidden = pl.format("<{}", (scale * threshold).cast(pl.Int64))
+    return pl.when(small).then(hidden).otherwise(_number_text(x))
 
 
 def suppress_frame(
-    df: pl.DataFrame, count_kpis: set[str], threshold: int = 5, min_denominator: float = 10
+    df: pl.DataFrame, count_kpis: set[str], threshold: int = 5, min_denominator: float = 10,
+    numerator_scales: dict[str, float] | None = None,
 ) -> pl.DataFrame:
     """Long-form KPI frame -> the same frame with numerator, denominator and value as text.
 
@@ -47,7 +50,11 @@ def suppress_frame(
       numerators from the published total to recover what was hidden (differencing).
     - Other rate rows: numerator and denominator of 1..threshold−1 -> "<5"; value shown.
     - KPIs with neither (money, carbon): shown as they are.
+    - ``numerator_scales``: KPIs whose numerator is a count times a factor (complaints per 1,000
+      contacts holds complaints × 1000): the count is judged, and hidden as "<5000".
     """
+    scales = numerator_scales or {}
+    scale = pl.col("kpi").replace_strict(scales, default=1.0, return_dtype=pl.Float64)
     is_count = pl.col("kpi").is_in(list(count_kpis))
     is_rate = pl.col("denominator").is_not_null()
     too_small = is_rate & (pl.col("denominator") < min_denominator)
@@ -56,7 +63,7 @@ def suppress_frame(
         numerator=pl.when(too_small)
         .then(None)
         .when(is_count | is_rate)
-        .then(_count_text(numerator, threshold))
+        .then(_count_text(numerator, threshold, scale))
         .otherwise(_number_text(numerator)),
         denominator=pl.when(too_small).then(None).otherwise(_count_text(denominator, threshold)),
         value=pl.when(too_small)

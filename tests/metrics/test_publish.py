@@ -100,3 +100,16 @@ def test_suppress_frame_thresholds_are_configurable() -> None:
         (None, None, None),
         ("12", "24", "50"),
     ]
+
+
+def test_a_scaled_count_numerator_is_judged_by_its_count():
+    # complaints_per_1000_contacts holds complaints × 1000: 3 complaints must not show as 3000.
+    frame = pl.DataFrame({
+        "month": ["2025-01", "2025-01"], "service": ["Waste", "Parking"], "channel": ["All"] * 2,
+        "kpi": ["complaints_per_1000_contacts"] * 2,
+        "numerator": [3000.0, 12000.0], "denominator": [979.0, 2400.0],
+        "value": [3000 / 979, 5.0]})
+    shown = suppress_frame(frame, count_kpis=set(),
+                           numerator_scales={"complaints_per_1000_contacts": 1000})
+    assert shown.get_column("numerator").to_list() == ["<5000", "12000"]
+    assert shown.get_column("denominator").to_list() == ["979", "2400"]
