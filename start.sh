@@ -7,8 +7,8 @@ if [ ! -x .venv/bin/python ]; then
   python3 -m venv .venv
 fi
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
-if [ -z "${WAREHOUSE_URL:-}" ] && [ ! -s data/warehouse.db ]; then
-  echo "First start: building the demo council (about a minute)…"
-  .venv/bin/python -m pipelines demo
+if [ -z "${WAREHOUSE_URL:-}" ]; then
+  # First start on the embedded warehouse: generate and load the demo council, with progress.
+  .venv/bin/python -m pipelines demo --if-empty
 fi
 exec .venv/bin/python -m streamlit run app.py --browser.gatherUsageStats false "$@"

@@ -6,6 +6,9 @@ import os
 import sys
 from pathlib import Path
 
+from sqlmodel import select
+
+from data.models import Contact
 from data.warehouse import get_engine, warehouse_url
 from pipelines.feeds import FEEDS
 
@@ -34,6 +37,8 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed", type=int, default=2026)
     demo.add_argument("--months", type=int, default=36)
     demo.add_argument("--dir", type=Path, default=DEMO_DIR, help="where to write the CSV files")
+    demo.add_argument("--if-empty", action="store_true",
+                      help="do nothing when the warehouse already has contacts")
     demo.set_defaults(run=_demo)
 
     refresh = commands.add_parser("refresh", help="rebuild the monthly marts (after a settings "
@@ -68,13 +73,21 @@ def _demo(args) -> int:
     def progress(done: int, total: int, label: str) -> None:
         print(f"[{done}/{total}] loaded {label}", file=sys.stderr, flush=True)
 
+    engine = get_engine()
+    if args.if_empty and _has_contacts(engine):
+        return 0
     print(f"Building the demo council in {warehouse_url()}", file=sys.stderr)
-    results = build_demo(get_engine(), args.dir, seed=args.seed, months=args.months,
+    results = build_demo(engine, args.dir, seed=args.seed, months=args.months,
                          progress=progress)
     loaded = sum(r.rows_inserted + r.rows_updated for r in results)
     quarantined = sum(r.rows_quarantined for r in results)
     print(f"demo: {len(results)} files, {loaded:,} rows loaded, {quarantined:,} quarantined")
     return 0
+
+
+def _has_contacts(engine) -> bool:
+    with engine.connect() as conn:
+        return conn.execute(select(Contact.contact_id).limit(1)).first() is not None
 
 
 def _refresh(_args) -> int:

@@ -21,12 +21,13 @@ from data.models import LoadLog, QuarantineRow
 from metrics.marts import refresh_contact_marts
 from metrics.matters import MATTER, REACH, matter_neighbours
 from pipelines.feeds import FEEDS, Feed
-from pipelines.parse import ROW, RawFile, RejectedFile, parse_cells, read_raw, record_locations
+from pipelines.parse import ROW, RawFile, RejectedFile, parse_cells, read_raw, spreadsheet_row
 from pipelines.privacy import mask_text, pseudonym_key, pseudonymise
 from pipelines.writes import (existing_rows, fill_keys, matter_contacts, replace_rows,
                               update_neighbours)
 
 MAX_MESSAGES = 50
+WITHHELD = "[withheld: the row's fields do not line up with the header]"
 
 
 @dataclass
@@ -86,7 +87,7 @@ def ingest_file(engine: Engine, feed: str, path: Path | str, source_system: str 
 
     result = LoadResult(feed, path.name, "loaded", rows_read=raw.frame.height,
                         rows_quarantined=bad_rows.len())
-    result.errors = _messages(path.name, raw, problems)
+    result.errors = _messages(path.name, problems)
     if raw.unknown_columns:
         result.errors.insert(0, f"{path.name}: ignored unknown column(s): "
                                 f"{', '.join(raw.unknown_columns)}")
@@ -131,13 +132,13 @@ def _all_problems(raw: RawFile, parse_problems: pl.DataFrame,
     return problems.filter(~redundant).unique(maintain_order=True).sort(ROW, maintain_order=True)
 
 
-def _messages(file_name: str, raw: RawFile, problems: pl.DataFrame) -> list[str]:
+def _messages(file_name: str, problems: pl.DataFrame) -> list[str]:
     if problems.height == 0:
         return []
     per_row = problems.group_by(ROW, maintain_order=True).agg("message").sort(ROW)
     shown = per_row.head(MAX_MESSAGES)
-    where = record_locations(raw, shown.get_column(ROW).to_list())
-    lines = [f"{file_name} row {where[r]}: {'; '.join(m)}" for r, m in shown.iter_rows()]
+    lines = [f"{file_name} row {spreadsheet_row(r)}: {'; '.join(m)}"
+             for r, m in shown.iter_rows()]
     if per_row.height > MAX_MESSAGES:
         lines.append(f"{file_name}: and {per_row.height - MAX_MESSAGES:,} more rows quarantined")
     return lines
@@ -222,14 +223,13 @@ def _quarantine(conn: Connection, feed: Feed, raw: RawFile, problems: pl.DataFra
         return
     reasons = problems.group_by(ROW).agg("message").sort(ROW)
     rows = reasons.get_column(ROW).to_list()
-    where = record_locations(raw, rows)
     originals = _original_text(raw, rows, feed)
     frame = reasons.join(originals, on=ROW).select(
         pl.lit(load_id, pl.Int64).alias("load_id"),
         pl.lit(feed.name).alias("feed"),
         pl.lit(source_system).alias("source_system"),
         pl.lit(file_name).alias("file_name"),
-        pl.col(ROW).replace_strict(where, return_dtype=pl.Int64).alias("row_number"),
+        (pl.col(ROW).cast(pl.Int64) + spreadsheet_row(0)).alias("row_number"),
         pl.col("record_id"),
         pl.col("raw_text"),
         pl.col("message").map_elements(lambda m: json.dumps(m.to_list()),
@@ -240,7 +240,8 @@ def _quarantine(conn: Connection, feed: Feed, raw: RawFile, problems: pl.DataFra
 def _original_text(raw: RawFile, rows: list[int], feed: Feed) -> pl.DataFrame:
     """Each row's cells as CSV text in the file's own column order, except that identifiers are
     pseudonymised and comments masked: raw customer identifiers never reach the warehouse, not
-    even its quarantine."""
+    even its quarantine. A row with too many fields has its cells shifted, so an identifier may
+    sit under any column: its text is withheld, and its row number finds it in the file."""
     original = raw.original.filter(pl.col(ROW).is_in(rows))
     cells = [c for c in original.columns if c != ROW]
     by_name = {c.strip().lower(): c for c in cells}
@@ -251,7 +252,8 @@ def _original_text(raw: RawFile, rows: list[int], feed: Feed) -> pl.DataFrame:
             protected.get_column(ref).str.strip_chars().replace("", None), pseudonym_key()))
     if "comment" in by_name:
         protected = protected.with_columns(mask_text(pl.col(by_name["comment"])))
-    text = [_csv_line(row) for row in protected.select(cells).iter_rows()]
+    text = [WITHHELD if index in raw.shape_errors else _csv_line(row)
+            for index, *row in protected.select(ROW, *cells).iter_rows()]
     record_id = (pl.col(by_name[feed.id_column]).str.strip_chars() if feed.id_column in by_name
                  else pl.lit(None, pl.String))
     return protected.select(ROW, record_id.alias("record_id")).with_columns(

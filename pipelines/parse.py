@@ -37,7 +37,6 @@ class RawFile:
     frame: pl.DataFrame
     original: pl.DataFrame  # _row and every column of the file, cells exactly as read
     unknown_columns: list[str]
-    text: str
     blank_rows: int
     shape_errors: dict[int, str]  # record index -> message, for rows with too many fields
 
@@ -64,11 +63,12 @@ def read_raw(data: bytes, feed: Feed, file_name: str) -> RawFile:
     normalised = [n if n else old for n, old in zip(normalised, original.columns[1:])]
     frame = original.rename(dict(zip(original.columns[1:], normalised)))
     # A row of empty (or blank) cells, such as a spreadsheet's trailing `,,,`, is no record.
-    blank = pl.all_horizontal(pl.col(c).str.strip_chars().replace("", None).is_null()
-                              for c in normalised)
-    blank_rows = frame.select(blank.sum()).item()
+    # Only rows whose first cell is blank can be: the other cells are checked for those alone.
+    first_blank = frame.filter(_blank(normalised[0])) if normalised else frame.clear()
+    blank = first_blank.filter(pl.all_horizontal(_blank(c) for c in normalised)).get_column(ROW)
+    blank_rows = blank.len()
     if blank_rows:
-        frame = frame.filter(~blank)
+        frame = frame.filter(~pl.col(ROW).is_in(blank.implode()))
     for c in feed.columns:
         if c.name not in seen:
             frame = frame.with_columns(pl.lit(None, pl.String).alias(c.name))
@@ -76,10 +76,14 @@ def read_raw(data: bytes, feed: Feed, file_name: str) -> RawFile:
         frame=frame.select(ROW, *(c.name for c in feed.columns)),
         original=original,
         unknown_columns=[n for n in normalised if n not in known],
-        text=text,
         blank_rows=blank_rows,
         shape_errors=shape_errors,
     )
+
+
+def _blank(name: str) -> pl.Expr:
+    cell = pl.col(name)
+    return cell.is_null() | (cell.str.strip_chars().str.len_bytes() == 0)
 
 
 def _decode(data: bytes, file_name: str) -> str:
@@ -125,24 +129,10 @@ def _read_csv_slowly(text: str, file_name: str) -> tuple[list[str], pl.DataFrame
     return header, frame, shape_errors
 
 
-def record_locations(raw: RawFile, rows: list[int]) -> dict[int, int]:
-    """Spreadsheet row numbers (header = row 1) of the given record indices."""
-    text = raw.text
-    lines = text.count("\n") + (0 if text.endswith("\n") else 1)
-    records = raw.frame.height + raw.blank_rows
-    if lines == records + 1:
-        return {i: i + 2 for i in rows}
-    # Quoted line breaks: count records the slow way, but only when a row needs a number.
-    wanted = set(rows)
-    found = {}
-    reader = csv.reader(io.StringIO(text, newline=""))
-    next(reader, None)
-    start = reader.line_num + 1
-    for i, _ in enumerate(reader):
-        if i in wanted:
-            found[i] = start
-        start = reader.line_num + 1
-    return found
+def spreadsheet_row(record: int) -> int:
+    """The row a spreadsheet shows a record on: the header is row 1, and a quoted line break
+    stays inside its row."""
+    return record + 2
 
 
 # ---- cells -> typed columns -------------------------------------------------------------------

@@ -238,7 +238,8 @@ def test_a_row_with_too_many_fields_is_quarantined_and_identifiers_stay_pseudony
         "social_media, app, other"]
     first, second = quarantined(engine)
     assert (first["record_id"], second["record_id"]) == ("C1", "C2")
-    assert first["raw_text"].startswith(f"C1,2024-01-10 09:00,phone,Waste,{pseudonym('REF-AAA-1')}")
+    # Its cells may have shifted under other columns, so its text is withheld altogether.
+    assert first["raw_text"] == "[withheld: the row's fields do not line up with the header]"
     assert second["raw_text"] == f"C2,2024-01-10 09:00,pigeon,Waste,{pseudonym('REF-BBB-2')}"
     assert by_id(engine, "contacts")["C3"]["customer_pseudonym"] == pseudonym("REF-CCC-3")
     for ref in ("REF-AAA-1", "REF-BBB-2", "REF-CCC-3"):

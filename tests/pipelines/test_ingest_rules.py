@@ -199,7 +199,8 @@ def test_contact_cells_are_normalised_as_feeds_md_says(engine, tmp_path):
               for k, r in stored.items()}
     assert picked == {
         "N1": ("face_to_face", "Waste", "failure", "progress_chasing", 0, 15, "North", None),
-        "N2": ("social_media", "Waste", None, None, 7, None, None, "why"),  # unknown = not classified
+        # demand_type `unknown` means not classified: stored as no value.
+        "N2": ("social_media", "Waste", None, None, 7, None, None, "why"),
         "N3": ("phone", "Waste", "value", None, None, None, None, None),
         "N4": ("webchat", "Waste", None, None, None, None, None, None),
     }
