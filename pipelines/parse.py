@@ -151,13 +151,22 @@ def parse_cells(raw: pl.DataFrame, feed: Feed) -> Parsed:
     for name, value in feed.defaults.items():
         trimmed = trimmed.with_columns(pl.col(name).fill_null(value))
     typed_exprs, bad_exprs = [], []
+    stamps = [c.name for c in feed.columns if c.kind == "timestamp"]
     for col in feed.columns:
+        if col.kind == "timestamp":
+            continue
         typed, bad_message = _typed(col, feed)
         typed_exprs.append(typed.alias(col.name))
         if bad_message is not None:
             bad_exprs.append(bad_message.alias(col.name))
     typed = trimmed.select(ROW, *typed_exprs)
-    problems = _problems(trimmed.select(ROW, *bad_exprs)) if bad_exprs else _no_problems()
+    messages = trimmed.select(ROW, *bad_exprs)
+    for name in stamps:
+        values, bad = parse_timestamps(trimmed.get_column(name))
+        typed = typed.with_columns(values.alias(name))
+        messages = messages.with_columns(bad.alias(name))
+    typed = typed.select(ROW, *(c.name for c in feed.columns))
+    problems = _problems(messages) if messages.width > 1 else _no_problems()
     return Parsed(frame=typed, problems=problems)
 
 
@@ -189,10 +198,8 @@ def _typed(col: Column, feed: Feed) -> tuple[pl.Expr, pl.Expr | None]:
         typed = pl.when(cell.str.contains(r"^[+-]?\d{1,15}$")).then(
             cell.cast(pl.Int64, strict=False))
         return typed, _unless(cell, typed, "not a whole number")
-    if col.kind == "date":
-        typed = _date(cell)
-        return typed, _unless(cell, typed, "not a date (YYYY-MM-DD or DD/MM/YYYY)")
-    return _timestamp(cell)
+    typed = _date(cell)
+    return typed, _unless(cell, typed, "not a date (YYYY-MM-DD or DD/MM/YYYY)")
 
 
 def _unless(cell: pl.Expr, typed: pl.Expr, message: str) -> pl.Expr:
@@ -204,27 +211,47 @@ def _date(cell: pl.Expr) -> pl.Expr:
     return pl.coalesce(cell.str.strptime(pl.Date, f, strict=False) for f in DATE_FORMATS)
 
 
-def _timestamp(cell: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
-    # strptime per format is many times faster than one regex over every cell.
-    offset = cell.str.extract(OFFSET, 1).str.to_uppercase()
-    body = pl.when(offset.is_null()).then(cell).otherwise(cell.str.replace(OFFSET, ""))
-    wall = pl.coalesce(body.str.strptime(pl.Datetime("us"), f, strict=False)
-                       for f in TIMESTAMP_FORMATS)
-    sign = pl.when(offset.str.starts_with("-")).then(-1).otherwise(1)
-    digits = offset.str.replace_all(r"\D", "")
-    offset_minutes = pl.when(offset == "Z").then(0).otherwise(
-        sign * (digits.str.slice(0, 2).cast(pl.Int64, strict=False) * 60
-                + digits.str.slice(2, 2).replace("", "0").cast(pl.Int64, strict=False)
-                .fill_null(0)))
-    absolute = (wall - pl.duration(minutes=offset_minutes)).dt.replace_time_zone("UTC")
-    # Clocks going back: the repeated hour is read as its first occurrence (BST), per feeds.md.
-    london = wall.dt.replace_time_zone(LONDON, ambiguous="earliest", non_existent="null")
-    typed = pl.when(offset.is_not_null()).then(absolute).otherwise(
-        london.dt.convert_time_zone("UTC"))
-    message = (
-        pl.when(cell.is_null()).then(None)
-        .when(wall.is_null()).then(pl.format(
-            "'{}' is not a timestamp (YYYY-MM-DD HH:MM[:SS] or DD/MM/YYYY HH:MM[:SS])", cell))
-        .when(typed.is_null()).then(pl.format(
-            "'{}' does not exist in UK time (the clocks went forward that hour)", cell)))
+def parse_timestamps(cells: pl.Series) -> tuple[pl.Series, pl.Series]:
+    """UTC instants for timestamp cells, and a message for each cell that is not one.
+
+    Without an offset a cell is Europe/London wall-clock time: the hour skipped when the clocks
+    go forward is invalid, the hour repeated when they go back is read as its first occurrence
+    (BST), per feeds.md. With one (Z, +01, +0100, +01:00) the instant is absolute. Cells with an
+    offset are rare, so only the cells that fail the plain formats are searched for one: strptime
+    over a million cells is many times faster than any regular expression.
+    """
+    wall = _wall(cells)
+    typed = wall.dt.replace_time_zone(LONDON, ambiguous="earliest", non_existent="null") \
+        .dt.convert_time_zone("UTC")
+    message = pl.select(
+        pl.when(wall.is_not_null() & typed.is_null())
+        .then(pl.format("'{}' does not exist in UK time (the clocks went forward that hour)",
+                        pl.lit(cells)))
+        .otherwise(None)).to_series()
+    unread = (wall.is_null() & cells.is_not_null()).arg_true()
+    if unread.len():
+        rest = cells.gather(unread)
+        absolute = _with_offset(rest)
+        typed = typed.scatter(unread, absolute)
+        message = message.scatter(unread, pl.select(
+            pl.when(pl.lit(absolute).is_null())
+            .then(pl.format("'{}' is not a timestamp (YYYY-MM-DD HH:MM[:SS] or "
+                            "DD/MM/YYYY HH:MM[:SS])", pl.lit(rest)))).to_series())
     return typed, message
+
+
+def _wall(cells: pl.Series) -> pl.Series:
+    return pl.select(pl.coalesce(pl.lit(cells).str.strptime(pl.Datetime("us"), f, strict=False)
+                                 for f in TIMESTAMP_FORMATS)).to_series()
+
+
+def _with_offset(cells: pl.Series) -> pl.Series:
+    """Instants for cells that end in a UTC offset; null for anything else."""
+    frame = pl.DataFrame({"offset": cells.str.extract(OFFSET, 1),
+                          "wall": _wall(cells.str.replace(OFFSET, ""))})
+    digits = pl.col("offset").str.replace_all(r"\D", "")
+    minutes = (digits.str.slice(0, 2).cast(pl.Int64, strict=False).fill_null(0) * 60
+               + digits.str.slice(2, 2).cast(pl.Int64, strict=False).fill_null(0))
+    signed = pl.when(pl.col("offset").str.starts_with("-")).then(-minutes).otherwise(minutes)
+    return frame.select(pl.when(pl.col("offset").is_not_null()).then(
+        (pl.col("wall") - pl.duration(minutes=signed)).dt.replace_time_zone("UTC"))).to_series()
