@@ -29,9 +29,14 @@ def make_engine(url: str) -> Engine:
     return engine
 
 
-@lru_cache(maxsize=8)
 def get_engine(url: str | None = None) -> Engine:
-    return make_engine(url or warehouse_url())
+    """The engine for `url`, else for `WAREHOUSE_URL` as it is now; one per URL per process."""
+    return _engine_for(url or warehouse_url())
+
+
+@lru_cache(maxsize=8)
+def _engine_for(url: str) -> Engine:
+    return make_engine(url)
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
