@@ -23,8 +23,7 @@ from metrics.matters import MATTER, REACH, matter_neighbours
 from pipelines.feeds import FEEDS, Feed
 from pipelines.parse import ROW, RawFile, RejectedFile, parse_cells, read_raw, spreadsheet_row
 from pipelines.privacy import mask_text, pseudonym_key, pseudonymise
-from pipelines.writes import (existing_rows, fill_keys, matter_contacts, replace_rows,
-                              update_neighbours)
+from pipelines.writes import existing_rows, matter_contacts, replace_rows, update_neighbours
 
 MAX_MESSAGES = 50
 WITHHELD = "[withheld: the row's fields do not line up with the header]"
@@ -203,8 +202,7 @@ def _classify(conn: Connection, feed: Feed,
     """
     table = feed.model.__table__
     key = feed.id_column
-    fill_keys(conn, stored.get_column(key))
-    before = existing_rows(conn, table, key, source_system)
+    before = existing_rows(conn, table, key, source_system, stored.get_column(key))
     compared = [c for c in stored.columns if c not in ("load_id", "source_system", key)]
     joined = stored.join(
         before.select(key, *compared).with_columns(pl.lit(True).alias("_present")),

@@ -25,18 +25,24 @@ def _temp_table(conn: Connection, name: str, columns: str) -> None:
     conn.exec_driver_sql(f"CREATE TEMPORARY TABLE {name} ({columns})")
 
 
-def fill_keys(conn: Connection, ids: pl.Series) -> None:
+def _fill_keys(conn: Connection, ids: pl.Series) -> None:
     """Put the file's ids in a temporary table, to join with instead of a giant IN list."""
     _temp_table(conn, KEYS, "id TEXT PRIMARY KEY")
     _insert_temp(conn, KEYS, pl.DataFrame({"id": ids}))
 
 
-def existing_rows(conn: Connection, table: Table, key: str, source_system: str) -> pl.DataFrame:
-    """The stored rows of this source system whose ids are in the keys table."""
+def existing_rows(conn: Connection, table: Table, key: str, source_system: str,
+                  ids: pl.Series) -> pl.DataFrame:
+    """The stored rows of this source system with these ids."""
     schema = schema_of(table)
+    mark = placeholder(conn)
+    if conn.exec_driver_sql(f'SELECT 1 FROM "{table.name}" WHERE source_system = {mark} LIMIT 1',
+                            (source_system,)).first() is None:
+        return pl.DataFrame(schema=schema)  # the source system's first load: every id is new
+    _fill_keys(conn, ids)
     columns = ", ".join(f't."{c}"' for c in schema)
     sql = (f'SELECT {columns} FROM "{table.name}" t JOIN {KEYS} k ON t."{key}" = k.id '
-           f"WHERE t.source_system = {placeholder(conn)}")
+           f"WHERE t.source_system = {mark}")
     return read_frame(conn, sql, schema, (source_system,))
 
 
