@@ -25,16 +25,20 @@ def matter_neighbours(contacts: pl.DataFrame) -> pl.DataFrame:
     or without such a neighbour within `REACH`).
     """
     received = pl.col("received_at")
+    # Sorted by matter and time, a row's neighbours are the rows either side when those belong
+    # to the same matter: a linear pass, several times faster than a windowed shift.
+    after_same = pl.all_horizontal(pl.col(c) == pl.col(c).shift(1) for c in MATTER)
+    before_same = pl.all_horizontal(pl.col(c) == pl.col(c).shift(-1) for c in MATTER)
     instants = (
-        contacts.filter(pl.col("customer_pseudonym").is_not_null())
+        contacts.lazy().filter(pl.col("customer_pseudonym").is_not_null())
         .select(*MATTER, "received_at").unique()
         .sort(*MATTER, "received_at")
         .with_columns(
-            received.shift(1).over(MATTER).alias("prev_matter_at"),
-            received.shift(-1).over(MATTER).alias("next_matter_at"))
-        .with_columns(
-            pl.when(received - pl.col("prev_matter_at") <= REACH).then("prev_matter_at"),
-            pl.when(pl.col("next_matter_at") - received <= REACH).then("next_matter_at"))
+            pl.when(after_same & (received - received.shift(1) <= REACH))
+            .then(received.shift(1)).alias("prev_matter_at"),
+            pl.when(before_same & (received.shift(-1) - received <= REACH))
+            .then(received.shift(-1)).alias("next_matter_at"))
+        .collect()
     )
     return contacts.drop("prev_matter_at", "next_matter_at", strict=False).join(
         instants, on=[*MATTER, "received_at"], how="left")
