@@ -149,7 +149,6 @@ def _frame(rng: np.random.Generator, cols: dict, start: np.datetime64,
                       rng.integers(0, len(VALUE_REASONS), n))
     resolved = _draw(rng, (0.65, 0.20, 0.15), n)  # true, false, empty
     safeguarding = np.where(rng.random(n) < 0.003, 0, _draw(rng, (0, 0.8, 0.2), n))
-    digits = pl.col("number").cast(pl.String)
 
     frame = pl.DataFrame({
         "received": (start + cols["seconds"].astype("timedelta64[s]")).astype("datetime64[us]"),
