@@ -5,7 +5,7 @@ Analysts edit these rows later (the dashboard records who and when); seeding nev
 
 from datetime import UTC, datetime
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 from sqlmodel import Session, select
 
 from data.models import ChannelAssumption, KpiTarget, Setting
@@ -79,6 +79,10 @@ def seed_reference(engine: Engine) -> None:
         session.commit()
 
 
-def read_settings(engine: Engine) -> dict[str, str]:
-    with Session(engine) as session:
-        return {s.key: s.value for s in session.exec(select(Setting))}
+def read_settings(bind: Engine | Connection) -> dict[str, str]:
+    """Every setting; on a connection, inside its transaction (a load sees its own writes)."""
+    query = select(Setting.key, Setting.value)
+    if isinstance(bind, Engine):
+        with bind.connect() as conn:
+            return dict(conn.execute(query).all())
+    return dict(bind.execute(query).all())

@@ -11,10 +11,11 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import polars as pl
-from sqlalchemy import Connection, delete, select
+from sqlalchemy import Connection, delete
 
 from data.bulk import bind_value, insert_frame, placeholder, read_frame, schema_of
 from data.models import Contact, ContactsMonthly, Setting
+from data.reference import read_settings
 from metrics.matters import REACH
 from metrics.calendar import (add_working_days_expr, london_date, london_month, months_between,
                               shift_month)
@@ -120,11 +121,12 @@ def refresh_contact_marts(conn: Connection, changed_instants: pl.Series | None =
     those months are read back. With no arguments every month is rebuilt from the facts.
     """
     as_of = data_horizon(conn)
-    previous = _setting(conn, "marts_as_of")
+    settings = read_settings(conn)
+    previous = settings.get("marts_as_of")
     if as_of is None:
         conn.execute(delete(ContactsMonthly))
         return
-    standards = Standards.from_settings(_settings(conn))
+    standards = Standards.from_settings(settings)
     months = _months_to_refresh(conn, changed_instants, as_of, previous, standards.horizon_reach)
     mark = placeholder(conn)
     others = "" if load_id is None else f" AND load_id <> {mark}"
@@ -183,14 +185,6 @@ def _month_of(moment: datetime) -> str:
 def _month_start(month: str) -> datetime:
     year, mon = map(int, month.split("-"))
     return datetime(year, mon, 1, tzinfo=LONDON).astimezone(UTC)
-
-
-def _settings(conn: Connection) -> dict[str, str]:
-    return {s.key: s.value for s in conn.execute(select(Setting.key, Setting.value))}
-
-
-def _setting(conn: Connection, key: str) -> str | None:
-    return _settings(conn).get(key)
 
 
 def _set(conn: Connection, key: str, value: str) -> None:
