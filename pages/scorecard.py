@@ -4,8 +4,8 @@ import polars as pl
 import streamlit as st
 
 from metrics.registry import THEMES
-from metrics.scorecard import format_value, scorecard
-from pages.shared import download_buttons, sidebar_filters, sources, targets, version
+from metrics.scorecard import format_value
+from pages.shared import download_buttons, scorecard_tiles, sidebar_filters, sources
 
 st.title("Monthly scorecard")
 src = sources()
@@ -15,7 +15,7 @@ if month is None:
             "or build the demo with `python -m pipelines demo`.")
     st.stop()
 
-tiles = scorecard(src, month, targets(version()), filters)
+tiles = scorecard_tiles(month, filters)
 st.caption(f"{month}. RAG against the council's targets; variation read with SPC (Making Data "
            "Count): a change is called real only when it is a signal, not noise.")
 for theme, title in THEMES.items():

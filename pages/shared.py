@@ -6,6 +6,7 @@ import streamlit as st
 from data.warehouse import get_engine
 from metrics.compute import Sources
 from metrics.reads import read_targets, sources_from_warehouse, warehouse_version
+from metrics.scorecard import Tile, scorecard
 
 
 @st.cache_resource
@@ -30,6 +31,16 @@ def sources() -> Sources:
 @st.cache_data(max_entries=4)
 def targets(load_version: int) -> dict[str, tuple[float, float]]:
     return read_targets(engine())
+
+
+@st.cache_data(max_entries=64)
+def _tiles(load_version: int, month: str, filters: dict[str, tuple[str, ...]]) -> list[Tile]:
+    return scorecard(_sources(load_version), month, targets(load_version), filters)
+
+
+def scorecard_tiles(month: str, filters: dict[str, tuple[str, ...]]) -> list[Tile]:
+    """The month's scorecard, computed once per load, month and filter choice."""
+    return _tiles(version(), month, filters)
 
 
 def months(src: Sources) -> list[str]:
