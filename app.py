@@ -5,9 +5,23 @@ import streamlit as st
 
 st.set_page_config(page_title="Once & Done", page_icon=":material/task_alt:", layout="wide")
 
-pages = [
-    st.Page("pages/scorecard.py", title="Monthly scorecard", icon=":material/dashboard:",
-            default=True),
-    st.Page("pages/data_quality.py", title="Data quality", icon=":material/fact_check:"),
-]
+pages = {
+    "Cabinet": [
+        st.Page("pages/scorecard.py", title="Monthly scorecard", icon=":material/dashboard:",
+                default=True),
+        st.Page("pages/papers.py", title="Papers and packs", icon=":material/description:"),
+    ],
+    "Service managers": [
+        st.Page("pages/failure_demand.py", title="Failure demand", icon=":material/replay:"),
+        st.Page("pages/right_first_time.py", title="Right first time",
+                icon=":material/check_circle:"),
+        st.Page("pages/complaints.py", title="Complaints and compliments",
+                icon=":material/forum:"),
+        st.Page("pages/satisfaction.py", title="Satisfaction", icon=":material/mood:"),
+        st.Page("pages/channels.py", title="Channels, cost and carbon", icon=":material/eco:"),
+    ],
+    "Analysts": [
+        st.Page("pages/data_quality.py", title="Data quality", icon=":material/fact_check:"),
+    ],
+}
 st.navigation(pages).run()

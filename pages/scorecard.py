@@ -5,15 +5,13 @@ import streamlit as st
 
 from metrics.registry import THEMES
 from metrics.scorecard import format_value
-from pages.shared import download_buttons, scorecard_tiles, sidebar_filters, sources
+from pages.shared import download_buttons, no_data, scorecard_tiles, sidebar_filters, sources
 
 st.title("Monthly scorecard")
-src = sources()
-month, filters = sidebar_filters(src)
-if month is None:
-    st.info("The warehouse has no contacts yet. Load feeds with `python -m pipelines ingest` "
-            "or build the demo with `python -m pipelines demo`.")
-    st.stop()
+selection = sidebar_filters(sources())
+if selection is None:
+    no_data()
+month, filters = selection.month, selection.filters
 
 tiles = scorecard_tiles(month, filters)
 st.caption(f"{month}. RAG against the council's targets; variation read with SPC (Making Data "

@@ -1,12 +1,35 @@
-"""What every page shares: the warehouse, cached figures and the sidebar filters."""
+"""What every page shares: the warehouse, cached figures, the sidebar filters, and the way every
+chart is shown (with its text alternative, its data table and downloads)."""
 
+import io
+import os
+from dataclasses import dataclass
+
+import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
 from data.warehouse import get_engine
+from metrics.calendar import shift_month
 from metrics.compute import Sources
 from metrics.reads import read_targets, sources_from_warehouse, warehouse_version
 from metrics.scorecard import Tile, scorecard
+
+PERIODS = {1: "The month", 3: "3 months to the month", 6: "6 months to the month",
+           12: "12 months to the month"}
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The sidebar's choice: the period (first to last month, inclusive) and the filters."""
+
+    month: str  # the period's last month
+    first_month: str
+    filters: dict[str, tuple[str, ...]]
+
+    @property
+    def label(self) -> str:
+        return self.month if self.first_month == self.month else f"{self.first_month} to {self.month}"
 
 
 @st.cache_resource
@@ -15,6 +38,7 @@ def engine():
 
 
 def version() -> int:
+    """The latest load's id: every cache below is keyed on it, so a new load is seen at once."""
     return warehouse_version(engine())
 
 
@@ -47,11 +71,48 @@ def months(src: Sources) -> list[str]:
     return sorted(src.parts.get_column("month").unique().to_list(), reverse=True)
 
 
-def sidebar_filters(src: Sources) -> tuple[str | None, dict[str, tuple[str, ...]]]:
-    """The sidebar's month and service/channel/ward choices."""
+def is_staff() -> bool:
+    """Record-level views (contact chains, comments, quarantined rows) are for signed-in staff.
+
+    Signed in means `st.login` (OIDC, `[auth]` in `.streamlit/secrets.toml`). For the fictional
+    demo council only, ONCE_AND_DONE_DEMO_STAFF=1 treats whoever opens the dashboard as staff.
+    """
+    return bool(st.user.get("is_logged_in")) or os.environ.get("ONCE_AND_DONE_DEMO_STAFF") == "1"
+
+
+def staff_only(what: str) -> bool:
+    """True for staff; otherwise explains why `what` is hidden and offers to sign in."""
+    if is_staff():
+        return True
+    st.info(f"{what} are record-level data, shown to signed-in staff only.",
+            icon=":material/lock:")
+    if _auth_configured():
+        st.button("Sign in", on_click=st.login, key=f"sign_in_{what}")
+    else:
+        st.caption("This deployment has no sign-in configured (`[auth]` in "
+                   "`.streamlit/secrets.toml`, see the README).")
+    return False
+
+
+def _auth_configured() -> bool:
+    try:
+        return "auth" in st.secrets
+    except FileNotFoundError:
+        return False
+
+
+def sidebar_filters(src: Sources, period: bool = False) -> Selection | None:
+    """The sidebar's month (and, where a page reads a period, how many months to it) and its
+    service/channel/ward choices. None when the warehouse has no contacts yet."""
     available = months(src)
     with st.sidebar:
-        month = st.selectbox("Month", available, key="month") if available else None
+        if not available:
+            return None
+        month = st.selectbox("Month", available, key="month")
+        first = month
+        if period:
+            length = st.selectbox("Period", list(PERIODS), format_func=PERIODS.get, key="period")
+            first = shift_month(month, -(length - 1))
         filters = {}
         for dim, label in (("service", "Service"), ("channel", "Channel"), ("ward", "Ward")):
             values = sorted(v for v in src.parts.get_column(dim).unique().to_list() if v)
@@ -59,9 +120,52 @@ def sidebar_filters(src: Sources) -> tuple[str | None, dict[str, tuple[str, ...]
                                     placeholder=f"All {label.lower()}s")
             if chosen:
                 filters[dim] = tuple(chosen)
-    return month, filters
+    return Selection(month, first, filters)
+
+
+def no_data() -> None:
+    st.info("The warehouse has no contacts yet. Load feeds with `python -m pipelines ingest` "
+            "or build the demo with `python -m pipelines demo`.")
+    st.stop()
+
+
+def excel_bytes(frame: pl.DataFrame, sheet: str = "data") -> bytes:
+    """The frame as an Excel workbook (one sheet), for the download buttons."""
+    buffer = io.BytesIO()
+    frame.write_excel(buffer, worksheet=sheet[:31], autofit=True)
+    return buffer.getvalue()
 
 
 def download_buttons(frame: pl.DataFrame, name: str) -> None:
-    st.download_button("Download CSV", frame.write_csv().encode(), f"{name}.csv", "text/csv",
-                       key=f"download_{name}")
+    """CSV and Excel downloads of exactly the rows shown."""
+    left, right = st.columns(2, width=360)
+    with left:
+        st.download_button("Download CSV", frame.write_csv().encode(), f"{name}.csv",
+                           "text/csv", key=f"download_{name}", icon=":material/download:",
+                           on_click="ignore")
+    with right:
+        st.download_button(
+            "Download Excel", excel_bytes(frame, name), f"{name}.xlsx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            key=f"download_xlsx_{name}", icon=":material/download:", on_click="ignore")
+
+
+def table(frame: pl.DataFrame, name: str, caption: str | None = None) -> None:
+    """A data table with its downloads."""
+    if caption:
+        st.caption(caption)
+    st.dataframe(frame, hide_index=True)
+    download_buttons(frame, name)
+
+
+def chart(figure: go.Figure, data: pl.DataFrame, alt: str, name: str, title: str) -> None:
+    """A chart, never alone: its text alternative under it and its data table behind it.
+
+    `alt` is a sentence or two saying what the chart shows (WCAG 1.1.1); the table gives every
+    figure the chart draws, so nobody needs to read values off a picture.
+    """
+    st.plotly_chart(figure, key=f"chart_{name}", alt=alt,
+                    config={"displaylogo": False, "responsive": True})
+    st.caption(alt)
+    with st.expander(f"{title}: data table"):
+        table(data, name)

@@ -1,0 +1,106 @@
+"""The look every chart shares, and the XmR (SPC) chart of one KPI.
+
+Accessibility (WCAG 2.2 AA): colours come from the Okabe–Ito palette, which stays distinct
+under the common colour-vision deficiencies, and meaning never rests on colour alone: SPC
+signals also differ by marker shape and are named in the hover text and the legend.
+"""
+
+import plotly.graph_objects as go
+import polars as pl
+
+from metrics.registry import Kpi
+from metrics.spc import SpcResult, variation_text
+
+# Okabe & Ito (2008), "Color universal design".
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442",
+           "#000000")
+GREY = "#595959"  # 7:1 on white: readable text and lines
+IMPROVEMENT = "#0072B2"  # blue, as Making Data Count
+CONCERN = "#D55E00"  # orange, as Making Data Count
+NEITHER = "#CC79A7"
+SIGNAL_STYLE = {  # signal -> (legend name, colour, marker symbol)
+    "improvement": ("Improvement (special cause)", IMPROVEMENT, "triangle-up"),
+    "concern": ("Concern (special cause)", CONCERN, "triangle-down"),
+    "neither": ("Special cause, neither better nor worse", NEITHER, "diamond"),
+}
+
+
+def layout(figure: go.Figure, title: str, y_title: str = "", height: int = 360) -> go.Figure:
+    """Titles, readable fonts, a white background and no clutter."""
+    figure.update_layout(
+        title={"text": title, "x": 0, "xanchor": "left"},
+        template="plotly_white", height=height, colorway=PALETTE,
+        font={"size": 14, "color": "#1f1f1f"},
+        margin={"l": 60, "r": 20, "t": 60, "b": 50},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.15, "x": 0},
+        hoverlabel={"font_size": 14})
+    figure.update_yaxes(title_text=y_title, gridcolor="#e0e0e0", zerolinecolor="#bdbdbd")
+    figure.update_xaxes(gridcolor="#f0f0f0")
+    return figure
+
+
+def axis_title(kpi: Kpi) -> str:
+    return kpi.unit if kpi.unit != "count" else "count"
+
+
+def spc_chart(kpi: Kpi, months: list[str], spc: SpcResult, target: float | None = None,
+              title: str | None = None) -> go.Figure:
+    """XmR chart: the values, the centre line and process limits (from 12 points), the target,
+    and each special-cause point marked by colour and shape."""
+    figure = go.Figure()
+    figure.add_scatter(x=months, y=spc.values, mode="lines+markers", name=kpi.label,
+                       line={"color": GREY, "width": 2}, marker={"size": 7, "color": GREY})
+    if spc.mean is not None:
+        for y, name, dash in ((spc.mean, "Mean", "solid"), (spc.upper, "Upper process limit",
+                                                            "dot"),
+                              (spc.lower, "Lower process limit", "dot")):
+            figure.add_scatter(x=months, y=[y] * len(months), mode="lines", name=name,
+                               line={"color": "#1f1f1f" if name == "Mean" else GREY,
+                                     "width": 1, "dash": dash}, hoverinfo="skip")
+    if target is not None:
+        figure.add_scatter(x=months, y=[target] * len(months), mode="lines", name="Target",
+                           line={"color": PALETTE[2], "width": 2, "dash": "dash"},
+                           hoverinfo="skip")
+    for signal, (name, colour, symbol) in SIGNAL_STYLE.items():
+        points = [(m, v) for m, v, s in zip(months, spc.values, spc.signals) if s == signal]
+        if points:
+            figure.add_scatter(x=[m for m, _ in points], y=[v for _, v in points],
+                               mode="markers", name=name,
+                               marker={"size": 13, "color": colour, "symbol": symbol,
+                                       "line": {"width": 1, "color": "#1f1f1f"}})
+    return layout(figure, title or f"{kpi.label}: monthly, with SPC limits", axis_title(kpi))
+
+
+def spc_table(kpi: Kpi, months: list[str], spc: SpcResult,
+              target: float | None = None) -> pl.DataFrame:
+    """The data behind `spc_chart`: one row per month."""
+    return pl.DataFrame({
+        "month": months,
+        kpi.label: spc.values,
+        "mean": [spc.mean] * len(months),
+        "lower limit": [spc.lower] * len(months),
+        "upper limit": [spc.upper] * len(months),
+        "target": [target] * len(months),
+        "signal": [s or ("" if spc.mean is None else "common cause") for s in spc.signals],
+        "rules": [", ".join(sorted(r)) for r in spc.rules],
+    }, schema_overrides={"mean": pl.Float64, "lower limit": pl.Float64,
+                         "upper limit": pl.Float64, "target": pl.Float64, kpi.label: pl.Float64})
+
+
+def spc_alt(kpi: Kpi, months: list[str], spc: SpcResult) -> str:
+    """A text alternative for `spc_chart`: the range, the latest point and the verdict."""
+    shown = [(m, v) for m, v in zip(months, spc.values) if v is not None]
+    if not shown:
+        return f"{kpi.label}: no data in the months shown."
+    low = min(shown, key=lambda p: p[1])
+    high = max(shown, key=lambda p: p[1])
+    text = (f"{kpi.label} from {shown[0][0]} to {shown[-1][0]}: lowest {low[1]:,.1f} in "
+            f"{low[0]}, highest {high[1]:,.1f} in {high[0]}, latest {shown[-1][1]:,.1f}.")
+    if spc.mean is not None:
+        signals = sum(s is not None for s in spc.signals)
+        text += (f" Mean {spc.mean:,.1f}, process limits {spc.lower:,.1f} to {spc.upper:,.1f};"
+                 f" {signals} special-cause point{'s' if signals != 1 else ''}. Latest month: "
+                 f"{variation_text(spc)}.")
+    else:
+        text += " Fewer than 12 months: no process limits yet."
+    return text

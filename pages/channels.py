@@ -1,0 +1,5 @@
+"""(being built)"""
+
+import streamlit as st
+
+st.title("channels")
