@@ -130,9 +130,15 @@ def no_data() -> None:
 
 
 def excel_bytes(frame: pl.DataFrame, sheet: str = "data") -> bytes:
-    """The frame as an Excel workbook (one sheet), for the download buttons."""
+    """The frame as an Excel workbook (one sheet), for the download buttons.
+
+    Excel has no time zones: instants are written as Europe/London wall-clock time, as a
+    council officer reads them."""
+    local = frame.with_columns(
+        pl.col(n).dt.convert_time_zone("Europe/London").dt.replace_time_zone(None)
+        for n, t in frame.schema.items() if isinstance(t, pl.Datetime) and t.time_zone)
     buffer = io.BytesIO()
-    frame.write_excel(buffer, worksheet=sheet[:31], autofit=True)
+    local.write_excel(buffer, worksheet=sheet[:31], autofit=True)
     return buffer.getvalue()
 
 
