@@ -1,0 +1,52 @@
+"""AppTest fixtures: the real app on a real SQLite warehouse holding two months of the demo."""
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from data.warehouse import get_engine
+from pipelines.demo import build_demo
+
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
+DEMO_MONTHS = 2
+LATEST_MONTH = "2023-12"  # the demo's second month
+
+
+@pytest.fixture(scope="session")
+def demo_url(tmp_path_factory):
+    """Two months of the demo council in a SQLite warehouse, built once per test run."""
+    folder = tmp_path_factory.mktemp("app")
+    url = f"sqlite:///{folder / 'warehouse.db'}"
+    build_demo(get_engine(url), folder / "feeds", months=DEMO_MONTHS)
+    return url
+
+
+@pytest.fixture
+def demo_engine(demo_url):
+    return get_engine(demo_url)
+
+
+@pytest.fixture
+def app(demo_url, monkeypatch):
+    """The app on the demo warehouse, with every cache cleared and nobody signed in."""
+    monkeypatch.setenv("WAREHOUSE_URL", demo_url)
+    monkeypatch.delenv("ONCE_AND_DONE_DEMO_STAFF", raising=False)
+    import streamlit as st
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    return AppTest.from_file(APP, default_timeout=60)
+
+
+@pytest.fixture
+def staff_app(app):
+    """The same app with a signed-in member of staff (AppTest's own `st.user`)."""
+    app.user = {"is_logged_in": True, "name": "Test Officer", "email": "officer@example.com"}
+    return app
+
+
+def open_page(app: AppTest, page: str) -> AppTest:
+    """Run the app, then switch to `pages/<page>.py` and run it."""
+    app.run()
+    app.switch_page(f"pages/{page}.py").run()
+    return app
