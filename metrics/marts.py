@@ -54,14 +54,16 @@ class Standards:
         return cls(**{k: int(settings[k]) for k in cls.__dataclass_fields__ if settings.get(k)})
 
 
-def contact_parts(contacts: pl.LazyFrame, as_of: datetime, standards: Standards) -> pl.LazyFrame:
+def contact_parts(contacts: pl.LazyFrame, as_of: datetime, standards: Standards,
+                  extra: tuple[str, ...] = ()) -> pl.LazyFrame:
     """Per-contact indicators (0/1) for every contact KPI, one row per contact.
 
     Args: contact facts with received_at, channel, service, ward, demand_type,
       customer_pseudonym, resolved_at_first_point, abandoned, wait_seconds, responded_at,
       safeguarding, prev_matter_at, next_matter_at. `as_of` is the data horizon: the latest
       received_at of all contacts loaded.
-    Returns: month, service, channel, ward ('' when not recorded) and the columns of the mart.
+    Returns: month, service, channel, ward ('' when not recorded) and the columns of the mart,
+    then the `extra` fact columns passed through unchanged (for drilling below the mart's grain).
     """
     window = timedelta(days=standards.repeat_window_days)
     received = pl.col("received_at")
@@ -96,6 +98,7 @@ def contact_parts(contacts: pl.LazyFrame, as_of: datetime, standards: Standards)
         (written & responded & (london_date(pl.col("responded_at")) <= due))
         .fill_null(False).alias("written_on_time"),
         pl.col("safeguarding").fill_null(False).alias("safeguarding"),
+        *extra,
     )
 
 
@@ -131,7 +134,7 @@ def refresh_contact_marts(conn: Connection, changed_instants: pl.Series | None =
     mark = placeholder(conn)
     others = "" if load_id is None else f" AND load_id <> {mark}"
     for first, last in _spans(months):
-        start, end = _month_start(first), _month_start(shift_month(last, 1))
+        start, end = month_start(first), month_start(shift_month(last, 1))
         params = (bind_value(conn, start), bind_value(conn, end)) + (() if load_id is None else (load_id,))
         contacts = read_frame(
             conn, f"SELECT {', '.join(FACT_COLUMNS)} FROM fct_contacts "
@@ -182,7 +185,8 @@ def _month_of(moment: datetime) -> str:
     return moment.astimezone(LONDON).strftime("%Y-%m")
 
 
-def _month_start(month: str) -> datetime:
+def month_start(month: str) -> datetime:
+    """The UTC instant at which a Europe/London month ("YYYY-MM") begins."""
     year, mon = map(int, month.split("-"))
     return datetime(year, mon, 1, tzinfo=LONDON).astimezone(UTC)
 
