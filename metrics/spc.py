@@ -172,3 +172,30 @@ def xmr(
 def variation_text(result: SpcResult) -> str:
     """Plain-English reading of the latest point."""
     return _VERDICT_TEXT[result.variation]
+
+
+# Making Data Count draws its variation and assurance icons in colour; here each also carries a
+# symbol and words, so that no meaning rests on colour (WCAG 1.4.1).
+VARIATION_LABELS = {
+    "improvement": ("⬆", "Improvement: special cause"),
+    "concern": ("⬇", "Concern: special cause"),
+    "neither": ("◆", "Special cause, neither better nor worse"),
+    "common_cause": ("↔", "Common cause: no significant change"),
+    None: ("…", "Too few months for SPC"),
+}
+ASSURANCE_LABELS = {
+    "pass": ("✔", "Consistently meets the target"),
+    "fail": ("✖", "Consistently misses the target"),
+    "hit_and_miss": ("⁇", "Hit and miss: may or may not meet the target"),
+    None: ("", "No assurance: no target or too few months"),
+}
+
+
+def variation_label(result: SpcResult) -> tuple[str, str]:
+    """(symbol, words) for the latest point's variation."""
+    return VARIATION_LABELS[result.variation]
+
+
+def assurance_label(result: SpcResult) -> tuple[str, str]:
+    """(symbol, words) for assurance against the target."""
+    return ASSURANCE_LABELS[result.assurance]

@@ -1,47 +1,74 @@
-"""Monthly scorecard for cabinet members: every headline KPI against its target."""
+"""Monthly scorecard for cabinet members: every headline KPI against its target, its trend, and
+whether a change is real (SPC) or noise."""
 
 import polars as pl
 import streamlit as st
 
 from metrics.registry import THEMES
-from metrics.scorecard import format_value
-from pages.shared import download_buttons, no_data, scorecard_tiles, sidebar_filters, sources
+from metrics.scorecard import Tile, change_text, format_value
+from metrics.spc import assurance_label, variation_label
+from pages.shared import no_data, scorecard_tiles, sidebar_filters, sources, table
+
+COLUMNS = 4
+
+
+def show_tile(tile: Tile) -> None:
+    kpi = tile.kpi
+    with st.container(border=True):
+        st.metric(kpi.label, format_value(kpi, tile.value),
+                  change_text(kpi, tile.value, tile.last_month, "last month"),
+                  # Up is not always good (failure demand): the words say which way it moved
+                  # and the RAG and SPC lines say whether that is good, never the colour alone.
+                  delta_color="off", help=kpi.description,
+                  chart_data=[v for _, v in tile.history if v is not None], chart_type="line")
+        if tile.rag:
+            st.markdown(f"**{tile.rag.icon} {tile.rag.words}** · target "
+                        f"{format_value(kpi, tile.target)}")
+        year = change_text(kpi, tile.value, tile.last_year, "a year ago")
+        if year:
+            st.caption(year)
+        symbol, words = variation_label(tile.spc)
+        line = f"{symbol} {words}"
+        if tile.spc.assurance:
+            a_symbol, a_words = assurance_label(tile.spc)
+            line += f"  \n{a_symbol} {a_words}"
+        st.caption(line)
+        st.caption(tile.sentence)
+
+
+def scorecard_table(tiles: list[Tile]) -> pl.DataFrame:
+    return pl.DataFrame({
+        "Theme": [THEMES[t.kpi.theme] for t in tiles],
+        "KPI": [t.kpi.label for t in tiles],
+        "Value": [format_value(t.kpi, t.value) for t in tiles],
+        "Target": [format_value(t.kpi, t.target) if t.target is not None else "" for t in tiles],
+        "RAG": [t.rag.words if t.rag else "" for t in tiles],
+        "Last month": [format_value(t.kpi, t.last_month) for t in tiles],
+        "A year ago": [format_value(t.kpi, t.last_year) for t in tiles],
+        "Variation (SPC)": [variation_label(t.spc)[1] for t in tiles],
+        "Assurance (SPC)": [assurance_label(t.spc)[1] if t.spc.assurance else "" for t in tiles],
+        "Reading": [t.sentence for t in tiles],
+    })
+
 
 st.title("Monthly scorecard")
 selection = sidebar_filters(sources())
 if selection is None:
     no_data()
-month, filters = selection.month, selection.filters
-
-tiles = scorecard_tiles(month, filters)
-st.caption(f"{month}. RAG against the council's targets; variation read with SPC (Making Data "
+month = selection.month
+tiles = scorecard_tiles(month, selection.filters)
+st.caption(f"{month}. Each figure against the council's target (RAG in words and symbol), its "
+           "last 24 months as a sparkline, and its variation read with SPC (NHS Making Data "
            "Count): a change is called real only when it is a signal, not noise.")
 for theme, title in THEMES.items():
     themed = [t for t in tiles if t.kpi.theme == theme]
     if not themed:
         continue
     st.subheader(title)
-    columns = st.columns(4)
-    for i, tile in enumerate(themed):
-        with columns[i % 4]:
-            delta = None
-            if tile.value is not None and tile.last_month is not None:
-                delta = f"{tile.value - tile.last_month:+,.1f} on last month"
-            st.metric(tile.kpi.label, format_value(tile.kpi, tile.value), delta,
-                      delta_color="off", border=True,
-                      help=tile.kpi.description)
-            if tile.rag:
-                st.caption(f"{tile.rag.icon} {tile.rag.words} (target "
-                           f"{format_value(tile.kpi, tile.target)})")
-            st.caption(tile.sentence)
+    for start in range(0, len(themed), COLUMNS):
+        for column, tile in zip(st.columns(COLUMNS), themed[start:start + COLUMNS]):
+            with column:
+                show_tile(tile)
 
-table = pl.DataFrame({
-    "KPI": [t.kpi.label for t in tiles],
-    "Value": [format_value(t.kpi, t.value) for t in tiles],
-    "Target": [format_value(t.kpi, t.target) if t.target is not None else "" for t in tiles],
-    "RAG": [t.rag.words if t.rag else "" for t in tiles],
-    "Reading": [t.sentence for t in tiles],
-})
 with st.expander("Scorecard as a table"):
-    st.dataframe(table, hide_index=True)
-    download_buttons(table, f"scorecard-{month}")
+    table(scorecard_table(tiles), f"scorecard-{month}")
