@@ -208,6 +208,23 @@ class ChannelAssumption(SQLModel, table=True):
     updated_at: datetime = _utc()
 
 
+class AssumptionChange(SQLModel, table=True):
+    """One edited field of a channel assumption: its old and new values, who and when.
+
+    Grain: one field of one edit. Written by `data.assumptions.update_assumption`; never updated.
+    """
+
+    __tablename__ = "ref_assumption_changes"
+
+    change_id: int | None = Field(default=None, primary_key=True, sa_type=SERIAL)
+    channel: str = Field(max_length=20)
+    field: str = Field(max_length=50)
+    old_value: str | None = Field(default=None, sa_type=Text)
+    new_value: str = Field(sa_type=Text)
+    changed_by: str = Field(max_length=100)
+    changed_at: datetime = _utc()
+
+
 class KpiTarget(SQLModel, table=True):
     """A KPI's target and amber tolerance (in the KPI's own unit). Grain: kpi."""
 
