@@ -1,0 +1,244 @@
+"""Drilling into the contact KPIs below the mart's grain: by reason, failure type and team, and
+the right-first-time diagnostics (follow-up gaps, channel bounce).
+
+The monthly mart holds only month x service x channel x ward, so these figures are read from the
+contact facts of the period asked for, turned into per-contact parts by the very function the
+mart is built from (`metrics.marts.contact_parts`), and summed by the registered KPI functions:
+a breakdown by service over one month equals `metrics.compute.compute` on the mart.
+"""
+
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+
+import polars as pl
+from sqlalchemy import Connection, Engine
+
+from data.bulk import bind_value, placeholder, read_frame, schema_of
+from data.models import Contact
+from data.reference import read_settings
+import metrics.kpis  # noqa: F401  (registers every KPI)
+from metrics.calendar import shift_month
+from metrics.marts import FACT_COLUMNS, Standards, contact_parts, data_horizon, month_start
+from metrics.matters import MATTER, REACH
+from metrics.registry import REGISTRY, Inputs
+
+DRILL_COLUMNS = ("reason", "failure_type", "team")
+# Carried through contact_parts for the diagnostics that need times and matters.
+PASS_THROUGH = (*DRILL_COLUMNS, "customer_pseudonym", "received_at", "prev_matter_at",
+                "next_matter_at")
+FILTERABLE = ("service", "channel", "ward")
+NOT_RECORDED = "Not recorded"
+CONTACT_KPIS = tuple(k for k, v in REGISTRY.items()
+                     if v.function.__module__ == "metrics.kpis.contacts")
+DAY = timedelta(days=1)
+
+
+# ---- reading the facts of a period ------------------------------------------------------------
+
+def contact_facts(engine: Engine, first_month: str, last_month: str,
+                  filters: dict[str, tuple[str, ...]] | None = None) -> pl.DataFrame:
+    """Contact facts received in the London months first_month..last_month, filtered in SQL.
+
+    Only the columns the contact KPIs read (`FACT_COLUMNS`) and the drill columns are read. A
+    ward filter matches the mart's spelling: a ward not recorded reads ''.
+    """
+    columns = [*FACT_COLUMNS, *DRILL_COLUMNS]
+    with engine.connect() as conn:
+        return _read(conn, columns, month_start(first_month),
+                     month_start(shift_month(last_month, 1)), filters or {})
+
+
+def matter_contacts(engine: Engine, first_month: str, last_month: str,
+                    services: tuple[str, ...] | None = None) -> pl.DataFrame:
+    """Identifiable contacts (pseudonym, service, received_at, channel) from `REACH` before the
+    period to its end: every contact a repeat contact of the period can follow.
+
+    Only the service is filtered: matters are matched across channels and wards (`kpis.md`).
+    """
+    filters = {"service": services} if services is not None else {}
+    with engine.connect() as conn:
+        return _read(conn, [*MATTER, "received_at", "channel"],
+                     month_start(first_month) - REACH, month_start(shift_month(last_month, 1)),
+                     filters, identified=True)
+
+
+def _read(conn: Connection, columns: list[str], start: datetime, end: datetime,
+          filters: dict[str, tuple[str, ...]], identified: bool = False) -> pl.DataFrame:
+    unknown = set(filters) - set(FILTERABLE)
+    if unknown:
+        raise ValueError(f"cannot filter contacts by {sorted(unknown)}")
+    mark = placeholder(conn)
+    where = [f"received_at >= {mark}", f"received_at < {mark}"]
+    params: list = [bind_value(conn, start), bind_value(conn, end)]
+    if identified:
+        where.append("customer_pseudonym IS NOT NULL")
+    for dim in FILTERABLE:
+        if dim not in filters:
+            continue
+        values = tuple(filters[dim])
+        column = "COALESCE(ward, '')" if dim == "ward" else dim
+        # An empty choice keeps nothing, as metrics.compute's filters do.
+        where.append(f"{column} IN ({', '.join([mark] * len(values))})" if values else "1 = 0")
+        params.extend(values)
+    sql = f"SELECT {', '.join(columns)} FROM fct_contacts WHERE {' AND '.join(where)}"
+    return read_frame(conn, sql, schema_of(Contact.__table__, columns), tuple(params))
+
+
+def drill_parts(facts: pl.DataFrame, as_of: datetime | None, standards: Standards) -> pl.DataFrame:
+    """Per-contact parts (`contact_parts`) with the drill and matter columns passed through;
+    a reason, failure type or team not recorded reads `Not recorded`."""
+    # Without a data horizon the warehouse has no contacts, so facts is empty and any instant
+    # gives the same (empty) parts.
+    horizon = as_of or datetime.min.replace(tzinfo=UTC)
+    return contact_parts(facts.lazy(), horizon, standards, extra=PASS_THROUGH).with_columns(
+        pl.col(c).fill_null(NOT_RECORDED) for c in DRILL_COLUMNS).collect()
+
+
+def period_parts(engine: Engine, first_month: str, last_month: str,
+                 filters: dict[str, tuple[str, ...]] | None = None) -> pl.DataFrame:
+    """`drill_parts` of the period's contact facts, at the warehouse's data horizon and with its
+    configured standards (as the mart)."""
+    facts = contact_facts(engine, first_month, last_month, filters)
+    with engine.connect() as conn:
+        as_of = data_horizon(conn)
+    return drill_parts(facts, as_of, Standards.from_settings(read_settings(engine)))
+
+
+def horizon(engine: Engine) -> datetime | None:
+    """The data horizon (`kpis.md`): the latest received_at of all contacts loaded."""
+    with engine.connect() as conn:
+        return data_horizon(conn)
+
+
+def repeat_window_days(engine: Engine) -> int:
+    """The configured repeat window."""
+    return Standards.from_settings(read_settings(engine)).repeat_window_days
+
+
+# ---- breakdowns through the registered KPI functions ------------------------------------------
+
+def breakdown(parts: pl.DataFrame, by: Sequence[str],
+              kpi_ids: Sequence[str] = CONTACT_KPIS) -> pl.DataFrame:
+    """One row per group and KPI over the whole period: *by, kpi, numerator, denominator, value.
+
+    Each KPI's registered function sums its numerator and denominator per month and group; the
+    months are then summed, and value = scale × Σ numerator ÷ Σ denominator (empty when the
+    denominator is 0), or Σ numerator for KPIs without a denominator. Groups may be any part
+    column (service, channel, ward, reason, failure_type, team); a ward not recorded reads
+    `Not recorded`.
+    """
+    by = list(by)
+    outside = [k for k in kpi_ids if k not in CONTACT_KPIS]
+    if outside:
+        raise ValueError(f"not a contact KPI: {outside}")
+    inputs = Inputs(parts=parts.lazy(), complaints=pl.LazyFrame(), responses=pl.LazyFrame(),
+                    assumptions=pl.DataFrame(), baseline=pl.LazyFrame(), as_of=None)
+    frames = []
+    for kpi_id in kpi_ids:
+        kpi = REGISTRY[kpi_id]
+        sums = [pl.col("numerator").sum(),
+                (pl.col("denominator").sum() if kpi.has_denominator
+                 else pl.lit(None, pl.Float64)).alias("denominator")]
+        monthly = kpi.function(inputs, by)
+        total = monthly.group_by(by).agg(sums) if by else monthly.select(sums)
+        value = (pl.when(pl.col("denominator") > 0)
+                 .then(kpi.scale * pl.col("numerator") / pl.col("denominator"))
+                 if kpi.has_denominator else pl.col("numerator"))
+        frames.append(total.select(
+            *[pl.col(c).cast(pl.String).replace("", NOT_RECORDED) for c in by],
+            pl.lit(kpi_id).alias("kpi"), pl.col("numerator").cast(pl.Float64),
+            pl.col("denominator").cast(pl.Float64), value.cast(pl.Float64).alias("value")))
+    return pl.concat(frames).collect().sort(*by, "kpi")
+
+
+def ranking(frame: pl.DataFrame, kpi_id: str, by: str) -> pl.DataFrame:
+    """One KPI's rows of a `breakdown`, biggest numerator (e.g. most failure contacts) first."""
+    return (frame.filter(pl.col("kpi") == kpi_id)
+            .select(by, "numerator", "denominator", "value")
+            .sort(["numerator", by], descending=[True, False]))
+
+
+# ---- failure reasons --------------------------------------------------------------------------
+
+def pareto(parts: pl.DataFrame, by: Sequence[str] = ("failure_type",)) -> pl.DataFrame:
+    """Failure contacts (demand_type = failure, the numerator of failure demand) by group,
+    biggest first: *by, failure_contacts, share_pct = 100 × failure_contacts ÷ all failure
+    contacts, cumulative_pct = running total of share_pct."""
+    by = list(by)
+    counts = (parts.filter(pl.col("failure")).group_by(by)
+              .agg(pl.len().cast(pl.Int64).alias("failure_contacts"))
+              .sort(["failure_contacts", *by], descending=[True, *[False] * len(by)]))
+    share = 100 * pl.col("failure_contacts") / pl.col("failure_contacts").sum()
+    return counts.with_columns(share.alias("share_pct")).with_columns(
+        pl.col("share_pct").cum_sum().alias("cumulative_pct"))
+
+
+# ---- right first time diagnostics -------------------------------------------------------------
+
+GAP_BUCKETS = ("under 1 day", "1 to under 3 days", "3 to 7 days", "over 7 to 14 days",
+               "over 14 to 31 days", "none within 31 days", "none yet (under 31 days seen)")
+
+
+def follow_up_gaps(parts: pl.DataFrame, as_of: datetime | None) -> pl.DataFrame:
+    """How long after an eligible first contact (the denominator of right first time) the
+    resident came back about the same matter.
+
+    gap = next_matter_at − received_at, in days (matter neighbours are recorded up to 31 days).
+    Buckets: under 1; 1 to under 3; 3 to 7 (the first three are exactly the default 7-day
+    follow-up window); over 7 to 14; over 14 to 31; no next contact within 31 days; no next
+    contact yet but fewer than 31 days since the contact (as_of − received_at < 31 days).
+    Returns bucket (in that order, all present), first_contacts, share_pct = 100 × first_contacts
+    ÷ eligible first contacts.
+    """
+    days = (pl.col("next_matter_at") - pl.col("received_at")).dt.total_microseconds() / 86_400e6
+    seen = pl.col("received_at") + REACH <= (as_of or datetime.max.replace(tzinfo=UTC))
+    bucket = (pl.when(days < 1).then(pl.lit(GAP_BUCKETS[0]))
+              .when(days < 3).then(pl.lit(GAP_BUCKETS[1]))
+              .when(days <= 7).then(pl.lit(GAP_BUCKETS[2]))
+              .when(days <= 14).then(pl.lit(GAP_BUCKETS[3]))
+              .when(days <= 31).then(pl.lit(GAP_BUCKETS[4]))
+              .when(seen).then(pl.lit(GAP_BUCKETS[5]))
+              .otherwise(pl.lit(GAP_BUCKETS[6])))
+    counts = (parts.filter(pl.col("rft_eligible")).group_by(bucket.alias("bucket"))
+              .agg(pl.len().cast(pl.Int64).alias("first_contacts")))
+    order = pl.DataFrame({"bucket": GAP_BUCKETS})
+    result = order.join(counts, on="bucket", how="left", maintain_order="left").with_columns(
+        pl.col("first_contacts").fill_null(0))
+    total = result.get_column("first_contacts").sum()
+    return result.with_columns(
+        (100 * pl.col("first_contacts") / total if total else pl.lit(None, pl.Float64))
+        .alias("share_pct"))
+
+
+def channel_bounce(parts: pl.DataFrame, earlier: pl.DataFrame) -> pl.DataFrame:
+    """Repeat contacts (the numerator of repeat contact) by the channel of the contact they
+    repeat and their own channel.
+
+    The previous contact is the one of the same matter at prev_matter_at, looked up in `earlier`
+    (`matter_contacts`). Several contacts of one matter at the same instant are one previous
+    contact; its channel is the first of theirs alphabetically, so the count stays one per repeat.
+    Returns previous_channel, channel, repeat_contacts, share_pct = 100 × repeat_contacts ÷ all
+    repeat contacts; biggest first.
+    """
+    previous = (earlier.group_by(*MATTER, "received_at")
+                .agg(pl.col("channel").min().alias("previous_channel"))
+                .rename({"received_at": "prev_matter_at"}))
+    repeats = parts.filter(pl.col("repeats")).select(*MATTER, "prev_matter_at", "channel")
+    pairs = (repeats.join(previous, on=[*MATTER, "prev_matter_at"], how="left")
+             .with_columns(pl.col("previous_channel").fill_null(NOT_RECORDED))
+             .group_by("previous_channel", "channel")
+             .agg(pl.len().cast(pl.Int64).alias("repeat_contacts"))
+             .sort(["repeat_contacts", "previous_channel", "channel"],
+                   descending=[True, False, False]))
+    return pairs.with_columns(
+        (100 * pl.col("repeat_contacts") / pl.col("repeat_contacts").sum()).alias("share_pct"))
+
+
+def channel_changed_pct(bounce: pl.DataFrame) -> float | None:
+    """100 × repeat contacts on a different channel from the contact they repeat ÷ all repeat
+    contacts (None without repeats)."""
+    total = bounce.get_column("repeat_contacts").sum()
+    if not total:
+        return None
+    changed = bounce.filter(pl.col("previous_channel") != pl.col("channel"))
+    return 100 * changed.get_column("repeat_contacts").sum() / total
