@@ -1,0 +1,79 @@
+"""The channels page's figures, worked by hand on a tiny council with the default assumptions
+(face_to_face £9.34 and 1.2112 kg, phone £3.76 and 0 kg, web £0.27 and 0 kg).
+
+Baseline: the 12 months from the first month with contacts, 2024-01 to 2024-12.
+2024-01: 2 phone, 1 face_to_face, 1 web (Waste); shares 50 %, 25 %, 25 %.
+2025-01: 1 phone, 3 web (Waste); 2025-02: 2 web (Housing), 2 phone (Waste).
+"""
+
+import polars as pl
+import pytest
+
+from metrics.channels_view import (cost_carbon_by_channel, channel_mix, digital_by_service,
+                                   headline)
+from tests.metrics.builders import contact, contacts, sources, utc
+
+
+def _many(when, service, **counts):
+    return [contact(when, channel, service) for channel, n in counts.items() for _ in range(n)]
+
+
+SRC = sources(contacts(
+    *_many(utc(2024, 1, 10, 12), "Waste", phone=2, face_to_face=1, web=1),
+    *_many(utc(2025, 1, 10, 12), "Waste", phone=1, web=3),
+    *_many(utc(2025, 2, 10, 12), "Housing", web=2),
+    *_many(utc(2025, 2, 11, 12), "Waste", phone=2)))
+
+
+def test_channel_mix_in_a_period_against_the_baseline():
+    # 2025-01..02: web 5 of 8 = 62.5 %, phone 3 of 8 = 37.5 %, face_to_face 0.
+    mix = channel_mix(SRC, "2025-01", "2025-02", {})
+    assert mix.rows() == [
+        ("web", 5.0, 62.5, 1.0, 25.0, 37.5),
+        ("phone", 3.0, 37.5, 2.0, 50.0, -12.5),
+        ("face_to_face", 0.0, 0.0, 1.0, 25.0, -25.0),
+    ]
+    assert mix.columns == ["channel", "contacts", "share_pct", "baseline_contacts",
+                           "baseline_share_pct", "change_points"]
+
+
+def test_channel_mix_with_a_filter_uses_the_filtered_baseline_too():
+    # Housing has no baseline contacts: its baseline shares are empty, not zero.
+    mix = channel_mix(SRC, "2025-02", "2025-02", {"service": ("Housing",)})
+    assert mix.rows() == [("web", 2.0, 100.0, 0.0, None, None)]
+
+
+def test_digital_take_up_by_service_adds_the_months_before_dividing():
+    # Waste: 2025-01 3 of 4 web, 2025-02 0 of 2 -> 3 / 6 = 50 % (not the 37.5 % mean of 75 and 0).
+    frame = digital_by_service(SRC, "2025-01", "2025-02", {})
+    assert frame.rows() == [("Housing", 2.0, 2.0, 100.0), ("Waste", 3.0, 6.0, 50.0)]
+
+
+def test_cost_and_carbon_by_channel_over_a_period():
+    frame = cost_carbon_by_channel(SRC, "2024-01", "2025-02", {})
+    assert frame.rows() == [
+        # phone 5 × 3.76 = 18.80; face_to_face 1 × 9.34; web 6 × 0.27 = 1.62
+        ("phone", 5.0, 3.76, pytest.approx(18.80), 0.0, 0.0),
+        ("face_to_face", 1.0, 9.34, pytest.approx(9.34), 1.2112, pytest.approx(1.2112)),
+        ("web", 6.0, 0.27, pytest.approx(1.62), 0.0, 0.0),
+    ]
+
+
+def test_headline_figures_sum_money_and_carbon_over_the_period():
+    # 2025-01: cost 3.76 + 3 × 0.27 = 4.57; expected at the baseline mix of 4 contacts: phone 2,
+    #   f2f 1, web 1 -> saving (2 − 1) × 3.76 + 1 × 9.34 + (1 − 3) × 0.27 = 12.56; carbon saved
+    #   1 × 1.2112.
+    # 2025-02: cost 2 × 0.27 + 2 × 3.76 = 8.06; expected of 4: phone 2, f2f 1, web 1 -> saving
+    #   0 × 3.76 + 9.34 + (1 − 2) × 0.27 = 9.07; carbon saved 1.2112.
+    figures = headline(SRC, "2025-01", "2025-02", {})
+    assert figures["contacts"] == 8
+    assert figures["digital_pct"] == pytest.approx(62.5)
+    assert figures["cost_to_serve_gbp"] == pytest.approx(4.57 + 8.06)
+    assert figures["channel_shift_saving_gbp"] == pytest.approx(12.56 + 9.07)
+    assert figures["carbon_kg"] == pytest.approx(0.0)
+    assert figures["carbon_saving_kg"] == pytest.approx(2 * 1.2112)
+
+
+def test_a_period_without_contacts_has_no_figures():
+    assert channel_mix(SRC, "2030-01", "2030-01", {}).filter(pl.col("contacts") > 0).height == 0
+    assert headline(SRC, "2030-01", "2030-01", {})["cost_to_serve_gbp"] is None
