@@ -1,5 +1,208 @@
-"""(being built)"""
+"""Channels, cost and carbon: the channel mix against the baseline, digital take-up by service,
+cost to serve and carbon with the savings from channel shift, their 24-month trends, and the
+assumptions behind the money and carbon figures (editable by signed-in staff, every edit kept)."""
 
+import os
+from datetime import UTC, datetime
+
+import polars as pl
 import streamlit as st
 
-st.title("channels")
+from data.assumptions import read_assumptions, read_changes, update_assumption
+from metrics.channels_view import (HEADLINE_KPIS, TREND_KPIS, channel_mix,
+                                   cost_carbon_by_channel, digital_by_service, headline)
+from metrics.charts.base import spc_alt, spc_chart, spc_table
+from metrics.charts.channels import by_channel_chart, digital_chart, mix_chart
+from metrics.registry import REGISTRY
+from metrics.scorecard import format_value
+from pages.shared import (chart, engine, no_data, scorecard_tiles, sidebar_filters, sources,
+                          staff_only, table, version)
+
+# form widget key -> assumption field
+FORM_FIELDS = {f"assumption_{f}": f for f in (
+    "unit_cost_gbp", "cost_source", "cost_year", "carbon_kg", "carbon_source", "carbon_year")}
+ASSUMPTION_LABELS = {
+    "channel": "Channel", "unit_cost_gbp": "Unit cost (£ per contact)",
+    "cost_source": "Source of the unit cost", "cost_year": "Year of the unit cost",
+    "carbon_kg": "Carbon factor (kg CO2e per contact)",
+    "carbon_source": "Source of the carbon factor", "carbon_year": "Year of the carbon factor",
+    "updated_by": "Updated by", "updated_at": "Updated at (UTC)"}
+
+
+@st.cache_data(max_entries=32)
+def _figures(load_version: int, first: str, month: str,
+             filters: dict[str, tuple[str, ...]]) -> tuple:
+    src = sources()
+    return (headline(src, first, month, filters), channel_mix(src, first, month, filters),
+            digital_by_service(src, first, month, filters),
+            cost_carbon_by_channel(src, first, month, filters))
+
+
+def _who() -> str:
+    """Who is editing: the signed-in e-mail or name; the demo's stand-in otherwise."""
+    if st.user.get("is_logged_in"):
+        return st.user.get("email") or st.user.get("name") or "signed-in staff"
+    return "demo staff" if os.environ.get("ONCE_AND_DONE_DEMO_STAFF") == "1" else "unknown"
+
+
+def _fill_form() -> None:
+    """Put the chosen channel's stored values into the form's widgets."""
+    channel = st.session_state["assumption_channel"]
+    row = read_assumptions(engine()).filter(pl.col("channel") == channel).row(0, named=True)
+    for key, field in FORM_FIELDS.items():
+        st.session_state[key] = row[field]
+    st.session_state["assumption_filled_for"] = channel
+
+
+def _save(who: str) -> None:
+    channel = st.session_state["assumption_channel"]
+    values = {field: st.session_state[key] for key, field in FORM_FIELDS.items()}
+    try:
+        changed = update_assumption(engine(), channel, by=who, **values)
+    except ValueError as error:
+        field, _, reason = str(error).partition(": ")
+        st.session_state["assumption_message"] = (
+            "error", f"Not saved. {ASSUMPTION_LABELS.get(field, field)}: {reason}")
+        return
+    if not changed:
+        st.session_state["assumption_message"] = ("info", "Nothing changed: nothing saved.")
+        return
+    # Sources (and every figure cached from them) are keyed on the load version, which an edit
+    # does not move: drop them so that every figure is priced with the new values.
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    _fill_form()
+    st.session_state["assumption_message"] = (
+        "success", f"Saved {channel}: {', '.join(ASSUMPTION_LABELS[f].lower() for f in changed)}"
+                   ". Cost and carbon figures now use the new values.")
+
+
+def _mix_alt(mix: pl.DataFrame) -> str:
+    text = "Share of contacts by channel in the period and in the baseline."
+    if mix.height == 0:
+        return text + " No contacts in the period."
+    top = mix.row(0, named=True)
+    text += f" Largest in the period: {top['channel']} at {top['share_pct']:.1f} %"
+    if top["baseline_share_pct"] is None:
+        return text + "."
+    return text + f" (baseline {top['baseline_share_pct']:.1f} %)."
+
+
+def _digital_alt(digital: pl.DataFrame, period: str) -> str:
+    text = f"Share of each service's contacts on a digital channel, {period}."
+    rated = digital.filter(pl.col("digital_pct").is_not_null())
+    if rated.height == 0:
+        return text + " No contacts in the period."
+    return text + (f" Highest: {rated['service'][0]} at {rated['digital_pct'][0]:.1f} %; lowest: "
+                   f"{rated['service'][-1]} at {rated['digital_pct'][-1]:.1f} %.")
+
+
+def _largest_alt(frame: pl.DataFrame, column: str, what: str) -> str:
+    """`frame` sorted by `column`, largest first."""
+    kpi = REGISTRY[column]
+    if frame.height == 0:
+        return f"{what} by channel: no contacts in the period."
+    top = frame.row(0, named=True)
+    return (f"{what} by channel. Largest: {top['channel']}, "
+            f"{format_value(kpi, top[column])}.")
+
+
+st.title("Channels, cost and carbon")
+selection = sidebar_filters(sources(), period=True)
+if selection is None:
+    no_data()
+first, month, filters = selection.first_month, selection.month, selection.filters
+figures, mix, digital, per_channel = _figures(version(), first, month, filters)
+
+st.caption(f"{selection.label}. Money and carbon are priced with the assumptions at the foot of "
+           "the page; savings compare each month with the baseline channel mix.")
+columns = st.columns(len(HEADLINE_KPIS))
+for column, kpi_id in zip(columns, HEADLINE_KPIS):
+    kpi = REGISTRY[kpi_id]
+    with column:
+        st.metric(kpi.label, format_value(kpi, figures[kpi_id]), border=True,
+                  help=kpi.description)
+
+st.subheader("Channel mix against the baseline")
+baseline = sources().baseline
+if baseline:
+    st.caption(f"Baseline: {baseline[0]} to {baseline[1]}, with the same filters. A positive "
+               "change means the channel carries a larger share of contacts than then.")
+else:
+    st.caption("No baseline period: the warehouse has no contacts in it.")
+shown = mix.filter((pl.col("contacts") > 0) | (pl.col("baseline_contacts") > 0))
+chart(mix_chart(shown), shown, _mix_alt(shown), "channel_mix", "Channel mix")
+
+st.subheader("Digital take-up by service")
+chart(digital_chart(digital), digital, _digital_alt(digital, selection.label),
+      "digital_by_service", "Digital take-up by service")
+
+st.subheader("Cost to serve and carbon by channel")
+st.caption("Contacts × each channel's unit cost and carbon factor. Savings from channel shift "
+           "compare the whole mix, so they are not split by channel.")
+left, right = st.columns(2)
+with left:
+    chart(by_channel_chart(per_channel, "cost_to_serve_gbp", "Cost to serve by channel", "£"),
+          per_channel, _largest_alt(per_channel, "cost_to_serve_gbp", "Cost to serve"),
+          "cost_by_channel", "Cost to serve by channel")
+with right:
+    carbon = per_channel.sort("carbon_kg", "channel", descending=[True, False], nulls_last=True)
+    chart(by_channel_chart(per_channel, "carbon_kg", "Carbon from contact by channel",
+                           "kg CO2e"), carbon,
+          _largest_alt(carbon, "carbon_kg", "Carbon from contact"), "carbon_by_channel",
+          "Carbon by channel")
+
+st.subheader("Trends: 24 months to " + month)
+tiles = {t.kpi.id: t for t in scorecard_tiles(month, filters)}
+trends = [tiles[k] for k in TREND_KPIS if k in tiles]
+for tab, tile in zip(st.tabs([t.kpi.label for t in trends]), trends):
+    with tab:
+        months = [m for m, _ in tile.history]
+        chart(spc_chart(tile.kpi, months, tile.spc, tile.target),
+              spc_table(tile.kpi, months, tile.spc, tile.target),
+              spc_alt(tile.kpi, months, tile.spc), f"trend_{tile.kpi.id}", tile.kpi.label)
+
+st.subheader("Assumptions")
+st.caption("Every money and carbon figure uses these per-contact unit costs and carbon factors. "
+           "Each shows where it comes from and its year; every edit is kept below.")
+assumptions = read_assumptions(engine())
+table(assumptions.rename(ASSUMPTION_LABELS), "channel_assumptions")
+
+if staff_only("Editing assumptions"):
+    who = _who()
+    st.selectbox("Channel to edit", assumptions.get_column("channel").to_list(),
+                 key="assumption_channel", on_change=_fill_form)
+    if (st.session_state.get("assumption_filled_for") != st.session_state["assumption_channel"]
+            or any(key not in st.session_state for key in FORM_FIELDS)):
+        _fill_form()
+    next_year = datetime.now(UTC).year + 1
+    with st.form("assumption_form"):
+        cost, carbon_column = st.columns(2)
+        with cost:
+            st.number_input(ASSUMPTION_LABELS["unit_cost_gbp"], min_value=0.0, step=0.01,
+                            format="%.4f", key="assumption_unit_cost_gbp")
+            st.text_input(ASSUMPTION_LABELS["cost_source"], key="assumption_cost_source")
+            st.number_input(ASSUMPTION_LABELS["cost_year"], min_value=1990,
+                            max_value=next_year, step=1, key="assumption_cost_year")
+        with carbon_column:
+            st.number_input(ASSUMPTION_LABELS["carbon_kg"], min_value=0.0, step=0.001,
+                            format="%.7f", key="assumption_carbon_kg")
+            st.text_input(ASSUMPTION_LABELS["carbon_source"], key="assumption_carbon_source")
+            st.number_input(ASSUMPTION_LABELS["carbon_year"], min_value=1990,
+                            max_value=next_year, step=1, key="assumption_carbon_year")
+        st.form_submit_button("Save assumptions", on_click=_save, args=(who,),
+                              key="save_assumptions", icon=":material/save:")
+    st.caption(f"Saved as {who}, with the time; the old and new values go to the change "
+               "history.")
+    message = st.session_state.pop("assumption_message", None)
+    if message:
+        getattr(st, message[0])(message[1])
+
+st.subheader("Change history")
+changes = read_changes(engine())
+if changes.height:
+    table(changes.rename({"change_id": "Change", "changed_at": "When (UTC)", "changed_by": "Who",
+                          "channel": "Channel", "field": "Field", "old_value": "Old value",
+                          "new_value": "New value"}), "assumption_changes")
+else:
+    st.caption("No edits yet: the values are the defaults of the KPI definitions.")

@@ -1,0 +1,62 @@
+"""Charts of the channels, cost and carbon page (frames in, plotly figures out).
+
+The period and the baseline differ by fill pattern as well as colour, and every bar is labelled
+with its figure, so no reading depends on colour alone.
+"""
+
+import plotly.graph_objects as go
+import polars as pl
+
+from metrics.charts.base import PALETTE, layout
+
+
+def _height(rows: int, per_row: int = 34) -> int:
+    return max(320, per_row * rows + 140)
+
+
+def mix_chart(mix: pl.DataFrame) -> go.Figure:
+    """Paired horizontal bars per channel: its share in the period and in the baseline
+    (`metrics.channels_view.channel_mix`), largest share in the period at the top."""
+    rows = mix.reverse()
+    channels = rows.get_column("channel").to_list()
+    figure = go.Figure()
+    for column, name, colour, pattern in (
+            ("baseline_share_pct", "Baseline", PALETTE[1], "/"),
+            ("share_pct", "This period", PALETTE[0], "")):
+        values = rows.get_column(column).to_list()
+        figure.add_bar(x=values, y=channels, orientation="h", name=name,
+                       marker={"color": colour, "pattern": {"shape": pattern}},
+                       text=["" if v is None else f"{v:.1f} %" for v in values],
+                       textposition="outside",
+                       hovertemplate=f"%{{y}}, {name.lower()}: %{{x:.1f}} %<extra></extra>")
+    figure.update_layout(barmode="group", legend={"traceorder": "reversed"})
+    return layout(figure, "Channel mix: share of contacts, this period against the baseline",
+                  height=_height(len(channels), 56)).update_xaxes(title_text="% of contacts")
+
+
+def digital_chart(frame: pl.DataFrame) -> go.Figure:
+    """Horizontal bars: digital take-up by service (`digital_by_service`), highest at the top."""
+    rows = frame.filter(pl.col("digital_pct").is_not_null()).reverse()
+    values = rows.get_column("digital_pct").to_list()
+    figure = go.Figure(go.Bar(
+        x=values, y=rows.get_column("service").to_list(), orientation="h",
+        marker={"color": PALETTE[2]}, text=[f"{v:.1f} %" for v in values],
+        textposition="outside",
+        customdata=rows.select("digital_contacts", "contacts").rows(),
+        hovertemplate="%{y}: %{x:.1f} % digital<br>%{customdata[0]:,.0f} of "
+                      "%{customdata[1]:,.0f} contacts<extra></extra>"))
+    return layout(figure, "Digital take-up by service", height=_height(rows.height)).update_xaxes(
+        title_text="% of contacts on a digital channel", range=[0, 110])
+
+
+def by_channel_chart(frame: pl.DataFrame, column: str, title: str, unit: str) -> go.Figure:
+    """Horizontal bars of one figure of `cost_carbon_by_channel` per channel, largest at the
+    top; `unit` is "£" or "kg CO2e"."""
+    rows = frame.sort(column, "channel", nulls_last=True).filter(pl.col(column).is_not_null())
+    values = rows.get_column(column).to_list()
+    text = [f"£{v:,.0f}" if unit == "£" else f"{v:,.0f} kg" for v in values]
+    figure = go.Figure(go.Bar(
+        x=values, y=rows.get_column("channel").to_list(), orientation="h",
+        marker={"color": PALETTE[0] if unit == "£" else PALETTE[2]}, text=text,
+        textposition="outside", hovertemplate="%{y}: %{text}<extra></extra>"))
+    return layout(figure, title, height=_height(rows.height)).update_xaxes(title_text=unit)
