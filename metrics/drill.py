@@ -110,11 +110,6 @@ def horizon(engine: Engine) -> datetime | None:
         return data_horizon(conn)
 
 
-def repeat_window_days(engine: Engine) -> int:
-    """The configured repeat window."""
-    return Standards.from_settings(read_settings(engine)).repeat_window_days
-
-
 # ---- breakdowns through the registered KPI functions ------------------------------------------
 
 def breakdown(parts: pl.DataFrame, by: Sequence[str],
@@ -151,11 +146,12 @@ def breakdown(parts: pl.DataFrame, by: Sequence[str],
     return pl.concat(frames).collect().sort(*by, "kpi")
 
 
-def ranking(frame: pl.DataFrame, kpi_id: str, by: str) -> pl.DataFrame:
-    """One KPI's rows of a `breakdown`, biggest numerator (e.g. most failure contacts) first."""
+def ranking(frame: pl.DataFrame, kpi_id: str, by: str, order: str = "numerator") -> pl.DataFrame:
+    """One KPI's rows of a `breakdown`, biggest `order` (numerator, e.g. most failure contacts;
+    or denominator, the most contacts the rate is about) first."""
     return (frame.filter(pl.col("kpi") == kpi_id)
             .select(by, "numerator", "denominator", "value")
-            .sort(["numerator", by], descending=[True, False]))
+            .sort([order, by], descending=[True, False]))
 
 
 # ---- failure reasons --------------------------------------------------------------------------

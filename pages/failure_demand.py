@@ -1,5 +1,111 @@
-"""(being built)"""
+"""Failure demand: how much contact the council causes itself, why, and where. Headline figures,
+the Pareto of failure reasons, failure by service with a drill into one service's reasons,
+channels, wards and teams, the SPC trend, and, for signed-in staff, the repeat-contact chains."""
 
+import polars as pl
 import streamlit as st
 
-st.title("failure_demand")
+from metrics.chains import LIMIT, contact_chains
+from metrics.charts.base import spc_alt, spc_chart, spc_table
+from metrics.charts.failure import (DIMENSION_WORDS, PARTS_IN_WORDS, pareto_alt, pareto_chart,
+                                    pareto_table, ranking_alt, ranking_chart, ranking_table)
+from metrics.drill import breakdown, pareto, period_parts, ranking
+from metrics.registry import REGISTRY
+from metrics.scorecard import format_value
+from pages.shared import (chart, engine, no_data, scorecard_tiles, sidebar_filters, sources,
+                          staff_only, table, version)
+
+FAILURE = "failure_demand_pct"
+HEADLINE = (FAILURE, "repeat_contact_pct")
+DRILLS = ("reason", "channel", "ward", "team")
+PARETO_GROUPS = {"Failure type": ["failure_type"],
+                 "Failure type and reason": ["failure_type", "reason"]}
+PARETO_BARS = 15
+
+
+@st.cache_data(max_entries=32)
+def _figures(load_version: int, first: str, last: str,
+             filters: dict[str, tuple[str, ...]]) -> dict[str, pl.DataFrame]:
+    parts = period_parts(engine(), first, last, filters)
+    return {
+        "headline": breakdown(parts, [], HEADLINE),
+        "by_service": ranking(breakdown(parts, ["service"], (FAILURE,)), FAILURE, "service"),
+        **{f"pareto {name}": pareto(parts, by) for name, by in PARETO_GROUPS.items()},
+        **{dim: breakdown(parts, ["service", dim], (FAILURE,)) for dim in DRILLS},
+    }
+
+
+@st.cache_data(max_entries=16)
+def _chains(load_version: int, service: str, first: str, last: str) -> pl.DataFrame:
+    return contact_chains(engine(), service, first, last)
+
+
+st.title("Failure demand")
+selection = sidebar_filters(sources(), period=True)
+if selection is None:
+    no_data()
+first, last, filters = selection.first_month, selection.month, selection.filters
+figures = _figures(version(), first, last, filters)
+st.caption(f"{selection.label}. Failure demand is contact caused by a failure to do something, "
+           "or to do it right, for the resident. Each figure adds up the period's contacts, "
+           "then divides.")
+
+columns = st.columns(len(HEADLINE))
+for column, kpi_id in zip(columns, HEADLINE):
+    kpi = REGISTRY[kpi_id]
+    row = figures["headline"].filter(pl.col("kpi") == kpi_id).row(0, named=True)
+    numerator, denominator = PARTS_IN_WORDS[kpi_id]
+    with column:
+        st.metric(kpi.label, format_value(kpi, row["value"]), border=True,
+                  help=f"{kpi.description} {kpi.formula}")
+        st.caption(f"{row['numerator']:,.0f} {numerator} of {row['denominator']:,.0f} "
+                   f"{denominator}")
+
+st.subheader("Why residents contact us when we fail")
+grouping = st.radio("Group failure contacts by", list(PARETO_GROUPS), horizontal=True,
+                    key="fd_pareto_by")
+by = PARETO_GROUPS[grouping]
+reasons = figures[f"pareto {grouping}"]
+if reasons.height > PARETO_BARS:
+    st.caption(f"The chart shows the {PARETO_BARS} biggest of {reasons.height}; the data table "
+               "has them all.")
+chart(pareto_chart(reasons.head(PARETO_BARS), by, f"Failure contacts by {grouping.lower()}"),
+      pareto_table(reasons, by), pareto_alt(reasons, by), f"failure-pareto-{first}-{last}",
+      "Failure reasons")
+
+st.subheader("Failure demand by service")
+by_service = figures["by_service"]
+chart(ranking_chart(by_service, FAILURE, "service", "Failure demand by service, most failure "
+                                                    "contacts first"),
+      ranking_table(by_service, FAILURE, "service"), ranking_alt(by_service, FAILURE, "service"),
+      f"failure-by-service-{first}-{last}", "Failure demand by service")
+
+services = by_service.get_column("service").to_list()
+if services:
+    service = st.selectbox("Service to drill into", services, key="fd_service")
+    for tab, dim in zip(st.tabs([f"By {DIMENSION_WORDS[d]}" for d in DRILLS]), DRILLS):
+        with tab:
+            drilled = ranking(figures[dim].filter(pl.col("service") == service), FAILURE, dim)
+            chart(ranking_chart(drilled, FAILURE, dim,
+                                f"{service}: failure demand by {DIMENSION_WORDS[dim]}"),
+                  ranking_table(drilled, FAILURE, dim), ranking_alt(drilled, FAILURE, dim),
+                  f"failure-{dim}-{first}-{last}", f"{service} by {DIMENSION_WORDS[dim]}")
+else:
+    service = None
+    st.write("No contacts in the selection.")
+
+st.subheader("Trend")
+tile = next((t for t in scorecard_tiles(last, filters) if t.kpi.id == FAILURE), None)
+if tile is not None:
+    months = [m for m, _ in tile.history]
+    chart(spc_chart(tile.kpi, months, tile.spc, tile.target),
+          spc_table(tile.kpi, months, tile.spc, tile.target),
+          spc_alt(tile.kpi, months, tile.spc), f"failure-trend-{last}", "Failure demand trend")
+
+st.subheader("Repeat-contact chains")
+if staff_only("Contact chains") and service is not None:
+    chains = _chains(version(), service, first, last)
+    table(chains, f"chains-{first}-{last}",
+          f"{service}, {selection.label}: residents' runs of contacts each within the repeat "
+          f"window of the one before, longest first (at most {LIMIT}), across every channel. "
+          "Residents are shown by a short alias only.")

@@ -1,5 +1,92 @@
-"""(being built)"""
+"""Right first time: how often a resident's first contact settles the matter, by service and by
+channel; how soon those who came back did so; which channel they came back on; and the trend."""
 
+import polars as pl
 import streamlit as st
 
-st.title("right_first_time")
+from metrics.charts.base import spc_alt, spc_chart, spc_table
+from metrics.charts.failure import (PARTS_IN_WORDS, bounce_alt, bounce_heatmap, bounce_matrix,
+                                    gap_alt, gap_chart, gap_table, ranking_alt, ranking_chart,
+                                    ranking_table)
+from metrics.drill import (breakdown, channel_bounce, channel_changed_pct, follow_up_gaps,
+                           horizon, matter_contacts, period_parts, ranking)
+from metrics.registry import REGISTRY
+from metrics.scorecard import format_value
+from pages.shared import (chart, engine, no_data, scorecard_tiles, sidebar_filters, sources,
+                          version)
+
+RFT = "right_first_time_pct"
+HEADLINE = (RFT, "repeat_contact_pct")
+# Ranked by how many eligible first contacts each rate is about.
+ORDER = "denominator"
+
+
+@st.cache_data(max_entries=32)
+def _figures(load_version: int, first: str, last: str,
+             filters: dict[str, tuple[str, ...]]) -> dict:
+    warehouse = engine()
+    parts = period_parts(warehouse, first, last, filters)
+    bounce = channel_bounce(parts, matter_contacts(warehouse, first, last,
+                                                   filters.get("service")))
+    return {
+        "headline": breakdown(parts, [], HEADLINE),
+        **{dim: ranking(breakdown(parts, [dim], (RFT,)), RFT, dim, ORDER)
+           for dim in ("service", "channel")},
+        "gaps": follow_up_gaps(parts, horizon(warehouse)),
+        "bounce": bounce,
+        "changed": channel_changed_pct(bounce),
+    }
+
+
+st.title("Right first time")
+selection = sidebar_filters(sources(), period=True)
+if selection is None:
+    no_data()
+first, last, filters = selection.first_month, selection.month, selection.filters
+figures = _figures(version(), first, last, filters)
+st.caption(f"{selection.label}. A first contact is right first time when it was resolved at "
+           "the first point and the resident did not contact us again about the same service "
+           "within the repeat window; only contacts whose window has fully passed count. "
+           "Matters are matched across channels.")
+
+columns = st.columns(len(HEADLINE))
+for column, kpi_id in zip(columns, HEADLINE):
+    kpi = REGISTRY[kpi_id]
+    row = figures["headline"].filter(pl.col("kpi") == kpi_id).row(0, named=True)
+    numerator, denominator = PARTS_IN_WORDS[kpi_id]
+    with column:
+        st.metric(kpi.label, format_value(kpi, row["value"]), border=True,
+                  help=f"{kpi.description} {kpi.formula}")
+        st.caption(f"{row['numerator']:,.0f} {numerator} of {row['denominator']:,.0f} "
+                   f"{denominator}")
+
+for dim, title in (("service", "By service"), ("channel", "By channel")):
+    st.subheader(title)
+    ranked = figures[dim]
+    chart(ranking_chart(ranked, RFT, dim, f"Right first time by {dim}, most eligible first "
+                                          "contacts first"),
+          ranking_table(ranked, RFT, dim), ranking_alt(ranked, RFT, dim, ORDER),
+          f"rft-by-{dim}-{first}-{last}", f"Right first time by {dim}")
+
+st.subheader("How soon residents came back")
+gaps = figures["gaps"]
+chart(gap_chart(gaps, "Eligible first contacts by time until the next contact of the same "
+                      "matter"),
+      gap_table(gaps), gap_alt(gaps), f"rft-gaps-{first}-{last}", "Follow-up gaps")
+
+st.subheader("Which channel they came back on")
+bounce = figures["bounce"]
+if bounce.height:
+    chart(bounce_heatmap(bounce, "Repeat contacts: previous contact's channel to this one"),
+          bounce_matrix(bounce), bounce_alt(bounce, figures["changed"]),
+          f"rft-bounce-{first}-{last}", "Channel bounce")
+else:
+    st.write(bounce_alt(bounce, None))
+
+st.subheader("Trend")
+tile = next((t for t in scorecard_tiles(last, filters) if t.kpi.id == RFT), None)
+if tile is not None:
+    months = [m for m, _ in tile.history]
+    chart(spc_chart(tile.kpi, months, tile.spc, tile.target),
+          spc_table(tile.kpi, months, tile.spc, tile.target),
+          spc_alt(tile.kpi, months, tile.spc), f"rft-trend-{last}", "Right first time trend")

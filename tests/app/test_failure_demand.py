@@ -1,0 +1,95 @@
+"""The failure demand page, end to end on the demo warehouse: its figures are what
+`metrics.drill` computes (and what the mart gives), with and without filters; the contact
+chains are for signed-in staff only."""
+
+import polars as pl
+import pytest
+
+from metrics.chains import contact_chains
+from metrics.compute import Query, compute
+from metrics.drill import breakdown, period_parts
+from metrics.reads import sources_from_warehouse
+from metrics.registry import REGISTRY
+from metrics.scorecard import format_value
+from tests.app.conftest import LATEST_MONTH, open_page
+
+HEADLINE = ("failure_demand_pct", "repeat_contact_pct")
+
+
+def expected_headline(engine, filters: dict) -> dict[str, str]:
+    """Label -> shown value, from the drill and, independently, from the monthly mart."""
+    drilled = breakdown(period_parts(engine, LATEST_MONTH, LATEST_MONTH, filters), [], HEADLINE)
+    mart = compute(sources_from_warehouse(engine), Query(
+        first_month=LATEST_MONTH, last_month=LATEST_MONTH, filters=filters, kpis=HEADLINE))
+    shown = {}
+    for kpi_id in HEADLINE:
+        kpi = REGISTRY[kpi_id]
+        value = drilled.filter(pl.col("kpi") == kpi_id).item(0, "value")
+        assert value == pytest.approx(mart.filter(pl.col("kpi") == kpi_id).item(0, "value"))
+        shown[kpi.label] = format_value(kpi, value)
+    return shown
+
+
+def shown_metrics(app) -> dict[str, str]:
+    return {m.label: m.value for m in app.metric}
+
+
+def tables(app) -> list[pl.DataFrame]:
+    return [pl.from_pandas(d.value) for d in app.dataframe]
+
+
+def test_the_headline_is_what_metrics_computes(app, demo_engine):
+    open_page(app, "failure_demand")
+    assert not app.exception
+    assert shown_metrics(app) == expected_headline(demo_engine, {})
+    by_service = next(t for t in tables(app) if t.columns[0] == "service")
+    drilled = breakdown(period_parts(demo_engine, LATEST_MONTH, LATEST_MONTH), ["service"],
+                        ["failure_demand_pct"])
+    assert by_service.get_column("failure contacts").sum() == drilled.get_column(
+        "numerator").sum() > 0
+    # most failure contacts first
+    assert by_service.get_column("failure contacts").to_list() == sorted(
+        by_service.get_column("failure contacts").to_list(), reverse=True)
+
+
+@pytest.mark.parametrize(("key", "value", "filters"), [
+    ("filter_service", "Council Tax", {"service": ("Council Tax",)}),
+    ("filter_channel", "phone", {"channel": ("phone",)}),
+])
+def test_a_filter_gives_the_filtered_figures(app, demo_engine, key, value, filters):
+    open_page(app, "failure_demand")
+    everyone = shown_metrics(app)
+    app.multiselect(key=key).select(value).run()
+    assert not app.exception
+    shown = shown_metrics(app)
+    assert shown == expected_headline(demo_engine, filters)
+    assert shown != everyone
+
+
+def test_drilling_into_a_service_and_grouping_by_reason(app):
+    open_page(app, "failure_demand")
+    services = app.selectbox(key="fd_service").options
+    app.selectbox(key="fd_service").select(services[-1]).run()
+    app.radio(key="fd_pareto_by").set_value("Failure type and reason").run()
+    assert not app.exception
+    pareto = tables(app)[0]
+    assert pareto.columns[:2] == ["failure type", "reason"]
+    assert pareto.get_column("cumulative share %").max() == pytest.approx(100, abs=0.1)
+
+
+def test_contact_chains_are_hidden_from_anonymous_visitors(app):
+    open_page(app, "failure_demand")
+    assert not app.exception
+    assert not any("alias" in t.columns for t in tables(app))
+    assert any("Contact chains are record-level data" in i.value for i in app.info)
+
+
+def test_contact_chains_are_shown_to_staff(staff_app, demo_engine):
+    open_page(staff_app, "failure_demand")
+    assert not staff_app.exception
+    service = staff_app.selectbox(key="fd_service").value
+    chains = next(t for t in tables(staff_app) if "alias" in t.columns)
+    expected = contact_chains(demo_engine, service, LATEST_MONTH, LATEST_MONTH)
+    assert chains.height == expected.height > 0
+    assert chains.get_column("alias").to_list() == expected.get_column("alias").to_list()
+    assert chains.get_column("alias").str.contains(r"^R-[0-9a-f]{6}$").all()
