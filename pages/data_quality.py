@@ -1,19 +1,86 @@
-"""Data quality: every load with its counts and status, and the quarantine."""
+"""Data quality: every load with its counts and status, how fresh each feed is, the rules that
+quarantined rows broke (rows themselves for staff only), and how much demand is classified."""
 
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import polars as pl
 import streamlit as st
 
+from metrics.charts.quality import coverage_chart
+from metrics.quality import (FRESH_DAYS, STALE_DAYS, coverage_by_month, coverage_by_service,
+                             freshness, read_latest, read_quarantine_reasons, rule_counts,
+                             short_aliases)
 from metrics.reads import load_history, quarantine
-from pages.shared import download_buttons, engine
+from pages.shared import (chart, download_buttons, engine, sidebar_filters, sources, staff_only,
+                          table, targets, version)
+
+
+@st.cache_data(max_entries=8)
+def _freshness(load_version: int, today: date) -> pl.DataFrame:
+    return freshness(read_latest(engine()), today)
+
+
+@st.cache_data(max_entries=8)
+def _rules(load_version: int) -> pl.DataFrame:
+    return rule_counts(read_quarantine_reasons(engine()))
+
+
+@st.cache_data(max_entries=32)
+def _coverage(load_version: int, first: str, month: str,
+              filters: dict[str, tuple[str, ...]]) -> tuple[pl.DataFrame, pl.DataFrame]:
+    src = sources()
+    return (coverage_by_service(src, first, month, filters),
+            coverage_by_month(src, first, month, filters))
+
 
 st.title("Data quality")
+selection = sidebar_filters(sources(), period=True)
+
 st.subheader("Loads")
 loads = load_history(engine())
 st.dataframe(loads.drop("errors"), hide_index=True)
 download_buttons(loads, "loads")
 
+st.subheader("Freshness")
+today = datetime.now(ZoneInfo("Europe/London")).date()
+st.caption(f"Age on {today} of each feed's newest record, by source system: ✔ Fresh up to "
+           f"{FRESH_DAYS} days, ● Due up to {STALE_DAYS} days (a monthly file is expected), "
+           f"▲ Stale over {STALE_DAYS} days (a monthly file missed). Not filtered by the sidebar.")
+table(_freshness(version(), today), "freshness")
+
 st.subheader("Quarantine")
-st.caption("Rows that broke a rule of the feed contract, kept with their original text "
-           "(customer identifiers pseudonymised) and every rule broken.")
-rows = quarantine(engine())
-st.dataframe(rows, hide_index=True)
-download_buttons(rows, "quarantine")
+st.caption("Rows that broke a rule of the feed contract are kept, never loaded. Rows breaking "
+           "each rule, by feed (a row breaking two rules counts under both):")
+rules = _rules(version())
+if rules.height:
+    table(rules, "quarantine_rules")
+else:
+    st.success("No row has been quarantined.", icon=":material/check:")
+if staff_only("Quarantined rows"):
+    st.caption("Each row's original text (customer identifiers pseudonymised, shown as short "
+               "aliases; comments masked), file, spreadsheet row number and every rule broken.")
+    rows = quarantine(engine()).with_columns(short_aliases(pl.col("raw_text")))
+    table(rows, "quarantine")
+
+st.subheader("Classification coverage")
+st.caption("Share of contacts with a demand type (value or failure): failure demand is only as "
+           "good as the classification behind it.")
+if selection is None:
+    st.info("The warehouse has no contacts yet.")
+else:
+    by_service, by_month = _coverage(version(), selection.first_month, selection.month,
+                                     selection.filters)
+    target = targets(version()).get("classified_pct", (None, None))[0]
+    rated = by_service.filter(pl.col("classified_pct").is_not_null())
+    alt = f"Contacts classified by service, {selection.label}."
+    if rated.height:
+        alt += (f" Lowest: {rated['service'][0]} at {rated['classified_pct'][0]:.1f} %; "
+                f"highest: {rated['service'][-1]} at {rated['classified_pct'][-1]:.1f} %.")
+    if target is not None:
+        below = rated.filter(pl.col("classified_pct") < target).height
+        alt += f" {below} of {rated.height} services below the target of {target:.0f} %."
+    chart(coverage_chart(by_service, target), by_service, alt, "classification_coverage",
+          "Classification coverage by service")
+    with st.expander("Classification coverage by service and month"):
+        table(by_month, "classification_coverage_monthly")

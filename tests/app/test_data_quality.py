@@ -1,0 +1,111 @@
+"""The data-quality page in AppTest on the demo warehouse: loads, freshness, rules broken and
+classification coverage as `metrics` computes them; quarantined rows for staff only."""
+
+import sqlite3
+from contextlib import closing
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import polars as pl
+import pytest
+
+from data.bulk import insert_frame
+from data.models import QuarantineRow
+from data.warehouse import get_engine
+from metrics.quality import (coverage_by_service, freshness, read_latest,
+                             read_quarantine_reasons, rule_counts)
+from metrics.reads import sources_from_warehouse
+from tests.app.conftest import LATEST_MONTH, open_page
+
+PSEUDONYM = "ab12cd34" + "9f" * 28
+
+
+def frame_with(app, *columns: str):
+    """The one table on the page with exactly these columns (pandas, as AppTest gives it)."""
+    found = [d.value for d in app.dataframe if list(d.value.columns) == list(columns)]
+    assert len(found) == 1, [list(d.value.columns) for d in app.dataframe]
+    return found[0]
+
+
+def tables_with(app, column: str) -> list:
+    return [d.value for d in app.dataframe if column in d.value.columns]
+
+
+def assert_coverage(app, engine, first: str, last: str, filters: dict) -> None:
+    expected = coverage_by_service(sources_from_warehouse(engine), first, last, filters)
+    shown = frame_with(app, *expected.columns)
+    assert list(shown["service"]) == expected.get_column("service").to_list()
+    assert list(shown["classified_pct"]) == pytest.approx(
+        expected.get_column("classified_pct").to_list())
+    assert list(shown["contacts"]) == expected.get_column("contacts").to_list()
+
+
+def test_every_load_freshness_and_coverage_as_metrics_computes_them(app, demo_engine):
+    open_page(app, "data_quality")
+    assert not app.exception
+    loads = tables_with(app, "rows_read")[0]
+    assert len(loads) == 6
+    assert set(loads["status"]) == {"loaded"}
+    today = datetime.now(ZoneInfo("Europe/London")).date()
+    expected = freshness(read_latest(demo_engine), today)
+    shown = frame_with(app, *expected.columns)
+    assert list(shown["feed"]) == ["complaints", "contacts", "satisfaction"]
+    assert list(shown["status"]) == expected.get_column("status").to_list()
+    assert list(shown["days_since"]) == expected.get_column("days_since").to_list()
+    # The demo's records are from 2023: stale by any reckoning.
+    assert all(s.startswith("▲ Stale") for s in shown["status"])
+    assert "No row has been quarantined." in [s.value for s in app.success]
+    assert_coverage(app, demo_engine, LATEST_MONTH, LATEST_MONTH, {})
+
+
+def test_coverage_follows_the_sidebar(app, demo_engine):
+    open_page(app, "data_quality")
+    app.selectbox(key="period").set_value(3).run()
+    app.multiselect(key="filter_service").select("Council Tax").select("Parking").run()
+    assert not app.exception
+    assert_coverage(app, demo_engine, "2023-10", LATEST_MONTH,
+                    {"service": ("Council Tax", "Parking")})
+    assert len(tables_with(app, "rows_read")[0]) == 6  # loads are not filtered
+
+
+@pytest.fixture
+def quarantined(app, demo_url, tmp_path, monkeypatch):
+    """A copy of the demo warehouse with three quarantined contact rows."""
+    copy = tmp_path / "warehouse.db"
+    with closing(sqlite3.connect(demo_url.removeprefix("sqlite:///"))) as source, \
+            closing(sqlite3.connect(copy)) as target:
+        source.backup(target)
+    url = f"sqlite:///{copy}"
+    monkeypatch.setenv("WAREHOUSE_URL", url)
+    engine = get_engine(url)
+    rows = pl.DataFrame({
+        "load_id": [2, 2, 2], "feed": ["contacts"] * 3, "source_system": ["canonical"] * 3,
+        "file_name": ["contacts-2023-11.csv"] * 3, "row_number": [5, 9, 12],
+        "record_id": ["C5", "C9", "C12"],
+        "raw_text": [f"C5,2023-11-31,phone,{PSEUDONYM}", "C9,,fax", "C12,2023-11-02,fax"],
+        "reasons": ['["received_at: not a timestamp"]',
+                    '["received_at: required", "channel: not a channel"]',
+                    '["channel: not a channel"]']})
+    with engine.begin() as conn:
+        insert_frame(conn, QuarantineRow.__table__, rows)
+    return engine
+
+
+def test_rules_broken_are_shown_to_everyone_and_rows_to_nobody_else(app, quarantined):
+    open_page(app, "data_quality")
+    assert not app.exception
+    expected = rule_counts(read_quarantine_reasons(quarantined))
+    shown = frame_with(app, "feed", "rule", "rows")
+    assert list(shown.itertuples(index=False, name=None)) == expected.rows()
+    assert expected.rows()[0] == ("contacts", "channel: not a channel", 2)
+    assert not tables_with(app, "raw_text")
+    assert any("Quarantined rows" in i.value for i in app.info)
+
+
+def test_staff_see_the_quarantined_rows_with_short_aliases(staff_app, quarantined):
+    app = open_page(staff_app, "data_quality")
+    assert not app.exception
+    rows = tables_with(app, "raw_text")
+    assert len(rows) == 1 and len(rows[0]) == 3
+    text = " ".join(rows[0]["raw_text"])
+    assert "ab12cd34…" in text and PSEUDONYM not in text
