@@ -46,12 +46,15 @@ def period_totals(long: pl.DataFrame, by: Sequence[str] = ()) -> pl.DataFrame:
 
 def wide(totals: pl.DataFrame, by: Sequence[str], kpis: Sequence[str],
          column: str = "value") -> pl.DataFrame:
-    """One row per group, one column per KPI (named by its id) holding `column` of the totals;
-    a KPI with no row for a group reads empty."""
+    """One row per group (by nothing: exactly one row), one column per KPI (named by its id)
+    holding `column` of the totals; a KPI with no row for a group reads empty."""
     index = list(by) or ["_all"]
     rows = totals.filter(pl.col("kpi").is_in(list(kpis))).with_columns(pl.lit("").alias("_all"))
     if rows.height == 0:
-        return pl.DataFrame(schema={**{c: pl.String for c in by}, **{k: pl.Float64 for k in kpis}})
+        # By nothing there is always one row (the whole), even when it has no figures.
+        empty = {k: [] if by else [None] for k in kpis}
+        return pl.DataFrame({**{c: [] for c in by}, **empty},
+                            schema={**{c: pl.String for c in by}, **{k: pl.Float64 for k in kpis}})
     out = rows.pivot(on="kpi", index=index, values=column)
     out = out.with_columns(pl.lit(None, pl.Float64).alias(k) for k in kpis if k not in out.columns)
     return out.select(*by, *kpis).sort(list(by)) if by else out.select(*kpis)

@@ -9,6 +9,7 @@ from datetime import date
 import polars as pl
 import pytest
 
+from metrics.charts.complaints import themes_alt, themes_chart
 from metrics.complaints_view import (NOT_RECORDED, as_of_date, complaint_figures,
                                      overdue_by_service, service_table, themes_by_month)
 from metrics.periods import period_totals, wide
@@ -164,3 +165,14 @@ def test_themes_count_complaint_rows_by_category_and_month_received():
     for month, total in themes.group_by("month").agg(pl.col("complaints").sum()).iter_rows():
         assert received.filter(pl.col("month") == month)["numerator"].item() == total
     assert themes_by_month(rows, "2024-01", "2024-02", {"service": ("Parking",)}).height == 0
+
+
+def test_the_themes_chart_tells_categories_apart_by_pattern_too():
+    themes = pl.DataFrame({"month": ["2024-01", "2024-01", "2024-02"],
+                           "category": ["delay", "policy", "delay"], "complaints": [3, 1, 2]})
+    traces = themes_chart(themes).data
+    assert [t.name for t in traces] == ["delay", "policy"]  # commonest first
+    assert len({t.marker.pattern.shape for t in traces}) == 2
+    assert list(traces[0].y) == [3, 2]
+    assert themes_alt(themes) == ("Complaints received by theme from 2024-01 to 2024-02, 6 in "
+                                  "all; the commonest: delay 5, policy 1.")

@@ -8,6 +8,7 @@ import pytest
 
 from data.bulk import insert_frame
 from data.models import SurveyResponse
+from metrics.charts.satisfaction import csat_interval_alt, csat_interval_chart
 from metrics.satisfaction_view import (interval_text, latest_comments, period_bounds,
                                        satisfaction_by)
 from tests.metrics.builders import response, responses, sources, utc
@@ -115,3 +116,20 @@ def test_latest_comments_are_the_newest_50_for_the_service_in_the_period(engine)
     assert latest.get_column("comment").to_list() == [f"comment {i}" for i in range(54, 4, -1)]
     assert odd.get_column("comment").to_list() == ["a name that would break SQL built from text"]
     assert web_only.height == 0
+
+
+def test_a_period_without_responses_reads_zero_responses_and_no_rates():
+    whole = satisfaction_by(sources(), (), "2024-01", "2024-01", {})
+    assert whole.select("responses", "csat_pct", "csat_n", "nps", "nps_n").rows() == [
+        (0, None, 0, None, 0)]
+    assert satisfaction_by(sources(), ("channel",), "2024-01", "2024-01", {}).height == 0
+
+
+def test_the_csat_chart_draws_each_interval_around_its_value():
+    by_channel = satisfaction_by(sources(response_rows=eight_of_ten()), ("channel",),
+                                 "2024-01", "2024-02", {})
+    trace = csat_interval_chart(by_channel, "channel", "CSAT").data[0]
+    assert list(trace.y) == ["phone (n = 10)"]
+    assert trace.error_x.array[0] == pytest.approx(94.332 - 80.0, abs=1e-3)
+    assert trace.error_x.arrayminus[0] == pytest.approx(80.0 - 49.016, abs=1e-3)
+    assert "49.0 % to 94.3 %, n = 10" in csat_interval_alt(by_channel, "channel")
