@@ -20,6 +20,7 @@ Contact 4 is in ward North; the others have no ward.
 import polars as pl
 import pytest
 
+from metrics.charts.failure import bounce_alt, bounce_matrix, gap_alt, pareto_alt, ranking_alt
 from metrics.compute import Query, compute
 from metrics.drill import (CONTACT_KPIS, GAP_BUCKETS, NOT_RECORDED, breakdown, channel_bounce,
                            channel_changed_pct, contact_facts, drill_parts, follow_up_gaps,
@@ -186,3 +187,22 @@ def test_readers_filter_in_sql_and_agree_with_the_mart(engine, tmp_path):
     assert sorted(bounce.select("previous_channel", "channel", "repeat_contacts").rows()) == [
         ("phone", "phone", 1), ("web", "phone", 1)]
     assert matter_contacts(engine, "2024-01", "2024-01", ("Housing",)).height == 2
+
+
+def test_text_alternatives_say_what_the_charts_show():
+    parts = january()
+    assert pareto_alt(pareto(parts), ["failure_type"]) == (
+        "5 failure contacts in 3 failure types. The biggest, chasing, is 2 (40.0 % of all "
+        "failure); the first 2 make up 80.0 %.")
+    assert gap_alt(follow_up_gaps(parts, AS_OF)).startswith(
+        "Of 4 eligible first contacts, the next contact of the same matter came: under 1 day 1 "
+        "(25.0 %); 1 to under 3 days 2 (50.0 %);")
+    bounce = channel_bounce(parts, facts())
+    assert bounce_alt(bounce, channel_changed_pct(bounce)).endswith(
+        "75.0 % came back on a different channel.")
+    ranked = ranking(breakdown(parts, ["service"]), "failure_demand_pct", "service")
+    assert ranking_alt(ranked, "failure_demand_pct", "service") == (
+        "Failure demand by service for 2 services, most failure contacts first. First: Waste "
+        "with 4 failure contacts of 6 classified contacts (66.7 %). Highest rate Waste at "
+        "66.7 %, lowest Housing at 50.0 %.")
+    assert bounce_matrix(bounce).rows() == [("phone", 1, 1, 1), ("web", 1, 0, 0)]
