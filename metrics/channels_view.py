@@ -43,9 +43,9 @@ def channel_mix(sources: Sources, first_month: str, last_month: str,
     else:
         base = pl.DataFrame(schema={"channel": pl.String, "baseline_contacts": pl.Float64})
     both = period.join(base, on="channel", how="full", coalesce=True).with_columns(
-        pl.col("contacts", "baseline_contacts").fill_null(0))
-    if not sources.baseline:
-        both = both.with_columns(pl.lit(None, pl.Float64).alias("baseline_contacts"))
+        pl.col("contacts").fill_null(0))
+    if sources.baseline:  # without a baseline period its counts stay empty, not zero
+        both = both.with_columns(pl.col("baseline_contacts").fill_null(0))
     return both.with_columns(
         _share("contacts").alias("share_pct"),
         _share("baseline_contacts").alias("baseline_share_pct"),

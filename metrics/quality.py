@@ -57,7 +57,7 @@ def rule_counts(reasons: pl.DataFrame) -> pl.DataFrame:
 def read_quarantine_reasons(engine: Engine) -> pl.DataFrame:
     """feed, reasons, rows: the quarantine grouped by its lists of rules (small, whatever the
     number of rows)."""
-    sql = ('SELECT feed, reasons, COUNT(*) FROM quarantine_rows GROUP BY feed, reasons')
+    sql = "SELECT feed, reasons, COUNT(*) FROM quarantine_rows GROUP BY feed, reasons"
     with engine.connect() as conn:
         return read_frame(conn, sql, {"feed": pl.String, "reasons": pl.String, "rows": pl.Int64})
 
