@@ -167,7 +167,8 @@ def gap_alt(frame: pl.DataFrame) -> str:
         return "No eligible first contacts in the selection."
     parts = "; ".join(f"{r['bucket']} {r['first_contacts']:,} ({r['share_pct']:.1f} %)"
                       for r in frame.iter_rows(named=True))
-    return f"Of {total:,} eligible first contacts, the next contact of the same matter came: {parts}."
+    return (f"Of {total:,} eligible first contacts, the next contact of the same matter came: "
+            f"{parts}.")
 
 
 # ---- channel bounce ---------------------------------------------------------------------------

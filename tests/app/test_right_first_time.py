@@ -53,8 +53,8 @@ def test_figures_are_what_metrics_computes(app, demo_engine, key, value, filters
                          "denominator")
     assert shown_tables["service"].get_column("service").to_list() == by_service.get_column(
         "service").to_list()
-    assert shown_tables["service"].get_column("right first time").to_list() == by_service.get_column(
-        "numerator").cast(pl.Int64).to_list()
+    assert (shown_tables["service"].get_column("right first time").to_list()
+            == by_service.get_column("numerator").cast(pl.Int64).to_list())
     # Every eligible first contact is in one gap bucket; every repeat in one cell of the grid.
     gaps = shown_tables["next contact of the same matter"]
     assert gaps.get_column("eligible first contacts").sum() == item(expected, RFT, "denominator")

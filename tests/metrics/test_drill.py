@@ -4,11 +4,11 @@ The contacts (UTC; London = UTC in January), Waste unless said, an anchor contac
 setting the data horizon so every January contact's follow-up window has passed:
 
     #  customer  when          channel  demand   failure_type    reason     team  status
-    1  c1        Jan 2 10:00   phone    failure  not done        missed bin A     first; #2 follows in 2 d
+    1  c1        Jan 2 10:00   phone    failure  not done        missed bin A     first; 2 after 2 d
     2  c1        Jan 4 10:00   web      failure  not done        missed bin A     repeat of 1
     3  c1        Jan 5 22:00   phone    failure  chasing         missed bin B     repeat of 2
-    4  c2        Jan 10 09:00  email    value    -               new bin    A     first; #5 10 d later
-    5  c2        Jan 20 09:00  phone    failure  chasing         missed bin -     first; #9 1 d later
+    4  c2        Jan 10 09:00  email    value    -               new bin    A     first; 5 10 d on
+    5  c2        Jan 20 09:00  phone    failure  chasing         missed bin -     first; 9 after 1 d
     6  -         Jan 15 12:00  phone    -        -               -          -     no customer
     7  c3 Hsg    Jan 12 10:00  phone    failure  unclear letter  rent       -     first, unresolved
     8  c3 Hsg    Jan 12 18:00  webchat  value    -               rent       -     repeat of 7
