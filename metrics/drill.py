@@ -8,7 +8,7 @@ a breakdown by service over one month equals `metrics.compute.compute` on the ma
 """
 
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import polars as pl
 from sqlalchemy import Connection, Engine
@@ -30,7 +30,6 @@ FILTERABLE = ("service", "channel", "ward")
 NOT_RECORDED = "Not recorded"
 CONTACT_KPIS = tuple(k for k, v in REGISTRY.items()
                      if v.function.__module__ == "metrics.kpis.contacts")
-DAY = timedelta(days=1)
 
 
 # ---- reading the facts of a period ------------------------------------------------------------
