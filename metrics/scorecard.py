@@ -74,19 +74,18 @@ def format_value(kpi: Kpi, value: float | None) -> str:
     return f"{value:,.1f}"
 
 
-def change_text(kpi: Kpi, value: float | None, before: float | None, when: str) -> str | None:
-    """"+1.2 on last month" in the KPI's unit (percentage points for a %), None when either
-    figure is missing."""
+def change_text(kpi: Kpi, value: float | None, before: float | None) -> str | None:
+    """"+1.2" in the KPI's unit ("+1.2 points" for a %), None when either figure is missing."""
     if value is None or before is None:
         return None
     difference = value - before
     if kpi.unit == "%":
-        return f"{difference:+.1f} points on {when}"
+        return f"{difference:+.1f} points"
     if kpi.unit == "£":
-        return f"{'+' if difference >= 0 else '−'}£{abs(difference):,.0f} on {when}"
+        return f"{'+' if difference >= 0 else '−'}£{abs(difference):,.0f}"
     if kpi.unit in ("count", "kg CO2e"):
-        return f"{difference:+,.0f} on {when}"
-    return f"{difference:+,.1f} on {when}"
+        return f"{difference:+,.0f}"
+    return f"{difference:+,.1f}"
 
 
 def reading(tile: Tile) -> str:

@@ -9,14 +9,15 @@ from metrics.scorecard import Tile, change_text, format_value
 from metrics.spc import assurance_label, variation_label
 from pages.shared import no_data, scorecard_tiles, sidebar_filters, sources, table
 
-COLUMNS = 4
+COLUMNS = 3
 
 
 def show_tile(tile: Tile) -> None:
     kpi = tile.kpi
     with st.container(border=True):
         st.metric(kpi.label, format_value(kpi, tile.value),
-                  change_text(kpi, tile.value, tile.last_month, "last month"),
+                  change_text(kpi, tile.value, tile.last_month),
+                  delta_description="on last month",
                   # Up is not always good (failure demand): the words say which way it moved
                   # and the RAG and SPC lines say whether that is good, never the colour alone.
                   delta_color="off", help=kpi.description,
@@ -24,9 +25,9 @@ def show_tile(tile: Tile) -> None:
         if tile.rag:
             st.markdown(f"**{tile.rag.icon} {tile.rag.words}** · target "
                         f"{format_value(kpi, tile.target)}")
-        year = change_text(kpi, tile.value, tile.last_year, "a year ago")
+        year = change_text(kpi, tile.value, tile.last_year)
         if year:
-            st.caption(year)
+            st.caption(f"{year} on a year ago")
         symbol, words = variation_label(tile.spc)
         line = f"{symbol} {words}"
         if tile.spc.assurance:
