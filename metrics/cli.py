@@ -1,16 +1,28 @@
-"""`python -m metrics`: the export of `feeds.md`."""
+"""`python -m metrics`: the export of `feeds.md`, the six-monthly committee pack and the cabinet
+one-pager."""
 
 import argparse
 import re
 import sys
+from pathlib import Path
 
 from data.warehouse import get_engine
+from metrics.documents.halves import parse_half
+from metrics.documents.papers import FORMATS, one_pager_bytes, pack_bytes
 from metrics.export import write_export
 
 
 def _month(text: str) -> str:
     if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", text):
         raise argparse.ArgumentTypeError(f"not a month (YYYY-MM): {text}")
+    return text
+
+
+def _half(text: str) -> str:
+    try:
+        parse_half(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
     return text
 
 
@@ -25,7 +37,24 @@ def main(argv: list[str] | None = None) -> int:
     export.add_argument("--format", choices=["csv", "json"], default="csv")
     export.add_argument("--publish", action="store_true",
                         help="suppress small numbers, for figures that leave the building")
+    pack = commands.add_parser("pack", help="the six-monthly committee pack (PDF or Word)")
+    pack.add_argument("--half", required=True, type=_half, help="YYYY-H1 or YYYY-H2")
+    pack.add_argument("--out", required=True, help="FILE.pdf or FILE.docx")
+    card = commands.add_parser("scorecard", help="the monthly cabinet one-pager (PDF)")
+    card.add_argument("--month", required=True, type=_month)
+    card.add_argument("--out", required=True, help="FILE.pdf")
     args = parser.parse_args(argv)
+    if "half" in args:
+        fmt = Path(args.out).suffix.lower().lstrip(".")
+        if fmt not in FORMATS:
+            parser.error(f"--out must end in .pdf or .docx: {args.out}")
+        Path(args.out).write_bytes(pack_bytes(get_engine(), args.half, fmt))
+        return 0
+    if "month" in args:
+        if Path(args.out).suffix.lower() != ".pdf":
+            parser.error(f"--out must end in .pdf: {args.out}")
+        Path(args.out).write_bytes(one_pager_bytes(get_engine(), args.month))
+        return 0
     write_export(get_engine(), sys.stdout, by=tuple(args.by), first_month=args.first,
                  last_month=args.last, fmt=args.format, publish=args.publish)
     return 0

@@ -1,5 +1,49 @@
-"""(being built)"""
+"""Papers and packs: the six-monthly scrutiny committee pack (PDF, Word) and the monthly cabinet
+one-pager (PDF), built by `metrics.documents` from the same figures as the dashboard, with
+small numbers suppressed because they leave the building."""
 
 import streamlit as st
 
-st.title("papers")
+from metrics.documents.halves import complete_halves, half_name, half_of, month_name
+from metrics.documents.papers import one_pager_bytes, pack_bytes
+from pages.shared import engine, months, no_data, sources, version
+
+PDF = "application/pdf"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+@st.cache_data(max_entries=8, show_spinner="Building the six-monthly pack…")
+def _pack(load_version: int, half: str, fmt: str) -> bytes:
+    return pack_bytes(engine(), half, fmt)
+
+
+@st.cache_data(max_entries=8, show_spinner="Building the one-pager…")
+def _one_pager(load_version: int, month: str) -> bytes:
+    return one_pager_bytes(engine(), month)
+
+
+st.title("Papers and packs")
+available = months(sources())
+if not available:
+    no_data()
+st.write("Documents for councillors, generated from the same KPI definitions as this "
+         "dashboard. Everything in them is published: a count from 1 to 4 reads <5 and a rate "
+         "based on fewer than 10 cases is not shown.")
+
+st.subheader("Six-monthly progress report (scrutiny committee)")
+halves = complete_halves(available) or [half_of(max(available))]
+half = st.selectbox("Half-year", halves, format_func=lambda h: f"{half_name(h)} ({h})",
+                    key="papers_half")
+load = version()
+st.download_button("Download the six-monthly pack (PDF)", lambda: _pack(load, half, "pdf"),
+                   f"six-monthly-pack-{half}.pdf", PDF, key="download_pack_pdf",
+                   icon=":material/download:", on_click="ignore")
+st.download_button("Download the six-monthly pack (Word)", lambda: _pack(load, half, "docx"),
+                   f"six-monthly-pack-{half}.docx", DOCX, key="download_pack_docx",
+                   icon=":material/download:", on_click="ignore")
+
+st.subheader("Monthly scorecard (cabinet one-pager)")
+month = st.selectbox("Month", available, format_func=month_name, key="papers_month")
+st.download_button("Download the cabinet one-pager (PDF)", lambda: _one_pager(load, month),
+                   f"cabinet-one-pager-{month}.pdf", PDF, key="download_one_pager_pdf",
+                   icon=":material/download:", on_click="ignore")

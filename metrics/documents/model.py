@@ -1,0 +1,75 @@
+"""The format-free document model: what a paper says, in reading order. `pdf` and `word`
+render the same model, so both formats carry the same words, tables and charts."""
+
+from dataclasses import dataclass
+
+from metrics.documents.drawing import Drawing
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    text: str
+
+
+@dataclass(frozen=True)
+class Table:
+    caption: str
+    header: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A chart never travels alone: `alt` is its text alternative, `table` every figure it
+    draws."""
+
+    title: str
+    alt: str
+    drawing: Drawing
+    table: Table
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A sub-heading inside a section (level 3 of the document)."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class TileView:
+    """One scorecard tile as printed: every figure already published (suppressed)."""
+
+    label: str
+    theme: str
+    value: str
+    rag: str  # icon and words, or "" without a target
+    spc: str  # icon and words
+
+
+@dataclass(frozen=True)
+class Tiles:
+    tiles: tuple[TileView, ...]
+
+
+Block = Paragraph | Table | Chart | Heading | Tiles
+
+
+@dataclass(frozen=True)
+class Section:
+    anchor: str
+    title: str
+    blocks: tuple[Block, ...]
+
+
+@dataclass(frozen=True)
+class Document:
+    title: str
+    subtitle: str
+    cover: tuple[str, ...]  # cover lines under the title
+    sections: tuple[Section, ...]
+    landscape: bool = False
+    contents: bool = True  # a contents list after the cover
+
+    def charts(self) -> list[Chart]:
+        return [b for s in self.sections for b in s.blocks if isinstance(b, Chart)]

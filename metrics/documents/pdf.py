@@ -1,0 +1,115 @@
+"""The document model as HTML and CSS, printed to a tagged PDF by weasyprint.
+
+Charts are SVG images (vector in the PDF) with their text alternative as `alt`; headings,
+tables with header cells and the contents list give the PDF its structure tags
+(`pdf_tags=True`), in the reading order of the model, with the document's language and title.
+weasyprint's full PDF/UA-1 variant was measured at 1.6 times the time for the same tags.
+"""
+
+import base64
+from html import escape
+
+from metrics.documents.drawing import svg
+from metrics.documents.model import Chart, Document, Heading, Paragraph, Table, Tiles
+
+CSS = """
+@page { size: A4 %(orientation)s; margin: 18mm 16mm 18mm 16mm;
+        @bottom-right { content: "Page " counter(page) " of " counter(pages);
+                        font-size: 8pt; color: #404040; } }
+@page cover { @bottom-right { content: none; } }
+body { font-family: "DejaVu Sans", "Liberation Sans", sans-serif; font-size: 9.5pt;
+       color: #1f1f1f; line-height: 1.35; }
+.cover { page: cover; page-break-after: always; padding-top: 60mm; }
+.cover h1 { font-size: 24pt; margin: 0 0 4mm 0; color: #0b3d63; }
+.cover .subtitle { font-size: 16pt; margin-bottom: 12mm; }
+nav { page-break-after: always; }
+nav ol { list-style: none; padding: 0; }
+nav li a { color: #1f1f1f; text-decoration: none; }
+nav li a::after { content: leader('.') target-counter(attr(href), page); }
+h2 { font-size: 15pt; color: #0b3d63; margin: 0 0 3mm 0; }
+section { page-break-before: always; }
+section.first { page-break-before: auto; }
+h3 { font-size: 11pt; margin: 5mm 0 1mm 0; page-break-after: avoid; }
+figure { margin: 2mm 0; page-break-inside: avoid; }
+figure img { width: 100%%; }
+figcaption { font-size: 8.5pt; color: #404040; }
+table { border-collapse: collapse; width: 100%%; margin: 1mm 0 3mm 0; font-size: 8pt; }
+caption { text-align: left; font-weight: bold; padding-bottom: 1mm; }
+th, td { border: 0.5pt solid #9e9e9e; padding: 0.8mm 1.5mm; text-align: left;
+         vertical-align: top; }
+th { background: #eef3f7; }
+thead { display: table-header-group; }
+tr { page-break-inside: avoid; }
+.tiles { display: flex; flex-wrap: wrap; gap: 1.6mm; margin-bottom: 2mm; }
+.tile { width: 42mm; border: 0.6pt solid #9e9e9e; padding: 1.2mm 1.6mm; font-size: 7pt; }
+.tile .label { font-weight: bold; }
+.tile .value { font-size: 12pt; font-weight: bold; color: #0b3d63; }
+.onepage h1 { font-size: 15pt; margin: 0; color: #0b3d63; }
+.onepage .intro { font-size: 7.5pt; margin: 0 0 2mm 0; }
+.onepage p { margin: 0.6mm 0; font-size: 8pt; }
+.onepage h2 { position: absolute; left: -9999px; }
+"""
+
+
+def html(document: Document) -> str:
+    """The document as one HTML page, in the model's reading order."""
+    body = []
+    if document.landscape:
+        body.append(f'<div class="onepage"><h1>{escape(document.title)}: '
+                    f'{escape(document.subtitle)}</h1>'
+                    + "".join(f'<p class="intro">{escape(line)}</p>' for line in document.cover))
+    else:
+        body.append(f'<div class="cover"><h1>{escape(document.title)}</h1>'
+                    f'<p class="subtitle">{escape(document.subtitle)}</p>'
+                    + "".join(f"<p>{escape(line)}</p>" for line in document.cover) + "</div>")
+    if document.contents:
+        body.append('<nav aria-label="Contents"><h2>Contents</h2><ol>'
+                    + "".join(f'<li><a href="#{s.anchor}">{escape(s.title)}</a></li>'
+                              for s in document.sections) + "</ol></nav>")
+    for i, section in enumerate(document.sections):
+        css = ' class="first"' if i == 0 else ""
+        body.append(f'<section{css}><h2 id="{section.anchor}">{escape(section.title)}</h2>'
+                    + "".join(_block(b) for b in section.blocks) + "</section>")
+    if document.landscape:
+        body.append("</div>")
+    css = CSS % {"orientation": "landscape" if document.landscape else "portrait"}
+    return (f'<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8">'
+            f"<title>{escape(document.title)}: {escape(document.subtitle)}</title>"
+            f"<style>{css}</style></head><body>{''.join(body)}</body></html>")
+
+
+def _block(block) -> str:
+    if isinstance(block, Paragraph):
+        return f"<p>{escape(block.text)}</p>"
+    if isinstance(block, Heading):
+        return f"<h3>{escape(block.text)}</h3>"
+    if isinstance(block, Table):
+        return _table(block)
+    if isinstance(block, Chart):
+        data = base64.b64encode(svg(block.drawing).encode()).decode()
+        return (f'<figure><img src="data:image/svg+xml;base64,{data}" '
+                f'alt="{escape(block.alt)}"><figcaption>{escape(block.title)}</figcaption>'
+                f"</figure>{_table(block.table)}")
+    if isinstance(block, Tiles):
+        return '<div class="tiles">' + "".join(
+            f'<div class="tile"><div class="label">{escape(t.label)}</div>'
+            f'<div class="value">{escape(t.value)}</div>'
+            f"<div>{escape(t.rag)}</div><div>{escape(t.spc)}</div></div>"
+            for t in block.tiles) + "</div>"
+    raise TypeError(f"not a block: {block!r}")
+
+
+def _table(table: Table) -> str:
+    head = "".join(f'<th scope="col">{escape(h)}</th>' for h in table.header)
+    rows = "".join("<tr>" + "".join(
+        f'<th scope="row">{escape(c)}</th>' if i == 0 else f"<td>{escape(c)}</td>"
+        for i, c in enumerate(row)) + "</tr>" for row in table.rows)
+    return (f"<table><caption>{escape(table.caption)}</caption><thead><tr>{head}</tr></thead>"
+            f"<tbody>{rows}</tbody></table>")
+
+
+def pdf_bytes(document: Document) -> bytes:
+    """The document as a tagged PDF."""
+    from weasyprint import HTML
+
+    return HTML(string=html(document)).write_pdf(pdf_tags=True)

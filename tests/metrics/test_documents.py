@@ -1,0 +1,245 @@
+"""The committee pack and the cabinet one-pager, generated from real SQLite warehouses (a tiny
+hand-built one and the demo) and read back as text: with pdftotext for the PDF and python-docx
+for Word. Pages are also rendered to PNG (pdftoppm) into test-artifacts/pack/ for a person to
+look at."""
+
+import io
+import re
+import subprocess
+from datetime import date
+from pathlib import Path
+
+import docx
+import polars as pl
+import pytest
+from pypdf import PdfReader
+
+from data.warehouse import get_engine
+from metrics.cli import main
+from metrics.documents import content
+from metrics.documents.halves import complete_halves, half_months, shift_half
+from metrics.documents.papers import _reference, one_pager_bytes, pack_bytes
+from metrics.export import export_frame
+from metrics.reads import read_targets, sources_from_warehouse
+from metrics.registry import REGISTRY, THEMES
+from metrics.scorecard import format_value
+from pipelines.ingest import ingest_file
+from tests.app.conftest import demo_url  # noqa: F401  (the demo warehouse, built once)
+from tests.metrics.builders import (complaint, complaints, contact, contacts, response,
+                                    responses, utc, write_csv)
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "pack"
+HALF = "2025-H1"
+
+
+def _tiny_warehouse(folder: Path) -> str:
+    """Waste, January to June 2025: 12 contacts (8 answered phone calls, 4 web forms), 3
+    complaints about missed bins and 2 survey responses; and 2 contacts in 2024-H2."""
+    url = f"sqlite:///{folder / 'tiny.db'}"
+    engine = get_engine(url)
+    calls = [contact(utc(2025, 1 + i % 6, 10, 9, 0), "phone", customer_ref=f"CUST-{i:07d}",
+                     abandoned=False, wait_seconds=30, demand_type="value")
+             for i in range(8)]
+    forms = [contact(utc(2025, 2 + i, 12, 10, 0), "web", customer_ref=f"CUST-1{i:06d}",
+                     demand_type="failure") for i in range(4)]
+    before = [contact(utc(2024, 9, 2, 9, 0), "phone", customer_ref="CUST-2000000"),
+              contact(utc(2024, 11, 4, 9, 0), "web", customer_ref="CUST-2000001")]
+    ingest_file(engine, "contacts", write_csv(contacts(*before, *calls, *forms),
+                                              folder / "contacts.csv"))
+    rows = complaints(*[complaint(date(2025, 3, 3 + i), 1, responded_on=date(2025, 3, 10 + i),
+                                  outcome="upheld") for i in range(3)])
+    rows = rows.with_columns(pl.lit("Missed bins").alias("category"))
+    ingest_file(engine, "complaints", write_csv(rows, folder / "complaints.csv"))
+    ingest_file(engine, "satisfaction", write_csv(responses(
+        response(utc(2025, 4, 1, 12, 0), csat=5), response(utc(2025, 5, 1, 12, 0), csat=4)),
+        folder / "responses.csv"))
+    return url
+
+
+def _pdf_text(data: bytes, layout: bool = True) -> str:
+    return subprocess.run(["pdftotext", *(["-layout"] if layout else []), "-", "-"], input=data,
+                          capture_output=True, check=True).stdout.decode()
+
+
+def _summary_rows(word: docx.document.Document) -> dict[str, list[str]]:
+    table = next(t for t in word.tables if t.rows[0].cells[0].text == "Measure"
+                 and t.rows[0].cells[2].text == "Previous six months")
+    return {row.cells[0].text: [c.text for c in row.cells] for row in table.rows[1:]}
+
+
+def _expected_half(engine, half: str) -> dict[str, str]:
+    """Each KPI's half-year figure from `metrics export`, summed by hand: Σ numerators ÷ Σ
+    denominators over the six months."""
+    months = half_months(half)
+    frame = export_frame(engine, first_month=months[0], last_month=months[-1])
+    out = {}
+    for kpi in REGISTRY.values():
+        rows = frame.filter(pl.col("kpi") == kpi.id)
+        if rows.height == 0:
+            continue
+        numerator = rows.get_column("numerator").sum()
+        if kpi.scale is None:
+            out[kpi.id] = (numerator, None)
+        else:
+            denominator = rows.get_column("denominator").sum()
+            out[kpi.id] = (kpi.scale * numerator / denominator if denominator else None,
+                           denominator)
+    return out
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("tiny")
+    url = _tiny_warehouse(folder)
+    engine = get_engine(url)
+    pdf_path, docx_path = folder / "pack.pdf", folder / "pack.docx"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("WAREHOUSE_URL", url)
+        assert main(["pack", "--half", HALF, "--out", str(pdf_path)]) == 0
+        assert main(["pack", "--half", HALF, "--out", str(docx_path)]) == 0
+    return engine, pdf_path.read_bytes(), docx.Document(str(docx_path))
+
+
+@pytest.fixture(scope="module")
+def demo(demo_url):  # noqa: F811
+    engine = get_engine(demo_url)
+    half = complete_halves(sources_from_warehouse(engine).parts["month"].unique().to_list())[0]
+    return (engine, half, pack_bytes(engine, half, "pdf"),
+            docx.Document(io.BytesIO(pack_bytes(engine, half, "docx"))))
+
+
+def test_a_count_of_3_reads_under_5_and_a_rate_on_8_is_not_shown(tiny):
+    _, pdf, word = tiny
+    rows = _summary_rows(word)
+    assert rows["Complaints received"][1] == "<5"
+    assert rows["Survey responses"][1] == "<5"
+    # 8 answered calls: both phone rates rest on 8 and are withheld, with their RAG.
+    assert rows["Calls abandoned"][1] == "not shown"
+    assert rows["Calls answered in 60 seconds"][1] == "not shown"
+    assert rows["Calls answered in 60 seconds"][5] == "not shown"
+    text = _pdf_text(pdf)
+    start = text.index("Headline measures")
+    summary = text[start:text.index("Right first time was", start)]
+    assert re.search(r"Complaints received\s+<5", summary)
+    assert re.search(r"Calls abandoned\s+not shown", summary)
+    assert "100.0 %" not in "\n".join(l for l in summary.splitlines() if "Calls answered" in l)
+    # Nowhere in either document does the exact count 3 or the 8-call rate appear.
+    everything = text + "\n".join(p.text for p in word.paragraphs) + "\n".join(
+        c.text for t in word.tables for r in t.rows for c in r.cells)
+    assert not re.search(r"Complaints received\s+3\b", everything)
+    assert "Missed bins" in everything and re.search(r"Missed bins\s+<5", text)
+    assert "fewer than 5" in everything or "too few cases" in everything
+
+
+def test_the_headline_numbers_equal_the_export(tiny):
+    engine, pdf, word = tiny
+    rows = _summary_rows(word)
+    expected = _expected_half(engine, HALF)
+    assert rows["Contacts"][1] == format_value(REGISTRY["contacts"], expected["contacts"][0])
+    assert rows["Contacts"][1] == "12"
+    assert rows["Digital share"][1] == format_value(REGISTRY["digital_pct"],
+                                                    expected["digital_pct"][0]) == "33.3 %"
+    assert rows["Failure demand"][1] == "33.3 %"  # 4 failure of 12 classified
+    assert re.search(r"Digital share\s+33\.3 %", _pdf_text(pdf))
+
+
+def test_every_chart_has_a_table_and_a_text_alternative(tiny):
+    _, pdf, word = tiny
+    data_tables = [p for p in word.paragraphs if "(the data of the chart above)" in p.text]
+    pictures = word.inline_shapes
+    assert len(pictures) == len(data_tables) >= len(REGISTRY)
+    for picture in pictures:
+        assert picture._inline.docPr.get("descr", "").endswith("gives every figure.")
+    svg_parts = [p for p in word.part.package.parts if p.content_type == "image/svg+xml"]
+    assert len(svg_parts) == len(pictures)
+    text = _pdf_text(pdf)
+    assert text.count("(the data of the chart above)") == len(pictures)
+
+
+def test_the_pdf_is_tagged_with_alt_text_and_vector_charts(tiny):
+    _, pdf, word = tiny
+    reader = PdfReader(io.BytesIO(pdf))
+    root = reader.trailer["/Root"]
+    assert root["/MarkInfo"]["/Marked"]
+    assert root["/Lang"] == "en-GB"
+    alts = []
+
+    def walk(node):
+        node = node.get_object()
+        if isinstance(node, dict):
+            if "/Alt" in node:
+                alts.append(str(node["/Alt"]))
+            kids = node.get("/K")
+            for kid in (kids if isinstance(kids, list) else [kids] if kids is not None else []):
+                walk(kid)
+    walk(root["/StructTreeRoot"])
+    assert len(alts) == len(word.inline_shapes)
+    assert all(a.endswith("gives every figure.") for a in alts)
+    assert all(not page.images for page in reader.pages)  # charts are vector, not raster
+
+
+def test_the_pack_holds_every_section(tiny):
+    text = _pdf_text(tiny[1])
+    for title in ("Contents", "Summary", *THEMES.values(), "Complaints: what we learned",
+                  "Method notes", "Unit costs and carbon factors", "Socitm 2008 median"):
+        assert title in text
+    for kpi in REGISTRY.values():
+        assert kpi.label in text
+
+
+def test_the_demo_pack_agrees_with_the_export_and_renders_pages(demo):
+    engine, half, pdf, word = demo
+    rows = _summary_rows(word)
+    settings = _reference(engine).settings
+    for kpi_id, (value, denominator) in _expected_half(engine, half).items():
+        kpi = REGISTRY[kpi_id]
+        shown = rows[kpi.label][1]
+        if denominator is not None and denominator < float(
+                settings["suppress_rates_denominator_below"]):
+            assert shown == "not shown"
+        elif kpi.unit == "count" and 1 <= value < 5:
+            assert shown == "<5"
+        else:
+            assert shown == format_value(kpi, value), kpi_id
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    for old in ARTIFACTS.glob("*.png"):
+        old.unlink()
+    (ARTIFACTS / "pack.pdf").write_bytes(pdf)
+    subprocess.run(["pdftoppm", "-r", "60", "-png", str(ARTIFACTS / "pack.pdf"),
+                    str(ARTIFACTS / "page")], check=True)
+    pages = sorted(ARTIFACTS.glob("page-*.png"))
+    assert len(pages) == len(PdfReader(io.BytesIO(pdf)).pages) > 10
+    assert all(p.stat().st_size > 2000 for p in pages)  # not blank
+
+
+def test_the_one_pager_is_one_landscape_page_of_published_tiles(demo, tiny):
+    engine, half, _, _ = demo
+    month = half_months(half)[-1]
+    pdf = one_pager_bytes(engine, month)
+    reader = PdfReader(io.BytesIO(pdf))
+    assert len(reader.pages) == 1
+    box = reader.pages[0].mediabox
+    assert box.width > box.height
+    text = _pdf_text(pdf, layout=False)
+    document = content.one_pager(sources_from_warehouse(engine), month, read_targets(engine),
+                                 _reference(engine).settings)
+    tiles = document.sections[0].blocks[0].tiles
+    flat = " ".join(text.split())
+    for tile in tiles:
+        assert tile.label in flat
+    for theme in THEMES.values():
+        assert f"{theme}:" in flat
+    (ARTIFACTS / "one-pager.pdf").write_bytes(pdf)
+    subprocess.run(["pdftoppm", "-r", "60", "-png", str(ARTIFACTS / "one-pager.pdf"),
+                    str(ARTIFACTS / "one-pager")], check=True)
+    # The tiny warehouse's June: published tiles, not exact small counts.
+    tiny_engine = tiny[0]
+    with pytest.MonkeyPatch.context() as patch, pytest.raises(SystemExit):
+        patch.setenv("WAREHOUSE_URL", "unused")
+        main(["scorecard", "--month", "2025-06", "--out", "x.txt"])
+    small = content.one_pager(sources_from_warehouse(tiny_engine), "2025-03",
+                              read_targets(tiny_engine), _reference(tiny_engine).settings)
+    shown = {t.label: t.value for t in small.sections[0].blocks[0].tiles}
+    assert shown["Complaints received"] == "<5"  # 3 complaints in March 2025
+    assert "<5" in _pdf_text(one_pager_bytes(tiny_engine, "2025-03"))
+    assert shift_half(HALF, -1) == "2024-H2"
