@@ -9,14 +9,29 @@ import polars as pl
 import streamlit as st
 
 from data.assumptions import read_assumptions, read_changes, update_assumption
-from metrics.channels_view import (HEADLINE_KPIS, TREND_KPIS, channel_mix,
-                                   cost_carbon_by_channel, digital_by_service, headline)
-from metrics.charts.base import spc_alt, spc_chart, spc_table
+from metrics.channels_view import (
+    HEADLINE_KPIS,
+    TREND_KPIS,
+    channel_mix,
+    cost_carbon_by_channel,
+    digital_by_service,
+    headline,
+)
 from metrics.charts.channels import by_channel_chart, digital_chart, mix_chart
 from metrics.registry import REGISTRY
 from metrics.scorecard import format_value
-from pages.shared import (chart, engine, no_data, scorecard_tiles, sidebar_filters, sources,
-                          staff_only, table, version)
+from pages.shared import (
+    chart,
+    engine,
+    no_data,
+    scorecard_tiles,
+    sidebar_filters,
+    sources,
+    spc_trend,
+    staff_only,
+    table,
+    version,
+)
 
 # form widget key -> assumption field
 FORM_FIELDS = {f"assumption_{f}": f for f in (
@@ -157,10 +172,7 @@ tiles = {t.kpi.id: t for t in scorecard_tiles(month, filters)}
 trends = [tiles[k] for k in TREND_KPIS if k in tiles]
 for tab, tile in zip(st.tabs([t.kpi.label for t in trends]), trends):
     with tab:
-        months = [m for m, _ in tile.history]
-        chart(spc_chart(tile.kpi, months, tile.spc, tile.target),
-              spc_table(tile.kpi, months, tile.spc, tile.target),
-              spc_alt(tile.kpi, months, tile.spc), f"trend_{tile.kpi.id}", tile.kpi.label)
+        spc_trend(tile, f"trend_{tile.kpi.id}")
 
 st.subheader("Assumptions")
 st.caption("Every money and carbon figure uses these per-contact unit costs and carbon factors. "

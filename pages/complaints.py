@@ -3,12 +3,18 @@ upheld, themes over time, compliments; complaints per 1,000 contacts by service.
 
 import streamlit as st
 
-from metrics.charts.complaints import (per_thousand_alt, per_thousand_chart, themes_alt,
-                                       themes_chart)
-from metrics.complaints_view import (COMPLAINT_KPIS, DUE_DATE_RULES, OUT_OF,
-                                     ComplaintFigures,
-                                     as_of_date, complaint_figures, overdue_by_service,
-                                     service_table, themes_by_month)
+from metrics.charts.complaints import per_thousand_alt, per_thousand_chart, themes_alt, themes_chart
+from metrics.complaints_view import (
+    COMPLAINT_KPIS,
+    DUE_DATE_RULES,
+    OUT_OF,
+    ComplaintFigures,
+    as_of_date,
+    complaint_figures,
+    overdue_by_service,
+    service_table,
+    themes_by_month,
+)
 from metrics.registry import REGISTRY
 from metrics.scorecard import format_value
 from pages.shared import chart, no_data, sidebar_filters, sources, table, version

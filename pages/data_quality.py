@@ -8,12 +8,29 @@ import polars as pl
 import streamlit as st
 
 from metrics.charts.quality import coverage_chart
-from metrics.quality import (FRESH_DAYS, STALE_DAYS, coverage_by_month, coverage_by_service,
-                             freshness, read_latest, read_quarantine_reasons, rule_counts,
-                             short_aliases)
+from metrics.quality import (
+    FRESH_DAYS,
+    STALE_DAYS,
+    coverage_by_month,
+    coverage_by_service,
+    freshness,
+    read_latest,
+    read_quarantine_reasons,
+    rule_counts,
+    short_aliases,
+)
 from metrics.reads import load_history, quarantine
-from pages.shared import (chart, download_buttons, engine, sidebar_filters, sources, staff_only,
-                          table, targets, version)
+from pages.shared import (
+    chart,
+    download_buttons,
+    engine,
+    sidebar_filters,
+    sources,
+    staff_only,
+    table,
+    targets,
+    version,
+)
 
 
 @st.cache_data(max_entries=8)

@@ -6,14 +6,30 @@ import polars as pl
 import streamlit as st
 
 from metrics.chains import LIMIT, contact_chains
-from metrics.charts.base import spc_alt, spc_chart, spc_table
-from metrics.charts.failure import (DIMENSION_WORDS, PARTS_IN_WORDS, pareto_alt, pareto_chart,
-                                    pareto_table, ranking_alt, ranking_chart, ranking_table)
+from metrics.charts.failure import (
+    DIMENSION_WORDS,
+    PARTS_IN_WORDS,
+    pareto_alt,
+    pareto_chart,
+    pareto_table,
+    ranking_alt,
+    ranking_chart,
+    ranking_table,
+)
 from metrics.drill import breakdown, pareto, period_parts, ranking
-from metrics.registry import REGISTRY
-from metrics.scorecard import format_value
-from pages.shared import (chart, engine, no_data, scorecard_tiles, sidebar_filters, sources,
-                          staff_only, table, version)
+from pages.shared import (
+    chart,
+    engine,
+    headline_metrics,
+    no_data,
+    scorecard_tiles,
+    sidebar_filters,
+    sources,
+    spc_trend,
+    staff_only,
+    table,
+    version,
+)
 
 FAILURE = "failure_demand_pct"
 HEADLINE = (FAILURE, "repeat_contact_pct")
@@ -50,16 +66,7 @@ st.caption(f"{selection.label}. Failure demand is contact caused by a failure to
            "or to do it right, for the resident. Each figure adds up the period's contacts, "
            "then divides.")
 
-columns = st.columns(len(HEADLINE))
-for column, kpi_id in zip(columns, HEADLINE):
-    kpi = REGISTRY[kpi_id]
-    row = figures["headline"].filter(pl.col("kpi") == kpi_id).row(0, named=True)
-    numerator, denominator = PARTS_IN_WORDS[kpi_id]
-    with column:
-        st.metric(kpi.label, format_value(kpi, row["value"]), border=True,
-                  help=f"{kpi.description} {kpi.formula}")
-        st.caption(f"{row['numerator']:,.0f} {numerator} of {row['denominator']:,.0f} "
-                   f"{denominator}")
+headline_metrics(figures["headline"], HEADLINE, PARTS_IN_WORDS)
 
 st.subheader("Why residents contact us when we fail")
 grouping = st.radio("Group failure contacts by", list(PARETO_GROUPS), horizontal=True,
@@ -97,10 +104,7 @@ else:
 st.subheader("Trend")
 tile = next((t for t in scorecard_tiles(last, filters) if t.kpi.id == FAILURE), None)
 if tile is not None:
-    months = [m for m, _ in tile.history]
-    chart(spc_chart(tile.kpi, months, tile.spc, tile.target),
-          spc_table(tile.kpi, months, tile.spc, tile.target),
-          spc_alt(tile.kpi, months, tile.spc), f"failure-trend-{last}", "Failure demand trend")
+    spc_trend(tile, f"failure-trend-{last}")
 
 st.subheader("Repeat-contact chains")
 if staff_only("Contact chains") and service is not None:

@@ -1,19 +1,41 @@
 """Right first time: how often a resident's first contact settles the matter, by service and by
 channel; how soon those who came back did so; which channel they came back on; and the trend."""
 
-import polars as pl
 import streamlit as st
 
-from metrics.charts.base import spc_alt, spc_chart, spc_table
-from metrics.charts.failure import (PARTS_IN_WORDS, bounce_alt, bounce_heatmap, bounce_matrix,
-                                    gap_alt, gap_chart, gap_table, ranking_alt, ranking_chart,
-                                    ranking_table)
-from metrics.drill import (breakdown, channel_bounce, channel_changed_pct, follow_up_gaps,
-                           horizon, matter_contacts, period_parts, ranking)
-from metrics.registry import REGISTRY
-from metrics.scorecard import format_value
-from pages.shared import (chart, engine, no_data, scorecard_tiles, sidebar_filters, sources,
-                          version)
+from metrics.charts.failure import (
+    PARTS_IN_WORDS,
+    bounce_alt,
+    bounce_heatmap,
+    bounce_matrix,
+    gap_alt,
+    gap_chart,
+    gap_table,
+    ranking_alt,
+    ranking_chart,
+    ranking_table,
+)
+from metrics.drill import (
+    breakdown,
+    channel_bounce,
+    channel_changed_pct,
+    follow_up_gaps,
+    horizon,
+    matter_contacts,
+    period_parts,
+    ranking,
+)
+from pages.shared import (
+    chart,
+    engine,
+    headline_metrics,
+    no_data,
+    scorecard_tiles,
+    sidebar_filters,
+    sources,
+    spc_trend,
+    version,
+)
 
 RFT = "right_first_time_pct"
 HEADLINE = (RFT, "repeat_contact_pct")
@@ -49,16 +71,7 @@ st.caption(f"{selection.label}. A first contact is right first time when it was 
            "within the repeat window; only contacts whose window has fully passed count. "
            "Matters are matched across channels.")
 
-columns = st.columns(len(HEADLINE))
-for column, kpi_id in zip(columns, HEADLINE):
-    kpi = REGISTRY[kpi_id]
-    row = figures["headline"].filter(pl.col("kpi") == kpi_id).row(0, named=True)
-    numerator, denominator = PARTS_IN_WORDS[kpi_id]
-    with column:
-        st.metric(kpi.label, format_value(kpi, row["value"]), border=True,
-                  help=f"{kpi.description} {kpi.formula}")
-        st.caption(f"{row['numerator']:,.0f} {numerator} of {row['denominator']:,.0f} "
-                   f"{denominator}")
+headline_metrics(figures["headline"], HEADLINE, PARTS_IN_WORDS)
 
 for dim, title in (("service", "By service"), ("channel", "By channel")):
     st.subheader(title)
@@ -86,7 +99,4 @@ else:
 st.subheader("Trend")
 tile = next((t for t in scorecard_tiles(last, filters) if t.kpi.id == RFT), None)
 if tile is not None:
-    months = [m for m, _ in tile.history]
-    chart(spc_chart(tile.kpi, months, tile.spc, tile.target),
-          spc_table(tile.kpi, months, tile.spc, tile.target),
-          spc_alt(tile.kpi, months, tile.spc), f"rft-trend-{last}", "Right first time trend")
+    spc_trend(tile, f"rft-trend-{last}")

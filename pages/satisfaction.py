@@ -4,14 +4,28 @@ signed-in staff, the latest comments for one service."""
 
 import streamlit as st
 
-from metrics.charts.base import spc_alt, spc_chart, spc_table
 from metrics.charts.satisfaction import csat_interval_alt, csat_interval_chart
 from metrics.registry import REGISTRY
-from metrics.satisfaction_view import (COMMENTS_SHOWN, interval_text, latest_comments,
-                                       satisfaction_by, shown_table)
+from metrics.satisfaction_view import (
+    COMMENTS_SHOWN,
+    interval_text,
+    latest_comments,
+    satisfaction_by,
+    shown_table,
+)
 from metrics.scorecard import format_value
-from pages.shared import (chart, engine, no_data, scorecard_tiles, sidebar_filters, sources,
-                          staff_only, table, version)
+from pages.shared import (
+    chart,
+    engine,
+    no_data,
+    scorecard_tiles,
+    sidebar_filters,
+    sources,
+    spc_trend,
+    staff_only,
+    table,
+    version,
+)
 
 
 @st.cache_data(max_entries=64)
@@ -71,10 +85,7 @@ table(shown_table(by_service, ("service",)), f"satisfaction-by-service-{first}-{
 st.subheader("Trend")
 csat = next((t for t in scorecard_tiles(last, filters) if t.kpi.id == "csat_pct"), None)
 if csat is not None:
-    months = [m for m, _ in csat.history]
-    chart(spc_chart(csat.kpi, months, csat.spc, csat.target),
-          spc_table(csat.kpi, months, csat.spc, csat.target),
-          spc_alt(csat.kpi, months, csat.spc), f"csat-trend-{last}", "Satisfaction trend")
+    spc_trend(csat, f"csat-trend-{last}")
 
 st.subheader("Latest comments")
 if staff_only("Survey comments"):

@@ -11,9 +11,11 @@ import streamlit as st
 
 from data.warehouse import get_engine
 from metrics.calendar import shift_month
+from metrics.charts.base import spc_alt, spc_chart, spc_table
 from metrics.compute import Sources
 from metrics.reads import read_targets, sources_from_warehouse, warehouse_version
-from metrics.scorecard import Tile, scorecard
+from metrics.registry import REGISTRY
+from metrics.scorecard import Tile, format_value, scorecard
 
 PERIODS = {1: "The month", 3: "3 months to the month", 6: "6 months to the month",
            12: "12 months to the month"}
@@ -175,3 +177,26 @@ def chart(figure: go.Figure, data: pl.DataFrame, alt: str, name: str, title: str
     st.caption(alt)
     with st.expander(f"{title}: data table"):
         table(data, name)
+
+
+def spc_trend(tile: Tile, name: str) -> None:
+    """A scorecard tile's last 24 months as an SPC chart, with its table and text alternative."""
+    months = [m for m, _ in tile.history]
+    chart(spc_chart(tile.kpi, months, tile.spc, tile.target),
+          spc_table(tile.kpi, months, tile.spc, tile.target),
+          spc_alt(tile.kpi, months, tile.spc), name, f"{tile.kpi.label} trend")
+
+
+def headline_metrics(frame: pl.DataFrame, kpi_ids: tuple[str, ...],
+             words: dict[str, tuple[str, str]]) -> None:
+    """One bordered metric per KPI from a frame of kpi, numerator, denominator, value, each with
+    its parts in words under it ("4,897 failure contacts of 19,792 classified contacts")."""
+    for column, kpi_id in zip(st.columns(len(kpi_ids)), kpi_ids):
+        kpi = REGISTRY[kpi_id]
+        row = frame.filter(pl.col("kpi") == kpi_id).row(0, named=True)
+        numerator, denominator = words[kpi_id]
+        with column:
+            st.metric(kpi.label, format_value(kpi, row["value"]), border=True,
+                      help=f"{kpi.description} {kpi.formula}")
+            st.caption(f"{row['numerator']:,.0f} {numerator} of {row['denominator']:,.0f} "
+                       f"{denominator}")
