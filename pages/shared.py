@@ -17,6 +17,24 @@ from metrics.reads import read_targets, sources_from_warehouse, warehouse_versio
 from metrics.registry import REGISTRY
 from metrics.scorecard import Tile, format_value, scorecard
 
+def _through_the_router() -> None:
+    """Make sure pages run inside app.py's `st.navigation`, never on their own.
+
+    Streamlit still has its old multipage mode for apps with a `pages/` folder: until app.py
+    has called `st.navigation` once in a server process, a first visit straight to a page's URL
+    runs that file alone, and the sidebar lists every file in `pages/` (this one included). Every
+    page imports this module, so the first such run switches the old mode off and starts again
+    through the router, which then opens the page that was asked for.
+    """
+    from streamlit.runtime.pages_manager import PagesManager  # noqa: PLC0415 (private API)
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
+_through_the_router()
+
 PERIODS = {1: "The month", 3: "3 months to the month", 6: "6 months to the month",
            12: "12 months to the month"}
 
