@@ -319,7 +319,8 @@ def one_pager(sources: Sources, month: str, targets: dict[str, tuple[float, floa
                                  "denominator": pl.Float64, "value": pl.Float64}, orient="row")
     figures = _figures(frame, settings) if tiles else {}
     views = []
-    for tile in tiles:
+    # Grouped by theme, in the strategy's order, as on the dashboard.
+    for tile in sorted(tiles, key=lambda t: list(THEMES).index(t.kpi.theme)):
         figure = figures[tile.kpi.id]
         views.append(TileView(tile.kpi.label, THEMES[tile.kpi.theme], figure.text,
                               _rag_text(tile.kpi, figure, targets), _spc_text(tile.spc)))
