@@ -1,0 +1,165 @@
+"""How fast the scorecard shows its figures in a real browser on a large warehouse:
+`python -m bench.dashboard_bench [--contacts 10000000] [--per-file 1000000] [--changes 5]`.
+
+The goal (the issue): with 10,000,000 contacts, the scorecard's first metric is visible in under
+2 s after a cold server start, and under 0.5 s after a filter change on a warm server.
+
+1. The warehouse of `bench.export_bench` (built there once, reused here, only read).
+2. Cold: `streamlit run app.py` started fresh on it; seconds from the process's start to
+   `/_stcore/health` answering ok, then from `page.goto` to the first `stMetricValue` visible.
+3. Warm: in the same tab, `--changes` times a further service chosen in the sidebar's "Service"
+   multiselect (each choice a new filter, so the scorecard is computed, not cached), timed from
+   the click to the Contacts tile showing a new value.
+4. Where the server's time goes: `metrics.reads.sources_from_warehouse` and
+   `metrics.scorecard.scorecard` timed in a process of their own.
+
+Prints figures; asserts nothing about time.
+"""
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+from bench.export_bench import build_warehouse, source_files, warehouse_path
+from bench.ingest_bench import BENCH_KEY, KEY_VARIABLE, OUT, ROOT
+
+GOAL_COLD, GOAL_WARM = 2.0, 0.5
+FIRST_METRIC_VISIBLE = """() => {
+    const e = document.querySelector('[data-testid="stMetricValue"]');
+    return !!(e && e.offsetParent !== null);
+}"""
+CONTACTS = """() => {
+    const tile = [...document.querySelectorAll('[data-testid="stMetric"]')].find(
+        t => t.querySelector('[data-testid="stMetricLabel"]')?.innerText.trim() === "Contacts");
+    return tile?.querySelector('[data-testid="stMetricValue"]')?.innerText ?? null;
+}"""
+CONTACTS_CHANGED = "(before) => { const now = (" + CONTACTS + ")(); return !!now && now !== before; }"
+
+
+def profile(url: str) -> dict:
+    """The server's share: the KPI sources read from the warehouse, then one scorecard."""
+    started = time.perf_counter()
+    from data.warehouse import get_engine
+    from metrics.reads import read_targets, sources_from_warehouse
+    from metrics.scorecard import scorecard
+    figures = {"imports": time.perf_counter() - started}
+    engine = get_engine(url)
+    started = time.perf_counter()
+    src = sources_from_warehouse(engine)
+    figures["sources_from_warehouse"] = time.perf_counter() - started
+    started = time.perf_counter()
+    targets = read_targets(engine)
+    figures["read_targets"] = time.perf_counter() - started
+    month = src.parts.get_column("month").max()
+    started = time.perf_counter()
+    scorecard(src, month, targets, {})
+    figures["scorecard"] = time.perf_counter() - started
+    service = sorted(s for s in src.parts.get_column("service").unique().to_list() if s)[0]
+    started = time.perf_counter()
+    scorecard(src, month, targets, {"service": (service,)})
+    figures["scorecard_one_service"] = time.perf_counter() - started
+    figures["parts_rows"] = src.parts.height
+    return figures
+
+
+def measure_browser(url: str, changes: int) -> dict:
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser import ARTIFACTS, launch_chromium, start_server
+
+    server = start_server({"WAREHOUSE_URL": url, KEY_VARIABLE: BENCH_KEY},
+                          ARTIFACTS / "dashboard-bench-server.log", timeout=120)
+    try:
+        with sync_playwright() as playwright:
+            browser = launch_chromium(playwright)
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.set_default_timeout(300_000)
+            started = time.perf_counter()
+            page.goto(server.url)
+            page.wait_for_function(FIRST_METRIC_VISIBLE, polling="raf")
+            first_metric = time.perf_counter() - started
+            page.wait_for_function(CONTACTS)
+            warm = []
+            for i in range(changes):
+                before = page.evaluate(CONTACTS)
+                page.locator('[data-testid="stSidebar"]').get_by_role(
+                    "combobox", name="Service").click()
+                option = page.locator('[role="option"]:not([data-key^="__"])').nth(0)
+                name = option.inner_text().strip()
+                started = time.perf_counter()
+                option.click()
+                page.wait_for_function(CONTACTS_CHANGED, arg=before, polling="raf")
+                warm.append((name, time.perf_counter() - started, page.evaluate(CONTACTS)))
+                page.keyboard.press("Escape")
+                page.wait_for_timeout(500)  # let the run finish before the next choice
+            browser.close()
+    finally:
+        server.stop()
+    if "Traceback" in server.log_text():
+        raise SystemExit(f"the server logged an error:\n{server.log_text()[-3000:]}")
+    return {"healthy": server.healthy_after, "first_metric": first_metric, "warm": warm}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.dashboard_bench", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--contacts", type=int, default=10_000_000)
+    parser.add_argument("--per-file", type=int, default=1_000_000)
+    parser.add_argument("--changes", type=int, default=5)
+    parser.add_argument("--profile", metavar="URL", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    os.environ.setdefault(KEY_VARIABLE, BENCH_KEY)
+    if args.profile:
+        print(json.dumps(profile(args.profile)))
+        return 0
+
+    files = source_files(args.contacts, args.per_file)
+    db = warehouse_path(files)
+    if not db.exists():
+        print(f"Building {db.relative_to(ROOT)} (once; many minutes)...", file=sys.stderr)
+        build_warehouse(files, db)
+    url = f"sqlite:///{db}"
+    load_before = os.getloadavg()
+    browser = measure_browser(url, args.changes)
+    server = json.loads(subprocess.run(
+        [sys.executable, "-m", "bench.dashboard_bench", "--profile", url], cwd=ROOT,
+        check=True, capture_output=True, text=True).stdout)
+    print_report(args, db, browser, server, load_before, os.getloadavg())
+    return 0
+
+
+def print_report(args, db, browser, server, load_before, load_after) -> None:
+    cold = browser["healthy"] + browser["first_metric"]
+    times = [t for _, t, _ in browser["warm"]]
+    print(f"Dashboard benchmark: {args.contacts:,} contacts, {db.relative_to(OUT.parent.parent)} "
+          f"({db.stat().st_size / 1e9:.1f} GB SQLite)")
+    print(f"Machine: {os.cpu_count()} CPUs; load average {load_before[0]:.1f} before, "
+          f"{load_after[0]:.1f} after (a shared machine: figures are noisy)")
+    print()
+    print(f"{'what':<62} {'seconds':>8} {'goal':>6}")
+    print("-" * 78)
+    print(f"{'cold: process start to /_stcore/health ok':<62} {browser['healthy']:>8.2f}")
+    print(f"{'cold: page.goto to the first stMetricValue visible':<62} "
+          f"{browser['first_metric']:>8.2f}")
+    print(f"{'cold: the sum':<62} {cold:>8.2f} {GOAL_COLD:>6.1f}"
+          f"  {'met' if cold < GOAL_COLD else 'NOT MET'}")
+    for name, seconds, value in browser["warm"]:
+        print(f"{'warm: + service ' + name + ' (Contacts ' + value + ')':<62} {seconds:>8.2f}")
+    if times:
+        worst = max(times)
+        print(f"{'warm: median of ' + str(len(times)):<62} {statistics.median(times):>8.2f} "
+              f"{GOAL_WARM:>6.1f}  {'met' if statistics.median(times) < GOAL_WARM else 'NOT MET'}")
+        print(f"{'warm: max':<62} {worst:>8.2f}")
+    print()
+    print(f"Server side, in a process of its own ({server['parts_rows']:,} rows of KPI parts):")
+    for what in ("imports", "sources_from_warehouse", "read_targets", "scorecard",
+                 "scorecard_one_service"):
+        print(f"  {what:<60} {server[what]:>8.2f}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
