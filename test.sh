@@ -10,8 +10,11 @@ fi
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 # Browser tests drive the system's Chromium; without it they skip (or fail, with
 # ONCE_AND_DONE_REQUIRE_BROWSER=1, as .ci/run sets). Never `playwright install`: it downloads.
-if [ ! -x /usr/bin/chromium ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } ||
-    echo "test.sh: could not install chromium; the browser tests will skip" >&2
+# The document tests read PDFs with poppler's pdftotext and pdftoppm.
+if { [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/pdftoppm ]; } && [ "$(id -u)" = 0 ] &&
+   command -v apt-get >/dev/null 2>&1; then
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium \
+      poppler-utils >/dev/null; } ||
+    echo "test.sh: could not install chromium and poppler-utils: browser tests skip, document tests fail" >&2
 fi
 exec .venv/bin/python -m pytest "$@"

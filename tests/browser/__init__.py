@@ -60,12 +60,14 @@ class Server:
             self.process.wait()
 
 
-def start_server(env: dict[str, str], log: Path, timeout: float = 60) -> Server:
-    """Start the dashboard with `env` added to this process's environment; return once its
-    health check answers ok (raises, with the server's output, if it does not in time)."""
+def start_server(env: dict[str, str], log: Path, timeout: float = 60,
+                 script: Path | None = None) -> Server:
+    """Start the dashboard (or another `script`) with `env` added to this process's
+    environment; return once its health check answers ok (raises, with the server's output, if
+    it does not in time)."""
     port = free_port()
     log.parent.mkdir(parents=True, exist_ok=True)
-    command = [sys.executable, "-m", "streamlit", "run", "app.py",
+    command = [sys.executable, "-m", "streamlit", "run", str(script or "app.py"),
                "--server.headless", "true", "--server.address", "127.0.0.1",
                "--server.port", str(port), "--browser.gatherUsageStats", "false",
                "--server.fileWatcherType", "none"]
