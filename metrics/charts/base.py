@@ -39,6 +39,25 @@ def layout(figure: go.Figure, title: str, y_title: str = "", height: int = 360) 
     return figure
 
 
+def bar_height(rows: int, per_row: int = 34) -> int:
+    """A horizontal bar chart tall enough for every label."""
+    return max(320, per_row * rows + 140)
+
+
+def percent_bars(frame: pl.DataFrame, value: str, label: str, parts: tuple[str, str],
+                 what: str, colour: str) -> go.Figure:
+    """Horizontal bars of a percentage per `label`, last row at the top, each bar labelled with
+    its figure and its hover giving the parts ("{x} % {what}: n of d contacts")."""
+    rows = frame.filter(pl.col(value).is_not_null()).reverse()
+    values = rows.get_column(value).to_list()
+    return go.Figure(go.Bar(
+        x=values, y=rows.get_column(label).to_list(), orientation="h",
+        marker={"color": colour}, text=[f"{v:.1f} %" for v in values],
+        textposition="outside", customdata=rows.select(*parts).rows(),
+        hovertemplate=f"%{{y}}: %{{x:.1f}} % {what}<br>%{{customdata[0]:,.0f}} of "
+                      "%{customdata[1]:,.0f} contacts<extra></extra>"))
+
+
 def axis_title(kpi: Kpi) -> str:
     return kpi.unit if kpi.unit != "count" else "count"
 

@@ -7,11 +7,7 @@ with its figure, so no reading depends on colour alone.
 import plotly.graph_objects as go
 import polars as pl
 
-from metrics.charts.base import PALETTE, layout
-
-
-def _height(rows: int, per_row: int = 34) -> int:
-    return max(320, per_row * rows + 140)
+from metrics.charts.base import PALETTE, bar_height, layout, percent_bars
 
 
 def mix_chart(mix: pl.DataFrame) -> go.Figure:
@@ -31,21 +27,15 @@ def mix_chart(mix: pl.DataFrame) -> go.Figure:
                        hovertemplate=f"%{{y}}, {name.lower()}: %{{x:.1f}} %<extra></extra>")
     figure.update_layout(barmode="group", legend={"traceorder": "reversed"})
     return layout(figure, "Channel mix: share of contacts, this period against the baseline",
-                  height=_height(len(channels), 56)).update_xaxes(title_text="% of contacts")
+                  height=bar_height(len(channels), 56)).update_xaxes(title_text="% of contacts")
 
 
 def digital_chart(frame: pl.DataFrame) -> go.Figure:
     """Horizontal bars: digital take-up by service (`digital_by_service`), highest at the top."""
-    rows = frame.filter(pl.col("digital_pct").is_not_null()).reverse()
-    values = rows.get_column("digital_pct").to_list()
-    figure = go.Figure(go.Bar(
-        x=values, y=rows.get_column("service").to_list(), orientation="h",
-        marker={"color": PALETTE[2]}, text=[f"{v:.1f} %" for v in values],
-        textposition="outside",
-        customdata=rows.select("digital_contacts", "contacts").rows(),
-        hovertemplate="%{y}: %{x:.1f} % digital<br>%{customdata[0]:,.0f} of "
-                      "%{customdata[1]:,.0f} contacts<extra></extra>"))
-    return layout(figure, "Digital take-up by service", height=_height(rows.height)).update_xaxes(
+    figure = percent_bars(frame, "digital_pct", "service", ("digital_contacts", "contacts"),
+                          "digital", PALETTE[2])
+    return layout(figure, "Digital take-up by service",
+                  height=bar_height(len(figure.data[0].y))).update_xaxes(
         title_text="% of contacts on a digital channel", range=[0, 110])
 
 
@@ -59,4 +49,4 @@ def by_channel_chart(frame: pl.DataFrame, column: str, title: str, unit: str) ->
         x=values, y=rows.get_column("channel").to_list(), orientation="h",
         marker={"color": PALETTE[0] if unit == "£" else PALETTE[2]}, text=text,
         textposition="outside", hovertemplate="%{y}: %{text}<extra></extra>"))
-    return layout(figure, title, height=_height(rows.height)).update_xaxes(title_text=unit)
+    return layout(figure, title, height=bar_height(rows.height)).update_xaxes(title_text=unit)

@@ -50,3 +50,19 @@ def open_page(app: AppTest, page: str) -> AppTest:
     app.run()
     app.switch_page(f"pages/{page}.py").run()
     return app
+
+
+@pytest.fixture
+def warehouse_copy(demo_url, tmp_path, monkeypatch):
+    """A copy of the demo warehouse for one test alone, which the app then reads, so that the
+    test's writes (edits, extra rows) never reach the other tests. Returns its engine."""
+    import sqlite3
+    from contextlib import closing
+
+    copy = tmp_path / "warehouse.db"
+    with closing(sqlite3.connect(demo_url.removeprefix("sqlite:///"))) as source, \
+            closing(sqlite3.connect(copy)) as target:
+        source.backup(target)
+    url = f"sqlite:///{copy}"
+    monkeypatch.setenv("WAREHOUSE_URL", url)
+    return get_engine(url)

@@ -2,12 +2,9 @@
 `metrics.channels_view` computes, with and without filters, and lets staff (only) edit the
 assumptions, after which the money figures are priced with the new values."""
 
-import sqlite3
-from contextlib import closing
 
 import pytest
 
-from data.warehouse import get_engine
 from metrics.channels_view import HEADLINE_KPIS, channel_mix, digital_by_service, headline
 from metrics.reads import sources_from_warehouse
 from metrics.registry import REGISTRY
@@ -76,15 +73,10 @@ def test_the_editor_is_for_staff_only(app):
 
 
 @pytest.fixture
-def own_warehouse(app, demo_url, tmp_path, monkeypatch):
-    """A copy of the demo warehouse for this test alone, so that edits stay here."""
-    copy = tmp_path / "warehouse.db"
-    with closing(sqlite3.connect(demo_url.removeprefix("sqlite:///"))) as source, \
-            closing(sqlite3.connect(copy)) as target:
-        source.backup(target)
-    url = f"sqlite:///{copy}"
-    monkeypatch.setenv("WAREHOUSE_URL", url)
-    return get_engine(url)
+def own_warehouse(app, warehouse_copy):
+    """A copy of the demo warehouse for this test alone, so that edits stay here (after `app`,
+    whose fixture points the app at the demo)."""
+    return warehouse_copy
 
 
 def test_a_staff_edit_reprices_the_cost_to_serve(staff_app, own_warehouse):

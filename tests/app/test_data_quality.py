@@ -1,8 +1,6 @@
 """The data-quality page in AppTest on the demo warehouse: loads, freshness, rules broken and
 classification coverage as `metrics` computes them; quarantined rows for staff only."""
 
-import sqlite3
-from contextlib import closing
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -11,7 +9,6 @@ import pytest
 
 from data.bulk import insert_frame
 from data.models import QuarantineRow
-from data.warehouse import get_engine
 from metrics.quality import (coverage_by_service, freshness, read_latest,
                              read_quarantine_reasons, rule_counts)
 from metrics.reads import sources_from_warehouse
@@ -69,15 +66,9 @@ def test_coverage_follows_the_sidebar(app, demo_engine):
 
 
 @pytest.fixture
-def quarantined(app, demo_url, tmp_path, monkeypatch):
+def quarantined(app, warehouse_copy):
     """A copy of the demo warehouse with three quarantined contact rows."""
-    copy = tmp_path / "warehouse.db"
-    with closing(sqlite3.connect(demo_url.removeprefix("sqlite:///"))) as source, \
-            closing(sqlite3.connect(copy)) as target:
-        source.backup(target)
-    url = f"sqlite:///{copy}"
-    monkeypatch.setenv("WAREHOUSE_URL", url)
-    engine = get_engine(url)
+    engine = warehouse_copy
     rows = pl.DataFrame({
         "load_id": [2, 2, 2], "feed": ["contacts"] * 3, "source_system": ["canonical"] * 3,
         "file_name": ["contacts-2023-11.csv"] * 3, "row_number": [5, 9, 12],
