@@ -33,7 +33,9 @@ def full_page_screenshot(page, name: str, width: int = WIDTH) -> None:
         "() => Math.max(...['[data-testid=\"stMain\"]', '[data-testid=\"stSidebarContent\"]']"
         ".map(s => document.querySelector(s)?.scrollHeight || 0), 900)")
     page.set_viewport_size({"width": width, "height": min(height + 40, 12_000)})
-    page.wait_for_timeout(300)  # the charts resize to the new viewport
+    # A resize redraws the charts; Streamlit shows a grey skeleton until each is back.
+    page.wait_for_function("() => !document.querySelector('[data-testid=\"stSkeleton\"]')")
+    page.wait_for_timeout(300)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
 
