@@ -9,8 +9,9 @@ Queen's funeral, the coronation) included. Adding N working days steps forward o
 at a time, N times; the start date itself never counts (2024-12-20 + 10 = 2025-01-08).
 """
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from functools import lru_cache
+from zoneinfo import ZoneInfo
 
 import holidays
 import polars as pl
@@ -125,3 +126,12 @@ def months_between(first: str, last: str) -> list[str]:
     """Every "YYYY-MM" from first to last inclusive; empty when last is before first."""
     start, end = _parse_month(first), _parse_month(last)
     return [_format_month(i) for i in range(start, end + 1)]
+
+
+def latest_complete_month(as_of: datetime) -> str:
+    """The latest Europe/London month the data horizon `as_of` covers to its last day: its own
+    month when it falls on that month's last day, else the month before. A month still being
+    filled would read as a fall in every count, so views default to this one."""
+    day = as_of.astimezone(ZoneInfo(_LONDON)).date()
+    month = day.strftime("%Y-%m")
+    return month if (day + timedelta(days=1)).month != day.month else shift_month(month, -1)

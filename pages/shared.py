@@ -10,7 +10,7 @@ import polars as pl
 import streamlit as st
 
 from data.warehouse import get_engine
-from metrics.calendar import shift_month
+from metrics.calendar import latest_complete_month, shift_month
 from metrics.charts.base import spc_alt, spc_chart, spc_table
 from metrics.compute import Sources
 from metrics.reads import read_targets, sources_from_warehouse, warehouse_version
@@ -128,7 +128,10 @@ def sidebar_filters(src: Sources, period: bool = False) -> Selection | None:
     with st.sidebar:
         if not available:
             return None
-        month = st.selectbox("Month", available, key="month")
+        complete = latest_complete_month(src.as_of) if src.as_of else available[0]
+        default = next((i for i, m in enumerate(available) if m <= complete), 0)
+        month = st.selectbox("Month", available, index=default, key="month",
+                             help="Opens on the latest month the data covers to its last day.")
         first = month
         if period:
             length = st.selectbox("Period", list(PERIODS), format_func=PERIODS.get, key="period")

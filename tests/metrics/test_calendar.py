@@ -1,7 +1,7 @@
 """Calendar: London months across clock changes, and working days per the England and Wales list."""
 
 import time
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime, timezone
 
 import polars as pl
 import pytest
@@ -11,6 +11,7 @@ from metrics.calendar import (
     add_working_days,
     add_working_days_expr,
     is_working_day,
+    latest_complete_month,
     london_date,
     london_month,
     month_of_date,
@@ -176,3 +177,14 @@ def test_shift_month(month: str, k: int, expected: str) -> None:
 def test_bad_month_text_is_refused(bad: str) -> None:
     with pytest.raises(ValueError):
         shift_month(bad, 1)
+
+
+@pytest.mark.parametrize(("as_of", "month"), [
+    (datetime(2026, 10, 12, 9, 0, tzinfo=UTC), "2026-09"),  # October still being filled
+    (datetime(2026, 10, 31, 16, 0, tzinfo=UTC), "2026-10"),  # its last day: complete
+    (datetime(2026, 10, 31, 23, 30, tzinfo=UTC), "2026-10"),  # 23:30 GMT, still 31 October
+    (datetime(2026, 3, 31, 23, 30, tzinfo=UTC), "2026-03"),  # 00:30 BST on 1 April: April begun
+    (datetime(2026, 1, 5, tzinfo=UTC), "2025-12"),
+])
+def test_the_latest_complete_month(as_of, month):
+    assert latest_complete_month(as_of) == month
