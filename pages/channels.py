@@ -17,7 +17,14 @@ from metrics.channels_view import (
     digital_by_service,
     headline,
 )
-from metrics.charts.channels import by_channel_chart, digital_chart, mix_chart
+from metrics.charts.channels import (
+    by_channel_chart,
+    digital_alt,
+    digital_chart,
+    largest_alt,
+    mix_alt,
+    mix_chart,
+)
 from metrics.registry import REGISTRY
 from metrics.scorecard import format_value
 from pages.shared import (
@@ -92,36 +99,6 @@ def _save(who: str) -> None:
                    ". Cost and carbon figures now use the new values.")
 
 
-def _mix_alt(mix: pl.DataFrame) -> str:
-    text = "Share of contacts by channel in the period and in the baseline."
-    if mix.height == 0:
-        return text + " No contacts in the period."
-    top = mix.row(0, named=True)
-    text += f" Largest in the period: {top['channel']} at {top['share_pct']:.1f} %"
-    if top["baseline_share_pct"] is None:
-        return text + "."
-    return text + f" (baseline {top['baseline_share_pct']:.1f} %)."
-
-
-def _digital_alt(digital: pl.DataFrame, period: str) -> str:
-    text = f"Share of each service's contacts on a digital channel, {period}."
-    rated = digital.filter(pl.col("digital_pct").is_not_null())
-    if rated.height == 0:
-        return text + " No contacts in the period."
-    return text + (f" Highest: {rated['service'][0]} at {rated['digital_pct'][0]:.1f} %; lowest: "
-                   f"{rated['service'][-1]} at {rated['digital_pct'][-1]:.1f} %.")
-
-
-def _largest_alt(frame: pl.DataFrame, column: str, what: str) -> str:
-    """`frame` sorted by `column`, largest first."""
-    kpi = REGISTRY[column]
-    if frame.height == 0:
-        return f"{what} by channel: no contacts in the period."
-    top = frame.row(0, named=True)
-    return (f"{what} by channel. Largest: {top['channel']}, "
-            f"{format_value(kpi, top[column])}.")
-
-
 st.title("Channels, cost and carbon")
 selection = sidebar_filters(sources(), period=True)
 if selection is None:
@@ -146,10 +123,10 @@ if baseline:
 else:
     st.caption("No baseline period: the warehouse has no contacts in it.")
 shown = mix.filter((pl.col("contacts") > 0) | (pl.col("baseline_contacts") > 0))
-chart(mix_chart(shown), shown, _mix_alt(shown), "channel_mix", "Channel mix")
+chart(mix_chart(shown), shown, mix_alt(shown), "channel_mix", "Channel mix")
 
 st.subheader("Digital take-up by service")
-chart(digital_chart(digital), digital, _digital_alt(digital, selection.label),
+chart(digital_chart(digital), digital, digital_alt(digital, selection.label),
       "digital_by_service", "Digital take-up by service")
 
 st.subheader("Cost to serve and carbon by channel")
@@ -158,13 +135,13 @@ st.caption("Contacts × each channel's unit cost and carbon factor. Savings from
 left, right = st.columns(2)
 with left:
     chart(by_channel_chart(per_channel, "cost_to_serve_gbp", "Cost to serve by channel", "£"),
-          per_channel, _largest_alt(per_channel, "cost_to_serve_gbp", "Cost to serve"),
+          per_channel, largest_alt(per_channel, "cost_to_serve_gbp", "Cost to serve"),
           "cost_by_channel", "Cost to serve by channel")
 with right:
     carbon = per_channel.sort("carbon_kg", "channel", descending=[True, False], nulls_last=True)
     chart(by_channel_chart(per_channel, "carbon_kg", "Carbon from contact by channel",
                            "kg CO2e"), carbon,
-          _largest_alt(carbon, "carbon_kg", "Carbon from contact"), "carbon_by_channel",
+          largest_alt(carbon, "carbon_kg", "Carbon from contact"), "carbon_by_channel",
           "Carbon by channel")
 
 st.subheader("Trends: 24 months to " + month)

@@ -8,6 +8,8 @@ import plotly.graph_objects as go
 import polars as pl
 
 from metrics.charts.base import PALETTE, bar_height, layout, percent_bars
+from metrics.registry import REGISTRY
+from metrics.scorecard import format_value
 
 
 def mix_chart(mix: pl.DataFrame) -> go.Figure:
@@ -50,3 +52,35 @@ def by_channel_chart(frame: pl.DataFrame, column: str, title: str, unit: str) ->
         marker={"color": PALETTE[0] if unit == "£" else PALETTE[2]}, text=text,
         textposition="outside", hovertemplate="%{y}: %{text}<extra></extra>"))
     return layout(figure, title, height=bar_height(rows.height)).update_xaxes(title_text=unit)
+
+
+def mix_alt(mix: pl.DataFrame) -> str:
+    """Text alternative for `mix_chart`."""
+    text = "Share of contacts by channel in the period and in the baseline."
+    if mix.height == 0:
+        return text + " No contacts in the period."
+    top = mix.row(0, named=True)
+    text += f" Largest in the period: {top['channel']} at {top['share_pct']:.1f} %"
+    if top["baseline_share_pct"] is None:
+        return text + "."
+    return text + f" (baseline {top['baseline_share_pct']:.1f} %)."
+
+
+def digital_alt(digital: pl.DataFrame, period: str) -> str:
+    """Text alternative for `digital_chart` (`digital` sorted highest first)."""
+    text = f"Share of each service's contacts on a digital channel, {period}."
+    rated = digital.filter(pl.col("digital_pct").is_not_null())
+    if rated.height == 0:
+        return text + " No contacts in the period."
+    return text + (f" Highest: {rated['service'][0]} at {rated['digital_pct'][0]:.1f} %; lowest: "
+                   f"{rated['service'][-1]} at {rated['digital_pct'][-1]:.1f} %.")
+
+
+def largest_alt(frame: pl.DataFrame, column: str, what: str) -> str:
+    """Text alternative for `by_channel_chart`: `frame` sorted by `column`, largest first."""
+    kpi = REGISTRY[column]
+    if frame.height == 0:
+        return f"{what} by channel: no contacts in the period."
+    top = frame.row(0, named=True)
+    return (f"{what} by channel. Largest: {top['channel']}, "
+            f"{format_value(kpi, top[column])}.")

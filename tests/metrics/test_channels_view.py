@@ -77,3 +77,19 @@ def test_headline_figures_sum_money_and_carbon_over_the_period():
 def test_a_period_without_contacts_has_no_figures():
     assert channel_mix(SRC, "2030-01", "2030-01", {}).filter(pl.col("contacts") > 0).height == 0
     assert headline(SRC, "2030-01", "2030-01", {})["cost_to_serve_gbp"] is None
+
+
+def test_the_channel_charts_text_alternatives_name_the_largest():
+    from metrics.charts.channels import digital_alt, largest_alt, mix_alt
+
+    mix = pl.DataFrame({"channel": ["phone", "web"], "share_pct": [62.5, 37.5],
+                        "baseline_share_pct": [25.0, 50.0]})
+    assert mix_alt(mix) == ("Share of contacts by channel in the period and in the baseline. "
+                            "Largest in the period: phone at 62.5 % (baseline 25.0 %).")
+    digital = pl.DataFrame({"service": ["Waste", "Parking"], "digital_pct": [80.0, 12.5]})
+    assert digital_alt(digital, "2024-01") == (
+        "Share of each service's contacts on a digital channel, 2024-01. Highest: Waste at "
+        "80.0 %; lowest: Parking at 12.5 %.")
+    cost = pl.DataFrame({"channel": ["phone", "web"], "cost_to_serve_gbp": [18.8, 0.54]})
+    assert largest_alt(cost, "cost_to_serve_gbp", "Cost to serve") == (
+        "Cost to serve by channel. Largest: phone, £19.")
