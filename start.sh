@@ -11,4 +11,4 @@ if [ -z "${WAREHOUSE_URL:-}" ]; then
   # First start on the embedded warehouse: generate and load the demo council, with progress.
   .venv/bin/python -m pipelines demo --if-empty
 fi
-exec .venv/bin/python -m streamlit run app.py --browser.gatherUsageStats false "$@"
+exec .venv/bin/python -m streamlit run serve.py --browser.gatherUsageStats false "$@"

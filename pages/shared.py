@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
+from sqlalchemy.exc import OperationalError
 
 from data.warehouse import get_engine
 from metrics.calendar import latest_complete_month, shift_month
@@ -58,8 +59,15 @@ def engine():
 
 
 def version() -> int:
-    """The latest load's id: every cache below is keyed on it, so a new load is seen at once."""
-    return warehouse_version(engine())
+    """The latest load's id: every cache below is keyed on it, so a new load is seen at once.
+    Every page asks first, so a warehouse that cannot be reached is explained here."""
+    try:
+        return warehouse_version(engine())
+    except OperationalError as error:
+        st.error("The warehouse cannot be reached, so there is nothing to show. Check "
+                 f"`WAREHOUSE_URL` and that the database is running.\n\n"
+                 f"`{str(error.orig).splitlines()[0]}`", icon=":material/cloud_off:")
+        st.stop()
 
 
 @st.cache_resource(max_entries=2)
@@ -85,6 +93,27 @@ def _tiles(load_version: int, month: str, filters: dict[str, tuple[str, ...]]) -
 def scorecard_tiles(month: str, filters: dict[str, tuple[str, ...]]) -> list[Tile]:
     """The month's scorecard, computed once per load, month and filter choice."""
     return _tiles(version(), month, filters)
+
+
+def warm_caches() -> str | None:
+    """Read what the opening scorecard shows, before the first visitor arrives (serve.py).
+    Returns the month it opens on (None while the warehouse has no contacts)."""
+    # Streamlit imports these the first time it draws a table: 0.5 s of the first visit here.
+    import pandas  # noqa: F401, PLC0415
+    import pyarrow  # noqa: F401, PLC0415
+
+    src = sources()
+    if not src.parts.height:
+        return None
+    month = default_month(src)
+    scorecard_tiles(month, {})
+    return month
+
+
+def default_month(src: Sources) -> str:
+    available = months(src)
+    complete = latest_complete_month(src.as_of) if src.as_of else available[0]
+    return next((m for m in available if m <= complete), available[0])
 
 
 def months(src: Sources) -> list[str]:
@@ -128,9 +157,8 @@ def sidebar_filters(src: Sources, period: bool = False) -> Selection | None:
     with st.sidebar:
         if not available:
             return None
-        complete = latest_complete_month(src.as_of) if src.as_of else available[0]
-        default = next((i for i, m in enumerate(available) if m <= complete), 0)
-        month = st.selectbox("Month", available, index=default, key="month",
+        month = st.selectbox("Month", available, index=available.index(default_month(src)),
+                             key="month",
                              help="Opens on the latest month the data covers to its last day.")
         first = month
         if period:
@@ -166,15 +194,15 @@ def excel_bytes(frame: pl.DataFrame, sheet: str = "data") -> bytes:
 
 
 def download_buttons(frame: pl.DataFrame, name: str) -> None:
-    """CSV and Excel downloads of exactly the rows shown."""
+    """CSV and Excel downloads of exactly the rows shown, built only when clicked."""
     left, right = st.columns(2, width=360)
     with left:
-        st.download_button("Download CSV", frame.write_csv().encode(), f"{name}.csv",
+        st.download_button("Download CSV", lambda: frame.write_csv().encode(), f"{name}.csv",
                            "text/csv", key=f"download_{name}", icon=":material/download:",
                            on_click="ignore")
     with right:
         st.download_button(
-            "Download Excel", excel_bytes(frame, name), f"{name}.xlsx",
+            "Download Excel", lambda: excel_bytes(frame, name), f"{name}.xlsx",
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             key=f"download_xlsx_{name}", icon=":material/download:", on_click="ignore")
 

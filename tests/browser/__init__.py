@@ -40,7 +40,7 @@ def free_port() -> int:
 
 @dataclass
 class Server:
-    """A `streamlit run app.py` process; its output goes to `log`."""
+    """A `streamlit run serve.py` process; its output goes to `log`."""
 
     process: subprocess.Popen
     url: str
@@ -67,7 +67,7 @@ def start_server(env: dict[str, str], log: Path, timeout: float = 60,
     it does not in time)."""
     port = free_port()
     log.parent.mkdir(parents=True, exist_ok=True)
-    command = [sys.executable, "-m", "streamlit", "run", str(script or "app.py"),
+    command = [sys.executable, "-m", "streamlit", "run", str(script or "serve.py"),
                "--server.headless", "true", "--server.address", "127.0.0.1",
                "--server.port", str(port), "--browser.gatherUsageStats", "false",
                "--server.fileWatcherType", "none"]

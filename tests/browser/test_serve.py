@@ -1,0 +1,41 @@
+"""`streamlit run serve.py`: the opening scorecard is drawn up before the first visitor, and a
+warehouse that cannot be reached neither stops the server nor shows a traceback."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser import ARTIFACTS, free_port, start_server
+from tests.browser.conftest import TIMEOUT_MS, WIDTH, assert_clean_log, assert_no_exception, open_url
+
+pytestmark = pytest.mark.browser
+expect.set_options(timeout=TIMEOUT_MS)
+
+
+def test_the_server_draws_up_the_opening_scorecard_before_serving(page, server):
+    ready = re.search(r"Ready: the scorecard for (\d{4}-\d{2}) drawn up in [\d.]+ s",
+                      server.log_text())
+    assert ready, f"no 'Ready' line in the server's log:\n{server.log_text()[-2000:]}"
+    open_url(page, server.url)
+    month = page.locator('[data-testid="stSidebar"]').get_by_role("combobox", name="Month")
+    expect(month).to_have_value(ready.group(1))
+
+
+def test_a_warehouse_that_cannot_be_reached_is_explained_not_a_traceback(browser):
+    unreachable = f"postgresql+psycopg://once_and_done@127.0.0.1:{free_port()}/nowhere"
+    server = start_server({"WAREHOUSE_URL": unreachable},
+                          ARTIFACTS / "browser-server-unreachable.log")
+    try:
+        assert "Could not read the warehouse before serving" in server.log_text()
+        context = browser.new_context(viewport={"width": WIDTH, "height": 900})
+        context.set_default_timeout(TIMEOUT_MS)
+        page = context.new_page()
+        open_url(page, server.url)
+        expect(page.get_by_text("The warehouse cannot be reached")).to_be_visible()
+        expect(page.get_by_text("Connection refused")).to_be_visible()
+        assert_no_exception(page, "the scorecard with no warehouse")
+        context.close()
+        assert_clean_log(server)
+    finally:
+        server.stop()
