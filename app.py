@@ -24,4 +24,9 @@ pages = {
         st.Page("pages/data_quality.py", title="Data quality", icon=":material/fact_check:"),
     ],
 }
-st.navigation(pages).run()
+navigation = st.navigation(pages)
+if st.user.get("is_logged_in"):
+    with st.sidebar:
+        st.caption(f"Signed in as {st.user.get('email') or st.user.get('name') or 'staff'}")
+        st.button("Sign out", on_click=st.logout, icon=":material/logout:", key="sign_out")
+navigation.run()

@@ -61,16 +61,17 @@ class Server:
 
 
 def start_server(env: dict[str, str], log: Path, timeout: float = 60,
-                 script: Path | None = None) -> Server:
+                 script: Path | None = None, port: int | None = None,
+                 flags: tuple[str, ...] = ()) -> Server:
     """Start the dashboard (or another `script`) with `env` added to this process's
-    environment; return once its health check answers ok (raises, with the server's output, if
-    it does not in time)."""
-    port = free_port()
+    environment and `flags` after Streamlit's own; return once its health check answers ok
+    (raises, with the server's output, if it does not in time)."""
+    port = port or free_port()
     log.parent.mkdir(parents=True, exist_ok=True)
     command = [sys.executable, "-m", "streamlit", "run", str(script or "serve.py"),
                "--server.headless", "true", "--server.address", "127.0.0.1",
                "--server.port", str(port), "--browser.gatherUsageStats", "false",
-               "--server.fileWatcherType", "none"]
+               "--server.fileWatcherType", "none", *flags]
     with log.open("w") as out:
         started = time.perf_counter()
         process = subprocess.Popen(command, cwd=ROOT, env=os.environ | env, stdout=out,
