@@ -108,7 +108,8 @@ figures, mix, digital, per_channel = _figures(version(), first, month, filters)
 
 st.caption(f"{selection.label}. Money and carbon are priced with the assumptions at the foot of "
            "the page; savings compare each month with the baseline channel mix.")
-columns = st.columns(len(HEADLINE_KPIS))
+# Three to a row: six in one row cut figures such as "£91,234" short at 1280 px.
+columns = [c for _ in range(0, len(HEADLINE_KPIS), 3) for c in st.columns(3)]
 for column, kpi_id in zip(columns, HEADLINE_KPIS):
     kpi = REGISTRY[kpi_id]
     with column:

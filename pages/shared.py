@@ -14,6 +14,7 @@ from data.warehouse import get_engine
 from metrics.calendar import latest_complete_month, shift_month
 from metrics.charts.base import spc_alt, spc_chart, spc_table
 from metrics.compute import Sources
+from metrics.labels import readable
 from metrics.reads import read_targets, sources_from_warehouse, warehouse_version
 from metrics.registry import REGISTRY
 from metrics.scorecard import Tile, format_value, scorecard
@@ -167,7 +168,7 @@ def sidebar_filters(src: Sources, period: bool = False) -> Selection | None:
         filters = {}
         for dim, label in (("service", "Service"), ("channel", "Channel"), ("ward", "Ward")):
             values = sorted(v for v in src.parts.get_column(dim).unique().to_list() if v)
-            chosen = st.multiselect(label, values, key=f"filter_{dim}",
+            chosen = st.multiselect(label, values, key=f"filter_{dim}", format_func=readable,
                                     placeholder=f"All {label.lower()}s")
             if chosen:
                 filters[dim] = tuple(chosen)
