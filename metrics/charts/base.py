@@ -8,6 +8,7 @@ signals also differ by marker shape and are named in the hover text and the lege
 import plotly.graph_objects as go
 import polars as pl
 
+from metrics.labels import readable
 from metrics.registry import Kpi
 from metrics.spc import SpcResult, variation_text
 
@@ -51,7 +52,7 @@ def percent_bars(frame: pl.DataFrame, value: str, label: str, parts: tuple[str, 
     rows = frame.filter(pl.col(value).is_not_null()).reverse()
     values = rows.get_column(value).to_list()
     return go.Figure(go.Bar(
-        x=values, y=rows.get_column(label).to_list(), orientation="h",
+        x=values, y=[readable(v) for v in rows.get_column(label)], orientation="h",
         marker={"color": colour}, text=[f"{v:.1f} %" for v in values],
         textposition="outside", customdata=rows.select(*parts).rows(),
         hovertemplate=f"%{{y}}: %{{x:.1f}} % {what}<br>%{{customdata[0]:,.0f}} of "

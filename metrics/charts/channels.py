@@ -8,6 +8,7 @@ import plotly.graph_objects as go
 import polars as pl
 
 from metrics.charts.base import PALETTE, bar_height, layout, percent_bars
+from metrics.labels import readable
 from metrics.registry import REGISTRY
 from metrics.scorecard import format_value
 
@@ -16,7 +17,7 @@ def mix_chart(mix: pl.DataFrame) -> go.Figure:
     """Paired horizontal bars per channel: its share in the period and in the baseline
     (`metrics.channels_view.channel_mix`), largest share in the period at the top."""
     rows = mix.reverse()
-    channels = rows.get_column("channel").to_list()
+    channels = [readable(c) for c in rows.get_column("channel")]
     figure = go.Figure()
     for column, name, colour, pattern in (
             ("baseline_share_pct", "Baseline", PALETTE[1], "/"),
@@ -48,7 +49,7 @@ def by_channel_chart(frame: pl.DataFrame, column: str, title: str, unit: str) ->
     values = rows.get_column(column).to_list()
     text = [f"£{v:,.0f}" if unit == "£" else f"{v:,.0f} kg" for v in values]
     figure = go.Figure(go.Bar(
-        x=values, y=rows.get_column("channel").to_list(), orientation="h",
+        x=values, y=[readable(c) for c in rows.get_column("channel")], orientation="h",
         marker={"color": PALETTE[0] if unit == "£" else PALETTE[2]}, text=text,
         textposition="outside", hovertemplate="%{y}: %{text}<extra></extra>"))
     return layout(figure, title, height=bar_height(rows.height)).update_xaxes(title_text=unit)
@@ -60,7 +61,7 @@ def mix_alt(mix: pl.DataFrame) -> str:
     if mix.height == 0:
         return text + " No contacts in the period."
     top = mix.row(0, named=True)
-    text += f" Largest in the period: {top['channel']} at {top['share_pct']:.1f} %"
+    text += f" Largest in the period: {readable(top['channel'])} at {top['share_pct']:.1f} %"
     if top["baseline_share_pct"] is None:
         return text + "."
     return text + f" (baseline {top['baseline_share_pct']:.1f} %)."
@@ -72,8 +73,9 @@ def digital_alt(digital: pl.DataFrame, period: str) -> str:
     rated = digital.filter(pl.col("digital_pct").is_not_null())
     if rated.height == 0:
         return text + " No contacts in the period."
-    return text + (f" Highest: {rated['service'][0]} at {rated['digital_pct'][0]:.1f} %; lowest: "
-                   f"{rated['service'][-1]} at {rated['digital_pct'][-1]:.1f} %.")
+    return text + (f" Highest: {readable(rated['service'][0])} at {rated['digital_pct'][0]:.1f} "
+                   f"%; lowest: {readable(rated['service'][-1])} at "
+                   f"{rated['digital_pct'][-1]:.1f} %.")
 
 
 def largest_alt(frame: pl.DataFrame, column: str, what: str) -> str:
@@ -82,5 +84,5 @@ def largest_alt(frame: pl.DataFrame, column: str, what: str) -> str:
     if frame.height == 0:
         return f"{what} by channel: no contacts in the period."
     top = frame.row(0, named=True)
-    return (f"{what} by channel. Largest: {top['channel']}, "
+    return (f"{what} by channel. Largest: {readable(top['channel'])}, "
             f"{format_value(kpi, top[column])}.")

@@ -8,6 +8,7 @@ import plotly.graph_objects as go
 import polars as pl
 
 from metrics.charts.base import PALETTE, layout
+from metrics.labels import readable
 
 PATTERNS = ("", "/", "\\", "x", ".", "+", "-", "|")
 
@@ -19,7 +20,7 @@ def per_thousand_chart(table: pl.DataFrame) -> go.Figure:
         "Per 1,000 contacts", "Service")
     figure = go.Figure(go.Bar(
         x=rows.get_column("Per 1,000 contacts").to_list(),
-        y=rows.get_column("Service").to_list(), orientation="h",
+        y=[readable(s) for s in rows.get_column("Service")], orientation="h",
         marker={"color": PALETTE[0]},
         text=[f"{v:,.1f}" for v in rows.get_column("Per 1,000 contacts")],
         textposition="outside",
@@ -40,12 +41,12 @@ def themes_chart(themes: pl.DataFrame) -> go.Figure:
         rows = themes.filter(pl.col("category") == category).sort("month")
         figure.add_bar(
             x=rows.get_column("month").to_list(), y=rows.get_column("complaints").to_list(),
-            name=category,
+            name=readable(category),
             marker={"color": PALETTE[i % len(PALETTE)],
                     "pattern": {"shape": PATTERNS[i % len(PATTERNS)], "fgcolor": "#1f1f1f",
                                 "solidity": 0.3},
                     "line": {"width": 1, "color": "#1f1f1f"}},
-            hovertemplate=f"{category}, %{{x}}: %{{y:,}} complaints<extra></extra>")
+            hovertemplate=f"{readable(category)}, %{{x}}: %{{y:,}} complaints<extra></extra>")
     figure.update_layout(barmode="stack")
     figure.update_xaxes(type="category")
     return layout(figure, "Complaint themes by month received", "complaints")
@@ -59,8 +60,8 @@ def per_thousand_alt(table: pl.DataFrame) -> str:
         return "Complaints per 1,000 contacts: no contacts in the period."
     high, low = rows.row(0, named=True), rows.row(-1, named=True)
     return (f"Complaints per 1,000 contacts across {rows.height} services: highest "
-            f"{high['Service']} at {high['Per 1,000 contacts']:,.1f}, lowest {low['Service']} "
-            f"at {low['Per 1,000 contacts']:,.1f}.")
+            f"{readable(high['Service'])} at {high['Per 1,000 contacts']:,.1f}, lowest "
+            f"{readable(low['Service'])} at {low['Per 1,000 contacts']:,.1f}.")
 
 
 def themes_alt(themes: pl.DataFrame) -> str:
@@ -69,7 +70,7 @@ def themes_alt(themes: pl.DataFrame) -> str:
         return "Complaint themes: no complaints received in the period."
     totals = themes.group_by("category").agg(pl.col("complaints").sum()).sort(
         "complaints", "category", descending=[True, False])
-    top = ", ".join(f"{c} {n:,}" for c, n in totals.head(3).iter_rows())
+    top = ", ".join(f"{readable(c)} {n:,}" for c, n in totals.head(3).iter_rows())
     months = themes.get_column("month")
     return (f"Complaints received by theme from {months.min()} to {months.max()}, "
             f"{totals.get_column('complaints').sum():,} in all; the commonest: {top}.")

@@ -8,6 +8,7 @@ import plotly.graph_objects as go
 import polars as pl
 
 from metrics.charts.base import GREY, PALETTE, layout
+from metrics.labels import readable
 from metrics.registry import REGISTRY
 
 # kpi -> (numerator, denominator) in words, for tables and sentences
@@ -50,7 +51,7 @@ def ranking_chart(ranked: pl.DataFrame, kpi_id: str, by: str, title: str) -> go.
     kpi = REGISTRY[kpi_id]
     rows = ranked.rows(named=True)
     figure = go.Figure(go.Bar(
-        x=[r["value"] for r in rows], y=[str(r[by]) for r in rows], orientation="h",
+        x=[r["value"] for r in rows], y=[readable(str(r[by])) for r in rows], orientation="h",
         marker={"color": PALETTE[0]}, name=kpi.label,
         text=[_bar_text(r["value"], r["numerator"], r["denominator"]) for r in rows],
         textposition="outside", cliponaxis=False,
@@ -76,9 +77,10 @@ def ranking_alt(ranked: pl.DataFrame, kpi_id: str, by: str, order: str = "numera
     low = rated.sort("value").row(0, named=True)
     first = numerator if order == "numerator" else denominator
     return (f"{kpi.label} by {word} for {ranked.height} {_plural(word, ranked.height)}, "
-            f"most {first} first. First: {top[by]} with {top['numerator']:,.0f} {numerator} of "
-            f"{top['denominator']:,.0f} {denominator} ({_pct(top['value'])}). Highest rate "
-            f"{high[by]} at {high['value']:.1f} %, lowest {low[by]} at {low['value']:.1f} %.")
+            f"most {first} first. First: {readable(top[by])} with {top['numerator']:,.0f} "
+            f"{numerator} of {top['denominator']:,.0f} {denominator} ({_pct(top['value'])}). "
+            f"Highest rate {readable(high[by])} at {high['value']:.1f} %, lowest "
+            f"{readable(low[by])} at {low['value']:.1f} %.")
 
 
 def _pct(value: float | None) -> str:
@@ -88,7 +90,7 @@ def _pct(value: float | None) -> str:
 # ---- Pareto of failure reasons ----------------------------------------------------------------
 
 def pareto_label(frame: pl.DataFrame, by: list[str]) -> list[str]:
-    return [" / ".join(str(v) for v in row) for row in frame.select(by).rows()]
+    return [" / ".join(readable(str(v)) for v in row) for row in frame.select(by).rows()]
 
 
 def pareto_chart(frame: pl.DataFrame, by: list[str], title: str) -> go.Figure:
@@ -191,7 +193,8 @@ def bounce_heatmap(frame: pl.DataFrame, title: str) -> go.Figure:
     channels = grid.columns[1:]
     z = [list(row[1:]) for row in grid.rows()]
     figure = go.Figure(go.Heatmap(
-        z=z, x=channels, y=grid.get_column("previous channel").to_list(),
+        z=z, x=[readable(c) for c in channels],
+        y=[readable(c) for c in grid.get_column("previous channel")],
         text=[[f"{v:,}" for v in row] for row in z], texttemplate="%{text}",
         textfont={"size": 14}, colorscale="Blues", colorbar={"title": {"text": "repeats"}},
         hovertemplate="from %{y} to %{x}: %{text} repeat contacts<extra></extra>"))
@@ -206,7 +209,8 @@ def bounce_alt(frame: pl.DataFrame, changed_pct: float | None) -> str:
     if frame.height == 0:
         return "No repeat contacts in the selection."
     total = frame.get_column("repeat_contacts").sum()
-    top = "; ".join(f"{r['previous_channel']} to {r['channel']} {r['repeat_contacts']:,} "
-                    f"({r['share_pct']:.1f} %)" for r in frame.head(3).iter_rows(named=True))
+    top = "; ".join(f"{readable(r['previous_channel'])} to {readable(r['channel'])} "
+                    f"{r['repeat_contacts']:,} ({r['share_pct']:.1f} %)"
+                    for r in frame.head(3).iter_rows(named=True))
     return (f"{total:,} repeat contacts. Commonest paths from the previous contact's channel: "
             f"{top}. {_pct(changed_pct)} came back on a different channel.")

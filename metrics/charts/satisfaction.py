@@ -4,13 +4,14 @@ import plotly.graph_objects as go
 import polars as pl
 
 from metrics.charts.base import GREY, PALETTE, layout
+from metrics.labels import readable
 
 
 def csat_interval_chart(frame: pl.DataFrame, dim: str, title: str) -> go.Figure:
     """Dots with error bars: CSAT by `dim` (`satisfaction_by`'s columns) with its 95 % Wilson
     interval; each row's label carries its n, so a wide bar is read as a small sample."""
     rows = frame.filter(pl.col("csat_pct").is_not_null()).sort("csat_pct", dim)
-    labels = [f"{v} (n = {n:,})" for v, n in rows.select(dim, "csat_n").iter_rows()]
+    labels = [f"{readable(v)} (n = {n:,})" for v, n in rows.select(dim, "csat_n").iter_rows()]
     values = rows.get_column("csat_pct").to_list()
     figure = go.Figure(go.Scatter(
         x=values, y=labels, mode="markers",
@@ -36,8 +37,8 @@ def csat_interval_alt(frame: pl.DataFrame, dim: str) -> str:
         return "Satisfaction: no survey responses with a rating in the period."
 
     def one(row: dict) -> str:
-        return (f"{row[dim]} {row['csat_pct']:.1f} % (95 % interval {row['csat_low']:.1f} % to "
-                f"{row['csat_high']:.1f} %, n = {row['csat_n']:,})")
+        return (f"{readable(row[dim])} {row['csat_pct']:.1f} % (95 % interval "
+                f"{row['csat_low']:.1f} % to {row['csat_high']:.1f} %, n = {row['csat_n']:,})")
 
     return (f"Share of residents satisfied by {dim} across {rows.height} groups: highest "
             f"{one(rows.row(0, named=True))}, lowest {one(rows.row(-1, named=True))}.")

@@ -21,6 +21,7 @@ from metrics.documents.model import (Chart, Document, Heading, Paragraph, Sectio
                                      Tiles, TileView)
 from metrics.documents.narrative import kpi_sentence, theme_sentence
 from metrics.export import published
+from metrics.labels import readable
 from metrics.publish import suppress_count
 from metrics.periods import period_totals
 from metrics.registry import REGISTRY, THEMES, Kpi
@@ -223,13 +224,13 @@ def _complaints(sources: Sources, f: _Figures, half: str, settings) -> Section:
     if rows:
         top = rows[0]
         blocks.append(Paragraph(
-            f"The most common theme in {name} was {top[0].lower()} ({top[1]} complaints, "
+            f"The most common theme in {name} was {readable(top[0]).lower()} ({top[1]} complaints, "
             f"against {top[2]} in the previous six months)." + _biggest_change(rows)))
-        drawing = bar_or_line_chart([r[0][:14] for r in rows], values, "count", True)
+        drawing = bar_or_line_chart([readable(r[0])[:14] for r in rows], values, "count", True)
         blocks.append(Chart(
             f"Top complaint themes, {name}",
             f"Bar chart of the {len(rows)} most common complaint themes in {name}: "
-            + "; ".join(f"{r[0]} {r[1]}" for r in rows) + ". Themes with fewer than "
+            + "; ".join(f"{readable(r[0])} {r[1]}" for r in rows) + ". Themes with fewer than "
             f"{threshold} complaints are not drawn. The table that follows gives every figure.",
             drawing, Table(f"Top complaint themes, {name} (the data of the chart above)",
                            ("Theme", name, "Previous six months", "Change"), tuple(rows))))
@@ -261,7 +262,7 @@ def _biggest_change(rows: list[tuple[str, ...]]) -> str:
     if not moved:
         return ""
     change, category = max(moved, key=lambda m: (abs(m[0]), m[1]))
-    return (f" The largest change among the published themes was {category.lower()}, "
+    return (f" The largest change among the published themes was {readable(category).lower()}, "
             f"{'up' if change > 0 else 'down'} by {abs(change)} complaints.")
 
 

@@ -85,11 +85,44 @@ def test_the_channel_charts_text_alternatives_name_the_largest():
     mix = pl.DataFrame({"channel": ["phone", "web"], "share_pct": [62.5, 37.5],
                         "baseline_share_pct": [25.0, 50.0]})
     assert mix_alt(mix) == ("Share of contacts by channel in the period and in the baseline. "
-                            "Largest in the period: phone at 62.5 % (baseline 25.0 %).")
+                            "Largest in the period: Phone at 62.5 % (baseline 25.0 %).")
     digital = pl.DataFrame({"service": ["Waste", "Parking"], "digital_pct": [80.0, 12.5]})
     assert digital_alt(digital, "2024-01") == (
         "Share of each service's contacts on a digital channel, 2024-01. Highest: Waste at "
         "80.0 %; lowest: Parking at 12.5 %.")
     cost = pl.DataFrame({"channel": ["phone", "web"], "cost_to_serve_gbp": [18.8, 0.54]})
     assert largest_alt(cost, "cost_to_serve_gbp", "Cost to serve") == (
-        "Cost to serve by channel. Largest: phone, £19.")
+        "Cost to serve by channel. Largest: Phone, £19.")
+
+
+def test_the_channel_charts_draw_codes_as_words_and_their_data_keep_the_codes():
+    from metrics.charts.channels import by_channel_chart, largest_alt, mix_alt, mix_chart
+
+    # 2024-01: phone 50 %, face_to_face 25 %, web 25 %; drawn bottom to top.
+    mix = channel_mix(SRC, "2024-01", "2024-01", {})
+    assert [list(bars.y) for bars in mix_chart(mix).data] == [["Web", "Face to face", "Phone"]] * 2
+    assert mix.get_column("channel").to_list() == ["phone", "face_to_face", "web"]
+    first = pl.DataFrame({"channel": ["face_to_face"], "share_pct": [60.0],
+                          "baseline_share_pct": [None]}, schema_overrides={
+                              "baseline_share_pct": pl.Float64})
+    assert mix_alt(first).endswith("Largest in the period: Face to face at 60.0 %.")
+    # Only face_to_face carries carbon (1 × 1.2112 kg), so it is the largest, drawn at the top.
+    per_channel = cost_carbon_by_channel(SRC, "2024-01", "2025-02", {})
+    carbon = per_channel.sort("carbon_kg", "channel", descending=[True, False])
+    assert list(by_channel_chart(per_channel, "carbon_kg", "Carbon", "kg CO2e").data[0].y) == [
+        "Phone", "Web", "Face to face"]
+    assert largest_alt(carbon, "carbon_kg", "Carbon from contact") == (
+        "Carbon from contact by channel. Largest: Face to face, 1 kg CO2e.")
+    assert carbon.get_column("channel")[0] == "face_to_face"
+
+
+def test_the_digital_chart_draws_a_service_code_as_words_and_a_name_as_it_is():
+    from metrics.charts.channels import digital_alt, digital_chart
+
+    digital = pl.DataFrame({"service": ["street_cleansing", "Council Tax"],
+                            "digital_contacts": [4.0, 1.0], "contacts": [5.0, 4.0],
+                            "digital_pct": [80.0, 25.0]})
+    # Highest first in the frame, so drawn at the top: last in the list.
+    assert list(digital_chart(digital).data[0].y) == ["Council Tax", "Street cleansing"]
+    assert digital_alt(digital, "2024-01").endswith(
+        "Highest: Street cleansing at 80.0 %; lowest: Council Tax at 25.0 %.")

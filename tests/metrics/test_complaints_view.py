@@ -171,8 +171,17 @@ def test_the_themes_chart_tells_categories_apart_by_pattern_too():
     themes = pl.DataFrame({"month": ["2024-01", "2024-01", "2024-02"],
                            "category": ["delay", "policy", "delay"], "complaints": [3, 1, 2]})
     traces = themes_chart(themes).data
-    assert [t.name for t in traces] == ["delay", "policy"]  # commonest first
+    assert [t.name for t in traces] == ["Delay", "Policy"]  # commonest first
     assert len({t.marker.pattern.shape for t in traces}) == 2
     assert list(traces[0].y) == [3, 2]
     assert themes_alt(themes) == ("Complaints received by theme from 2024-01 to 2024-02, 6 in "
-                                  "all; the commonest: delay 5, policy 1.")
+                                  "all; the commonest: Delay 5, Policy 1.")
+
+
+def test_the_themes_chart_and_its_alternative_name_a_theme_code_in_words():
+    themes = pl.DataFrame({"month": ["2024-01"], "category": ["staff_conduct"],
+                           "complaints": [2]})
+    bars = themes_chart(themes).data[0]
+    assert bars.name == "Staff conduct"
+    assert bars.hovertemplate.startswith("Staff conduct, ")
+    assert themes_alt(themes).endswith("the commonest: Staff conduct 2.")

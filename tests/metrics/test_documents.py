@@ -26,7 +26,7 @@ from metrics.scorecard import format_value
 from pipelines.ingest import ingest_file
 from tests.app.conftest import demo_url  # noqa: F401  (the demo warehouse, built once)
 from tests.metrics.builders import (complaint, complaints, contact, contacts, response,
-                                    responses, utc, write_csv)
+                                    responses, sources, utc, write_csv)
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "pack"
 HALF = "2025-H1"
@@ -176,6 +176,24 @@ def test_the_pdf_is_tagged_with_alt_text_and_vector_charts(tiny):
     assert len(alts) == len(word.inline_shapes)
     assert all(a.endswith("gives every figure.") for a in alts)
     assert all(not page.images for page in reader.pages)  # charts are vector, not raster
+
+
+def test_the_pack_writes_and_draws_a_theme_code_in_words_and_tabulates_the_code():
+    rows = complaints(*[complaint(date(2025, 3, 3 + i)) for i in range(6)]).with_columns(
+        pl.lit("staff_conduct").alias("category"))
+    no_assumptions = pl.DataFrame(schema={
+        "channel": pl.String, "unit_cost_gbp": pl.Float64, "cost_source": pl.String,
+        "cost_year": pl.Int64, "carbon_kg": pl.Float64, "carbon_source": pl.String,
+        "carbon_year": pl.Int64})
+    document = content.pack(sources(contacts(contact(utc(2025, 3, 3, 9))), rows), HALF, {},
+                            content.Reference(no_assumptions, {}, None))
+    section = next(s for s in document.sections if s.anchor == "complaints")
+    assert ("The most common theme in January to June 2025 was staff conduct (6 complaints"
+            in section.blocks[1].text)
+    chart = next(c for c in document.charts() if c.title.startswith("Top complaint themes"))
+    assert "complaint themes in January to June 2025: Staff conduct 6." in chart.alt
+    assert "Staff conduct" in [s.text for s in chart.drawing.shapes if s.kind == "text"]
+    assert chart.table.rows == (("staff_conduct", "6", "0", "+6"),)
 
 
 def test_the_pack_holds_every_section(tiny):

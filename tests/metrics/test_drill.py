@@ -20,7 +20,8 @@ Contact 4 is in ward North; the others have no ward.
 import polars as pl
 import pytest
 
-from metrics.charts.failure import bounce_alt, bounce_matrix, gap_alt, pareto_alt, ranking_alt
+from metrics.charts.failure import (bounce_alt, bounce_heatmap, bounce_matrix, gap_alt,
+                                    pareto_alt, pareto_chart, ranking_alt, ranking_chart)
 from metrics.compute import Query, compute
 from metrics.drill import (CONTACT_KPIS, GAP_BUCKETS, NOT_RECORDED, breakdown, channel_bounce,
                            channel_changed_pct, contact_facts, drill_parts, follow_up_gaps,
@@ -192,7 +193,7 @@ def test_readers_filter_in_sql_and_agree_with_the_mart(engine, tmp_path):
 def test_text_alternatives_say_what_the_charts_show():
     parts = january()
     assert pareto_alt(pareto(parts), ["failure_type"]) == (
-        "5 failure contacts in 3 failure types. The biggest, chasing, is 2 (40.0 % of all "
+        "5 failure contacts in 3 failure types. The biggest, Chasing, is 2 (40.0 % of all "
         "failure); the first 2 make up 80.0 %.")
     assert gap_alt(follow_up_gaps(parts, AS_OF)).startswith(
         "Of 4 eligible first contacts, the next contact of the same matter came: under 1 day 1 "
@@ -206,3 +207,33 @@ def test_text_alternatives_say_what_the_charts_show():
         "with 4 failure contacts of 6 classified contacts (66.7 %). Highest rate Waste at "
         "66.7 %, lowest Housing at 50.0 %.")
     assert bounce_matrix(bounce).rows() == [("phone", 1, 1, 1), ("web", 1, 0, 0)]
+
+
+def test_the_failure_charts_draw_codes_as_words_and_their_tables_keep_the_codes():
+    reasons = pl.DataFrame({"failure_type": ["progress_chasing", "not_done_right"],
+                            "reason": ["missed_bin", "Council Tax bill"],
+                            "failure_contacts": [3, 1], "share_pct": [75.0, 25.0],
+                            "cumulative_pct": [75.0, 100.0]})
+    by = ["failure_type", "reason"]
+    assert list(pareto_chart(reasons, by, "Pareto").data[0].x) == [
+        "Progress chasing / Missed bin", "Not done right / Council Tax bill"]
+    assert "The biggest, Progress chasing / Missed bin, is 3" in pareto_alt(reasons, by)
+    ranked = pl.DataFrame({"channel": ["face_to_face", "web"], "numerator": [3, 1],
+                           "denominator": [4, 4], "value": [75.0, 25.0]})
+    bars = ranking_chart(ranked, "failure_demand_pct", "channel", "By channel").data[0]
+    assert list(bars.y) == ["Face to face", "Web"]
+    assert ranking_alt(ranked, "failure_demand_pct", "channel").startswith(
+        "Failure demand by channel for 2 channels, most failure contacts first. First: Face to "
+        "face with 3 failure contacts")
+    bounce = pl.DataFrame({"previous_channel": ["face_to_face", "web"],
+                           "channel": ["social_media", "face_to_face"],
+                           "repeat_contacts": [2, 1], "share_pct": [200 / 3, 100 / 3]})
+    heatmap = bounce_heatmap(bounce, "Bounce").data[0]
+    assert list(heatmap.x) == ["Face to face", "Social media"]
+    assert list(heatmap.y) == ["Face to face", "Web"]
+    assert ("paths from the previous contact's channel: Face to face to Social media 2 (66.7 %)"
+            in bounce_alt(bounce, 100.0))
+    # The table beside the heat map keeps the feed's codes, so it joins back to the data.
+    assert bounce_matrix(bounce).columns == ["previous channel", "face_to_face", "social_media"]
+    assert bounce_matrix(bounce).get_column("previous channel").to_list() == [
+        "face_to_face", "web"]

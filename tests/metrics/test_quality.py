@@ -9,6 +9,7 @@ import pytest
 
 from data.bulk import insert_frame
 from data.models import Contact, LoadLog, QuarantineRow
+from metrics.charts.quality import coverage_chart
 from metrics.quality import (coverage_by_month, coverage_by_service, freshness, read_latest,
                              read_quarantine_reasons, rule_counts, short_aliases)
 from tests.metrics.builders import contact, contacts, sources, utc
@@ -84,6 +85,14 @@ def test_classification_coverage_by_service_and_month():
         ("Housing", 0.0, 1.0, 0.0), ("Waste", 3.0, 5.0, pytest.approx(60.0))]
     assert coverage_by_service(src, "2024-02", "2024-02", {"service": ("Waste",)}).rows() == [
         ("Waste", 1.0, 1.0, 100.0)]
+
+
+def test_the_coverage_chart_draws_a_service_code_as_words():
+    coverage = pl.DataFrame({"service": ["street_cleansing"], "classified": [3.0],
+                             "contacts": [4.0], "classified_pct": [75.0]})
+    bars = coverage_chart(coverage, 90.0).data[0]
+    assert list(bars.y) == ["Street cleansing"]
+    assert bars.hovertemplate.startswith("%{y}: ")  # the hover names the bar as drawn
 
 
 def test_latest_records_and_rules_read_from_a_warehouse(engine):

@@ -129,7 +129,17 @@ def test_the_csat_chart_draws_each_interval_around_its_value():
     by_channel = satisfaction_by(sources(response_rows=eight_of_ten()), ("channel",),
                                  "2024-01", "2024-02", {})
     trace = csat_interval_chart(by_channel, "channel", "CSAT").data[0]
-    assert list(trace.y) == ["phone (n = 10)"]
+    assert list(trace.y) == ["Phone (n = 10)"]
     assert trace.error_x.array[0] == pytest.approx(94.332 - 80.0, abs=1e-3)
     assert trace.error_x.arrayminus[0] == pytest.approx(80.0 - 49.016, abs=1e-3)
     assert "49.0 % to 94.3 %, n = 10" in csat_interval_alt(by_channel, "channel")
+
+
+def test_the_csat_chart_and_its_alternative_name_a_channel_in_words():
+    rows = responses(*[response(utc(2024, 1, 10 + i), "face_to_face", csat=5) for i in range(4)])
+    by_channel = satisfaction_by(sources(response_rows=rows), ("channel",), "2024-01",
+                                 "2024-01", {})
+    assert list(csat_interval_chart(by_channel, "channel", "CSAT").data[0].y) == [
+        "Face to face (n = 4)"]
+    assert "highest Face to face 100.0 %" in csat_interval_alt(by_channel, "channel")
+    assert by_channel.get_column("channel").to_list() == ["face_to_face"]
