@@ -8,6 +8,7 @@ import polars as pl
 import streamlit as st
 
 from metrics.charts.quality import coverage_chart
+from metrics.labels import readable
 from metrics.quality import (
     FRESH_DAYS,
     STALE_DAYS,
@@ -92,8 +93,9 @@ else:
     rated = by_service.filter(pl.col("classified_pct").is_not_null())
     alt = f"Contacts classified by service, {selection.label}."
     if rated.height:
-        alt += (f" Lowest: {rated['service'][0]} at {rated['classified_pct'][0]:.1f} %; "
-                f"highest: {rated['service'][-1]} at {rated['classified_pct'][-1]:.1f} %.")
+        alt += (f" Lowest: {readable(rated['service'][0])} at {rated['classified_pct'][0]:.1f} %; "
+                f"highest: {readable(rated['service'][-1])} at "
+                f"{rated['classified_pct'][-1]:.1f} %.")
     if target is not None:
         below = rated.filter(pl.col("classified_pct") < target).height
         alt += f" {below} of {rated.height} services below the target of {target:.0f} %."

@@ -9,12 +9,14 @@ from metrics.scorecard import Tile, change_text, format_value
 from metrics.spc import assurance_label, variation_label
 from pages.shared import no_data, scorecard_tiles, sidebar_filters, sources, table
 
-COLUMNS = 3
+# Tiles wrap to the width: three to a row at 1280 px with the sidebar open, two on a tablet
+# (820 px), more on a wide screen; narrower tiles would cut their labels short.
+TILE_WIDTH = 230
 
 
 def show_tile(tile: Tile) -> None:
     kpi = tile.kpi
-    with st.container(border=True):
+    with st.container(border=True, width=TILE_WIDTH, height="stretch"):
         st.metric(kpi.label, format_value(kpi, tile.value),
                   change_text(kpi, tile.value, tile.last_month),
                   delta_description="on last month",
@@ -33,6 +35,7 @@ def show_tile(tile: Tile) -> None:
         if tile.spc.assurance:
             lines.append(" ".join(assurance_label(tile.spc)))
         st.caption("  \n".join(lines) + "\n\n" + tile.sentence)
+
 
 def scorecard_table(tiles: list[Tile]) -> pl.DataFrame:
     return pl.DataFrame({
@@ -63,10 +66,9 @@ for theme, title in THEMES.items():
     if not themed:
         continue
     st.subheader(title)
-    for start in range(0, len(themed), COLUMNS):
-        for column, tile in zip(st.columns(COLUMNS), themed[start:start + COLUMNS]):
-            with column:
-                show_tile(tile)
+    with st.container(horizontal=True, gap="small"):
+        for tile in themed:
+            show_tile(tile)
 
 # Drawn only when opened: a table's first draw loads the grid's code in the browser, which
 # would hold back the tiles (bench/dashboard_bench.py).

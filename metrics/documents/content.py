@@ -219,18 +219,18 @@ def _complaints(sources: Sources, f: _Figures, half: str, settings) -> Section:
         now_text, before_text = suppress_count(now, threshold), suppress_count(previous, threshold)
         publishable = now >= threshold and (previous >= threshold or previous == 0)
         change = f"{now - previous:+d}" if publishable else "—"
-        rows.append((category, now_text, before_text, change))
+        rows.append((readable(category), now_text, before_text, change))
         values.append(float(now) if now >= threshold else None)
     if rows:
         top = rows[0]
         blocks.append(Paragraph(
-            f"The most common theme in {name} was {readable(top[0]).lower()} ({top[1]} complaints, "
+            f"The most common theme in {name} was {top[0].lower()} ({top[1]} complaints, "
             f"against {top[2]} in the previous six months)." + _biggest_change(rows)))
-        drawing = bar_or_line_chart([readable(r[0])[:14] for r in rows], values, "count", True)
+        drawing = bar_or_line_chart([r[0][:14] for r in rows], values, "count", True)
         blocks.append(Chart(
             f"Top complaint themes, {name}",
             f"Bar chart of the {len(rows)} most common complaint themes in {name}: "
-            + "; ".join(f"{readable(r[0])} {r[1]}" for r in rows) + ". Themes with fewer than "
+            + "; ".join(f"{r[0]} {r[1]}" for r in rows) + ". Themes with fewer than "
             f"{threshold} complaints are not drawn. The table that follows gives every figure.",
             drawing, Table(f"Top complaint themes, {name} (the data of the chart above)",
                            ("Theme", name, "Previous six months", "Change"), tuple(rows))))
@@ -262,7 +262,7 @@ def _biggest_change(rows: list[tuple[str, ...]]) -> str:
     if not moved:
         return ""
     change, category = max(moved, key=lambda m: (abs(m[0]), m[1]))
-    return (f" The largest change among the published themes was {readable(category).lower()}, "
+    return (f" The largest change among the published themes was {category.lower()}, "
             f"{'up' if change > 0 else 'down'} by {abs(change)} complaints.")
 
 
@@ -277,7 +277,7 @@ def _method(sources: Sources, f: _Figures, half: str, reference: Reference) -> S
                      for m in half_months(half))
     a = reference.assumptions.sort("channel")
     assumptions = tuple(
-        (r["channel"], f"£{r['unit_cost_gbp']:.2f}", f"{r['cost_source']} ({r['cost_year']})",
+        (readable(r["channel"]), f"£{r['unit_cost_gbp']:.2f}", f"{r['cost_source']} ({r['cost_year']})",
          f"{r['carbon_kg']:g}", f"{r['carbon_source']} ({r['carbon_year']})")
         for r in a.iter_rows(named=True))
     as_of = sources.as_of.isoformat(timespec="minutes") if sources.as_of else "none"

@@ -178,7 +178,7 @@ def test_the_pdf_is_tagged_with_alt_text_and_vector_charts(tiny):
     assert all(not page.images for page in reader.pages)  # charts are vector, not raster
 
 
-def test_the_pack_writes_and_draws_a_theme_code_in_words_and_tabulates_the_code():
+def test_the_pack_writes_draws_and_tabulates_a_theme_code_in_words():
     rows = complaints(*[complaint(date(2025, 3, 3 + i)) for i in range(6)]).with_columns(
         pl.lit("staff_conduct").alias("category"))
     no_assumptions = pl.DataFrame(schema={
@@ -193,7 +193,7 @@ def test_the_pack_writes_and_draws_a_theme_code_in_words_and_tabulates_the_code(
     chart = next(c for c in document.charts() if c.title.startswith("Top complaint themes"))
     assert "complaint themes in January to June 2025: Staff conduct 6." in chart.alt
     assert "Staff conduct" in [s.text for s in chart.drawing.shapes if s.kind == "text"]
-    assert chart.table.rows == (("staff_conduct", "6", "0", "+6"),)
+    assert chart.table.rows == (("Staff conduct", "6", "0", "+6"),)
 
 
 def test_the_pack_holds_every_section(tiny):
