@@ -37,6 +37,11 @@ def layout(figure: go.Figure, title: str, y_title: str = "", height: int = 360) 
         hoverlabel={"font_size": 14})
     figure.update_yaxes(title_text=y_title, gridcolor="#e0e0e0", zerolinecolor="#bdbdbd")
     figure.update_xaxes(gridcolor="#f0f0f0")
+    # A figure written past the end of the longest bar would be cut off at the plot's edge.
+    labelled_bars = {"type": "bar", "orientation": "h", "textposition": "outside"}
+    if any(True for _ in figure.select_traces(selector=labelled_bars)):
+        figure.update_traces(cliponaxis=False, selector=labelled_bars)
+        figure.update_layout(margin_r=110)
     return figure
 
 

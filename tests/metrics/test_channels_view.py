@@ -126,3 +126,14 @@ def test_the_digital_chart_draws_a_service_code_as_words_and_a_name_as_it_is():
     assert list(digital_chart(digital).data[0].y) == ["Council Tax", "Street cleansing"]
     assert digital_alt(digital, "2024-01").endswith(
         "Highest: Street cleansing at 80.0 %; lowest: Council Tax at 25.0 %.")
+
+
+def test_the_longest_bars_figure_is_drawn_past_the_plot_edge_not_cut_off():
+    from metrics.charts.channels import by_channel_chart, mix_chart
+
+    per_channel = cost_carbon_by_channel(SRC, "2024-01", "2025-02", {})
+    for figure in (mix_chart(channel_mix(SRC, "2024-01", "2024-01", {})),
+                   by_channel_chart(per_channel, "cost_to_serve_gbp", "Cost", "£")):
+        assert all(bars.textposition == "outside" and bars.cliponaxis is False
+                   for bars in figure.data)
+        assert figure.layout.margin.r >= 100  # room for "41.7 %" or "£23,696" beyond the axis
