@@ -1,6 +1,7 @@
 """How a feed's codes read on screen: `face_to_face` as "Face to face", `progress_chasing` as
-"Progress chasing". Tables and downloads keep the codes, so they join back to the source data;
-charts, their text alternatives and the sidebar's choices show the words."""
+"Progress chasing". Charts, their text alternatives, the sidebar's choices and the papers show
+the words; the dashboard's tables and downloads keep the codes, so they join back to the source
+files."""
 
 import re
 

@@ -277,8 +277,9 @@ def _method(sources: Sources, f: _Figures, half: str, reference: Reference) -> S
                      for m in half_months(half))
     a = reference.assumptions.sort("channel")
     assumptions = tuple(
-        (readable(r["channel"]), f"£{r['unit_cost_gbp']:.2f}", f"{r['cost_source']} ({r['cost_year']})",
-         f"{r['carbon_kg']:g}", f"{r['carbon_source']} ({r['carbon_year']})")
+        (readable(r["channel"]), f"£{r['unit_cost_gbp']:.2f}",
+         f"{r['cost_source']} ({r['cost_year']})", f"{r['carbon_kg']:g}",
+         f"{r['carbon_source']} ({r['carbon_year']})")
         for r in a.iter_rows(named=True))
     as_of = sources.as_of.isoformat(timespec="minutes") if sources.as_of else "none"
     loaded = (reference.latest_load.isoformat(timespec="minutes")
