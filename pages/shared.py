@@ -26,12 +26,14 @@ def _through_the_router() -> None:
     has called `st.navigation` once in a server process, a first visit straight to a page's URL
     runs that file alone, and the sidebar lists every file in `pages/` (this one included). Every
     page imports this module, so the first such run switches the old mode off and starts again
-    through the router, which then opens the page that was asked for.
+    through the router, which then opens the page that was asked for. When serve.py imports it
+    before any visitor, the old mode is switched off before it was ever on.
     """
     from streamlit.runtime.pages_manager import PagesManager  # noqa: PLC0415 (private API)
 
-    if PagesManager.uses_pages_directory:
-        PagesManager.uses_pages_directory = False
+    was_on = PagesManager.uses_pages_directory
+    PagesManager.uses_pages_directory = False
+    if was_on:
         st.rerun()
 
 
