@@ -30,6 +30,7 @@ from metrics.scorecard import format_value
 from pages.shared import (
     chart,
     engine,
+    figure_cells,
     no_data,
     scorecard_tiles,
     sidebar_filters,
@@ -108,9 +109,7 @@ figures, mix, digital, per_channel = _figures(version(), first, month, filters)
 
 st.caption(f"{selection.label}. Money and carbon are priced with the assumptions at the foot of "
            "the page; savings compare each month with the baseline channel mix.")
-# Three to a row: six in one row cut figures such as "£91,234" short at 1280 px.
-columns = [c for _ in range(0, len(HEADLINE_KPIS), 3) for c in st.columns(3)]
-for column, kpi_id in zip(columns, HEADLINE_KPIS):
+for column, kpi_id in zip(figure_cells(len(HEADLINE_KPIS)), HEADLINE_KPIS):
     kpi = REGISTRY[kpi_id]
     with column:
         st.metric(kpi.label, format_value(kpi, figures[kpi_id]), border=True,

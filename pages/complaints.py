@@ -17,7 +17,8 @@ from metrics.complaints_view import (
 )
 from metrics.registry import REGISTRY
 from metrics.scorecard import format_value
-from pages.shared import chart, no_data, sidebar_filters, sources, table, version
+from pages.shared import (chart, figure_cells, no_data, sidebar_filters, sources, table,
+                          version)
 
 
 @st.cache_data(max_entries=32)
@@ -53,10 +54,9 @@ overall = figures.overall.row(0, named=True)
 st.caption(f"{selection.label}. Each figure adds up the months' counts, then divides; a "
            "stage 2 escalation counts as a complaint again.")
 
-columns = st.columns(4)
-for i, kpi_id in enumerate(COMPLAINT_KPIS):
+for column, kpi_id in zip(figure_cells(len(COMPLAINT_KPIS)), COMPLAINT_KPIS):
     kpi = REGISTRY[kpi_id]
-    with columns[i % 4]:
+    with column:
         st.metric(kpi.label, format_value(kpi, overall[kpi_id]), border=True,
                   help=f"{kpi.description} {kpi.formula}")
         if kpi_id in OUT_OF and overall[f"{kpi_id}_n"] is not None:

@@ -17,6 +17,7 @@ from metrics.scorecard import format_value
 from pages.shared import (
     chart,
     engine,
+    figure_cells,
     no_data,
     scorecard_tiles,
     sidebar_filters,
@@ -57,10 +58,9 @@ st.caption(f"{selection.label}. Each figure adds up the months' responses, then 
            "Satisfaction is shown with its 95 % Wilson interval; the net promoter score and "
            "effort are not proportions, so they are shown with their n only.")
 
-columns = st.columns(4)
 shown = (("survey_responses", None, None), ("csat_pct", "csat_low", "csat_n"),
          ("nps", None, "nps_n"), ("ces_mean", None, "ces_n"))
-for column, (kpi_id, low, n) in zip(columns, shown):
+for column, (kpi_id, low, n) in zip(figure_cells(len(shown)), shown):
     kpi = REGISTRY[kpi_id]
     value = overall["responses"] if kpi_id == "survey_responses" else overall[kpi_id]
     with column:

@@ -7,34 +7,29 @@ import streamlit as st
 from metrics.registry import THEMES
 from metrics.scorecard import Tile, change_text, format_value
 from metrics.spc import assurance_label, variation_label
-from pages.shared import no_data, scorecard_tiles, sidebar_filters, sources, table
-
-# Tiles wrap to the width: three to a row at 1280 px with the sidebar open, two on a tablet
-# (820 px), more on a wide screen; narrower tiles would cut their labels short.
-TILE_WIDTH = 230
+from pages.shared import figure_cells, no_data, scorecard_tiles, sidebar_filters, sources, table
 
 
 def show_tile(tile: Tile) -> None:
     kpi = tile.kpi
-    with st.container(border=True, width=TILE_WIDTH, height="stretch"):
-        st.metric(kpi.label, format_value(kpi, tile.value),
-                  change_text(kpi, tile.value, tile.last_month),
-                  delta_description="on last month",
-                  # Up is not always good (failure demand): the words say which way it moved
-                  # and the RAG and SPC lines say whether that is good, never the colour alone.
-                  delta_color="off", help=kpi.description,
-                  chart_data=[v for _, v in tile.history if v is not None], chart_type="line")
-        if tile.rag:
-            st.markdown(f"**{tile.rag.icon} {tile.rag.words}** · target "
-                        f"{format_value(kpi, tile.target)}")
-        # One caption, not four: fewer elements draw sooner (bench/dashboard_bench.py).
-        year = change_text(kpi, tile.value, tile.last_year)
-        symbol, words = variation_label(tile.spc)
-        lines = [f"{year} on a year ago"] if year else []
-        lines.append(f"{symbol} {words}")
-        if tile.spc.assurance:
-            lines.append(" ".join(assurance_label(tile.spc)))
-        st.caption("  \n".join(lines) + "\n\n" + tile.sentence)
+    st.metric(kpi.label, format_value(kpi, tile.value),
+              change_text(kpi, tile.value, tile.last_month),
+              delta_description="on last month",
+              # Up is not always good (failure demand): the words say which way it moved
+              # and the RAG and SPC lines say whether that is good, never the colour alone.
+              delta_color="off", help=kpi.description,
+              chart_data=[v for _, v in tile.history if v is not None], chart_type="line")
+    if tile.rag:
+        st.markdown(f"**{tile.rag.icon} {tile.rag.words}** · target "
+                    f"{format_value(kpi, tile.target)}")
+    # One caption, not four: fewer elements draw sooner (bench/dashboard_bench.py).
+    year = change_text(kpi, tile.value, tile.last_year)
+    symbol, words = variation_label(tile.spc)
+    lines = [f"{year} on a year ago"] if year else []
+    lines.append(f"{symbol} {words}")
+    if tile.spc.assurance:
+        lines.append(" ".join(assurance_label(tile.spc)))
+    st.caption("  \n".join(lines) + "\n\n" + tile.sentence)
 
 
 def scorecard_table(tiles: list[Tile]) -> pl.DataFrame:
@@ -66,8 +61,8 @@ for theme, title in THEMES.items():
     if not themed:
         continue
     st.subheader(title)
-    with st.container(horizontal=True, gap="small"):
-        for tile in themed:
+    for cell, tile in zip(figure_cells(len(themed), border=True), themed):
+        with cell:
             show_tile(tile)
 
 # Drawn only when opened: a table's first draw loads the grid's code in the browser, which

@@ -239,11 +239,24 @@ def spc_trend(tile: Tile, name: str) -> None:
           spc_alt(tile.kpi, months, tile.spc), name, f"{tile.kpi.label} trend")
 
 
+# Figures wrap to the width: three to a row at 1280 px with the sidebar open, two on a tablet
+# (820 px), more on a wide screen. Narrower ones cut their labels and values short.
+FIGURE_WIDTH = 230
+
+
+def figure_cells(count: int, border: bool = False) -> list:
+    """`count` side-by-side cells of FIGURE_WIDTH that wrap onto new rows as the width needs;
+    with `border`, each is a bordered tile stretched to its row's height."""
+    row = st.container(horizontal=True, gap="small")
+    return [row.container(width=FIGURE_WIDTH, border=border, height="stretch" if border else
+                          "content") for _ in range(count)]
+
+
 def headline_metrics(frame: pl.DataFrame, kpi_ids: tuple[str, ...],
              words: dict[str, tuple[str, str]]) -> None:
     """One bordered metric per KPI from a frame of kpi, numerator, denominator, value, each with
     its parts in words under it ("4,897 failure contacts of 19,792 classified contacts")."""
-    for column, kpi_id in zip(st.columns(len(kpi_ids)), kpi_ids):
+    for column, kpi_id in zip(figure_cells(len(kpi_ids)), kpi_ids):
         kpi = REGISTRY[kpi_id]
         row = frame.filter(pl.col("kpi") == kpi_id).row(0, named=True)
         numerator, denominator = words[kpi_id]
