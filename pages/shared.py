@@ -248,8 +248,8 @@ def figure_cells(count: int, border: bool = False) -> list:
     """`count` side-by-side cells of FIGURE_WIDTH that wrap onto new rows as the width needs;
     with `border`, each is a bordered tile stretched to its row's height."""
     row = st.container(horizontal=True, gap="small")
-    return [row.container(width=FIGURE_WIDTH, border=border, height="stretch" if border else
-                          "content") for _ in range(count)]
+    height = "stretch" if border else "content"
+    return [row.container(width=FIGURE_WIDTH, border=border, height=height) for _ in range(count)]
 
 
 def headline_metrics(frame: pl.DataFrame, kpi_ids: tuple[str, ...],
