@@ -7,8 +7,7 @@ from zoneinfo import ZoneInfo
 import polars as pl
 import streamlit as st
 
-from metrics.charts.quality import coverage_chart
-from metrics.labels import readable
+from metrics.charts.quality import coverage_alt, coverage_chart
 from metrics.quality import (
     FRESH_DAYS,
     STALE_DAYS,
@@ -90,16 +89,8 @@ else:
     by_service, by_month = _coverage(version(), selection.first_month, selection.month,
                                      selection.filters)
     target = targets(version()).get("classified_pct", (None, None))[0]
-    rated = by_service.filter(pl.col("classified_pct").is_not_null())
-    alt = f"Contacts classified by service, {selection.label}."
-    if rated.height:
-        alt += (f" Lowest: {readable(rated['service'][0])} at {rated['classified_pct'][0]:.1f} %; "
-                f"highest: {readable(rated['service'][-1])} at "
-                f"{rated['classified_pct'][-1]:.1f} %.")
-    if target is not None:
-        below = rated.filter(pl.col("classified_pct") < target).height
-        alt += f" {below} of {rated.height} services below the target of {target:.0f} %."
-    chart(coverage_chart(by_service, target), by_service, alt, "classification_coverage",
+    chart(coverage_chart(by_service, target), by_service,
+          coverage_alt(by_service, selection.label, target), "classification_coverage",
           "Classification coverage by service")
     with st.expander("Classification coverage by service and month"):
         table(by_month, "classification_coverage_monthly")

@@ -9,7 +9,7 @@ import pytest
 
 from data.bulk import insert_frame
 from data.models import Contact, LoadLog, QuarantineRow
-from metrics.charts.quality import coverage_chart
+from metrics.charts.quality import coverage_alt, coverage_chart
 from metrics.quality import (coverage_by_month, coverage_by_service, freshness, read_latest,
                              read_quarantine_reasons, rule_counts, short_aliases)
 from tests.metrics.builders import contact, contacts, sources, utc
@@ -93,6 +93,17 @@ def test_the_coverage_chart_draws_a_service_code_as_words():
     bars = coverage_chart(coverage, 90.0).data[0]
     assert list(bars.y) == ["Street cleansing"]
     assert bars.hovertemplate.startswith("%{y}: ")  # the hover names the bar as drawn
+
+
+def test_the_coverage_alternative_names_the_lowest_highest_and_those_below_target():
+    coverage = pl.DataFrame({"service": ["street_cleansing", "Council Tax", "Parking"],
+                             "classified": [3.0, 9.0, None], "contacts": [4.0, 10.0, 0.0],
+                             "classified_pct": [75.0, 90.0, None]})
+    assert coverage_alt(coverage, "2024-01", 80.0) == (
+        "Contacts classified by service, 2024-01. Lowest: Street cleansing at 75.0 %; highest: "
+        "Council Tax at 90.0 %. 1 of 2 services below the target of 80 %.")
+    assert coverage_alt(coverage.head(0), "2024-01", None) == (
+        "Contacts classified by service, 2024-01.")
 
 
 def test_latest_records_and_rules_read_from_a_warehouse(engine):
