@@ -105,11 +105,14 @@ def warm_caches() -> str | None:
     import pandas  # noqa: F401, PLC0415
     import pyarrow  # noqa: F401, PLC0415
 
-    src = sources()
+    # Not through version(): it explains an unreachable warehouse on a page, and there is no
+    # page yet, so serve.py reports the error instead.
+    load_version = warehouse_version(engine())
+    src = _sources(load_version)
     if not src.parts.height:
         return None
     month = default_month(src)
-    scorecard_tiles(month, {})
+    _tiles(load_version, month, {})
     return month
 
 
