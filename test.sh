@@ -17,4 +17,6 @@ if { [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/pdftoppm ]; } && [ "$(id -u)"
       poppler-utils >/dev/null; } ||
     echo "test.sh: could not install chromium and poppler-utils: browser tests skip, document tests fail" >&2
 fi
+# Lint and import order first: a violation fails the run before the suite starts.
+.venv/bin/ruff check .
 exec .venv/bin/python -m pytest "$@"

@@ -41,7 +41,8 @@ CONTACTS = """() => {
         t => t.querySelector('[data-testid="stMetricLabel"]')?.innerText.trim() === "Contacts");
     return tile?.querySelector('[data-testid="stMetricValue"]')?.innerText ?? null;
 }"""
-CONTACTS_CHANGED = "(before) => { const now = (" + CONTACTS + ")(); return !!now && now !== before; }"
+CONTACTS_CHANGED = ("(before) => { const now = (" + CONTACTS + ")(); "
+                    "return !!now && now !== before; }")
 
 
 def profile(url: str) -> dict:
@@ -137,7 +138,7 @@ def measure_browser(url: str, changes: int, script: str = "serve.py") -> dict:
             first_metric = time.perf_counter() - started
             page.wait_for_function(CONTACTS)
             warm = []
-            for i in range(changes):
+            for _ in range(changes):
                 before = page.evaluate(CONTACTS)
                 page.locator('[data-testid="stSidebar"]').get_by_role(
                     "combobox", name="Service").click()

@@ -9,7 +9,7 @@ beside DuckDB doing the repeat-contact part of it from the raw files:
 2. Ours: `metrics.export.export_frame(engine, by=("service", "channel"))` timed in a process of
    its own, and the command line end to end in another.
 3. DuckDB: the same files read with `read_csv`; each contact's latest strictly earlier contact of
-   the same matter (customer_ref + service, over distinct instants, as `metrics.matters` does),
+   the same matter (customer_ref + service, over distinct instants, as `transform.matters` does),
    repeat = that one within 7 x 24 h (absolute time: the wall-clock text is read as
    Europe/London), then contacts, contacts with a customer_ref and repeats by month x service x
    channel. Timed in a process of its own, in one query from the files; and, in another process,
@@ -31,8 +31,16 @@ from datetime import date
 from pathlib import Path
 
 from bench.feeds_gen import cached_contacts_csv
-from bench.ingest_bench import (BENCH_KEY, KEY_VARIABLE, OUT, ROOT, Measured, ru_maxrss_mb,
-                                run_measured, vm_hwm_mb)
+from bench.ingest_bench import (
+    BENCH_KEY,
+    KEY_VARIABLE,
+    OUT,
+    ROOT,
+    Measured,
+    ru_maxrss_mb,
+    run_measured,
+    vm_hwm_mb,
+)
 
 CUSTOMERS = 250_000
 FIRST_YEAR = 2016  # file i holds the year from 1 October FIRST_YEAR + i

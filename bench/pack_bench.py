@@ -15,7 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from metrics.documents.halves import half_months
+from reports.documents.halves import half_months
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DB = ROOT / "bench" / "out" / "export-bench-10x1000000-6268bdb3.db"

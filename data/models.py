@@ -14,7 +14,6 @@ from datetime import date, datetime
 from sqlalchemy import BigInteger, DateTime, Float, Index, Integer, Text
 from sqlmodel import Field, SQLModel
 
-
 # SQLite only autoincrements an INTEGER PRIMARY KEY; PostgreSQL ids need 64 bits.
 SERIAL = BigInteger().with_variant(Integer, "sqlite")
 
@@ -162,7 +161,7 @@ class ContactsMonthly(SQLModel, table=True):
     """Monthly numerators and denominators of the contact KPIs.
 
     Grain: month (Europe/London, `YYYY-MM`) x service x channel x ward (ward `''` when not
-    recorded). Built by `metrics.marts` from `fct_contacts`; the columns are additive, so any
+    recorded). Built by `transform.marts` from `fct_contacts`; the columns are additive, so any
     roll-up is a plain sum. Figures that depend on the data horizon were computed at `as_of`.
     """
 
@@ -211,7 +210,7 @@ class ChannelAssumption(SQLModel, table=True):
 class AssumptionChange(SQLModel, table=True):
     """One edited field of a channel assumption: its old and new values, who and when.
 
-    Grain: one field of one edit. Written by `data.assumptions.update_assumption`; never updated.
+    Grain: one field of one edit. Written by `data.edits.update_assumption`; never updated.
     """
 
     __tablename__ = "ref_assumption_changes"

@@ -14,7 +14,8 @@ from data.models import ChannelAssumption, KpiTarget, Setting
 CHANNEL_ASSUMPTIONS = {
     "face_to_face": (9.34, "Socitm 2008 median", 2008, 1.2112,
                      "10 km round trip; 60 % by average car at 0.16725 kg/km, 20 % by local bus "
-                     "at 0.10385 kg/passenger-km, 20 % on foot or cycle (DESNZ 2025 factors)", 2025),
+                     "at 0.10385 kg/passenger-km, 20 % on foot or cycle (DESNZ 2025 factors)",
+                     2025),
     "phone": (3.76, "Socitm 2008 median", 2008, 0.0, "not counted by default", 2025),
     "web": (0.27, "Socitm 2008 median", 2008, 0.0, "not counted by default", 2025),
     "app": (0.27, "assumed equal to web", 2008, 0.0, "not counted by default", 2025),

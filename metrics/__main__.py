@@ -1,3 +1,3 @@
-from metrics.cli import main
+from reports.cli import main
 
 raise SystemExit(main())

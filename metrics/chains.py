@@ -14,14 +14,14 @@ from sqlalchemy import Engine
 from data.bulk import bind_value, placeholder, read_frame, schema_of
 from data.models import Contact
 from data.reference import read_settings
-from metrics.calendar import shift_month
-from metrics.marts import Standards, month_start
-from metrics.matters import MATTER
+from data.vocabulary import LONDON
+from transform.calendar import month_start, shift_month
+from transform.marts import Standards
+from transform.matters import MATTER
 
 CHAIN_COLUMNS = [*MATTER, "received_at", "channel", "failure_type", "prev_matter_at",
                  "next_matter_at"]
 LIMIT = 200
-LONDON = "Europe/London"
 
 
 def alias(pseudonym: str) -> str:

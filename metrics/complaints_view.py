@@ -10,11 +10,10 @@ from datetime import date, datetime
 
 import polars as pl
 
-from metrics.calendar import month_of_date
 from metrics.compute import Query, Sources, compute
 from metrics.kpis.complaints import due_on, overdue_complaints
-from metrics.marts import LONDON
 from metrics.periods import period_totals, wide
+from transform.calendar import london_day, month_of_date
 
 COMPLAINT_KPIS = ("complaints_received", "stage1_on_time_pct", "stage2_on_time_pct",
                   "escalation_pct", "upheld_pct", "complaints_per_1000_contacts",
@@ -116,7 +115,7 @@ def themes_by_month(complaints: pl.DataFrame, first_month: str, last_month: str,
 
 def as_of_date(as_of: datetime | None) -> date | None:
     """The data horizon's Europe/London date (`kpis.md`, Data horizon)."""
-    return None if as_of is None else as_of.astimezone(LONDON).date()
+    return None if as_of is None else london_day(as_of)
 
 
 def overdue_by_service(complaints: pl.DataFrame, as_of: datetime | None,

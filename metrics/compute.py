@@ -13,10 +13,10 @@ import polars as pl
 import metrics.kpis  # noqa: F401  (registers every KPI)
 from data.bulk import schema_of
 from data.models import ContactsMonthly
-from metrics.calendar import london_month, shift_month
-from metrics.marts import Standards, contact_parts, monthly_parts
-from metrics.matters import matter_neighbours
 from metrics.registry import REGISTRY, Inputs
+from transform.calendar import london_month, shift_month
+from transform.marts import Standards, contact_parts, monthly_parts
+from transform.matters import matter_neighbours
 
 DIMENSIONS = ("service", "channel", "ward")
 ALL = "All"
@@ -49,7 +49,7 @@ def compute(sources: Sources, query: Query) -> pl.DataFrame:
     """Long form: month, service, channel, ward, kpi, numerator, denominator, value.
 
     A dimension not grouped by reads `All`; KPIs not defined for the grouping or the filters
-    (complaints by channel, satisfaction by ward) are left out.
+    (`Kpi.dimensions`: complaints by channel, satisfaction by ward) are left out.
     """
     by = [d for d in DIMENSIONS if d in query.by]
     inputs = _inputs(sources, query)
@@ -57,12 +57,9 @@ def compute(sources: Sources, query: Query) -> pl.DataFrame:
     for kpi in REGISTRY.values():
         if query.kpis is not None and kpi.id not in query.kpis:
             continue
-        if not _defined(kpi.id, query):
+        if not kpi.defined_for({*by, *query.filters}):
             continue
-        result = kpi.function(inputs, by)
-        if result is None:
-            continue
-        frames.append(result.with_columns(pl.lit(kpi.id).alias("kpi"),
+        frames.append(kpi.function(inputs, by).with_columns(pl.lit(kpi.id).alias("kpi"),
                                           _value(kpi.scale).alias("value")))
     if not frames:
         return _empty()
@@ -72,17 +69,6 @@ def compute(sources: Sources, query: Query) -> pl.DataFrame:
     if query.last_month:
         long = long.filter(pl.col("month") <= query.last_month)
     return long.sort("month", "service", "channel", "ward", "kpi")
-
-
-def _defined(kpi_id: str, query: Query) -> bool:
-    """Filters on a dimension a source does not carry would silently mislead, so such KPIs are
-    left out: complaints have no channel of contact, survey responses no ward."""
-    source = REGISTRY[kpi_id].function.__module__.rsplit(".", 1)[-1]
-    if source == "complaints" and "channel" in query.filters:
-        return False
-    if source == "satisfaction" and "ward" in query.filters:
-        return False
-    return True
 
 
 def _value(scale: float | None) -> pl.Expr:

@@ -3,7 +3,7 @@ the right-first-time diagnostics (follow-up gaps, channel bounce).
 
 The monthly mart holds only month x service x channel x ward, so these figures are read from the
 contact facts of the period asked for, turned into per-contact parts by the very function the
-mart is built from (`metrics.marts.contact_parts`), and summed by the registered KPI functions:
+mart is built from (`transform.marts.contact_parts`), and summed by the registered KPI functions:
 a breakdown by service over one month equals `metrics.compute.compute` on the mart.
 """
 
@@ -13,14 +13,14 @@ from datetime import UTC, datetime
 import polars as pl
 from sqlalchemy import Connection, Engine
 
+import metrics.kpis  # noqa: F401  (registers every KPI)
 from data.bulk import bind_value, placeholder, read_frame, schema_of
 from data.models import Contact
 from data.reference import read_settings
-import metrics.kpis  # noqa: F401  (registers every KPI)
-from metrics.calendar import shift_month
-from metrics.marts import FACT_COLUMNS, Standards, contact_parts, data_horizon, month_start
-from metrics.matters import MATTER, REACH
-from metrics.registry import REGISTRY, Inputs
+from metrics.registry import REGISTRY, Inputs, kpis_of
+from transform.calendar import month_start, shift_month
+from transform.marts import FACT_COLUMNS, Standards, contact_parts, data_horizon
+from transform.matters import MATTER, REACH
 
 DRILL_COLUMNS = ("reason", "failure_type", "team")
 # Carried through contact_parts for the diagnostics that need times and matters.
@@ -28,8 +28,8 @@ PASS_THROUGH = (*DRILL_COLUMNS, "customer_pseudonym", "received_at", "prev_matte
                 "next_matter_at")
 FILTERABLE = ("service", "channel", "ward")
 NOT_RECORDED = "Not recorded"
-CONTACT_KPIS = tuple(k for k, v in REGISTRY.items()
-                     if v.function.__module__ == "metrics.kpis.contacts")
+# The KPIs summed from contact parts alone, which any part column can break down.
+CONTACT_KPIS = kpis_of("contacts", needs=("parts",))
 
 
 # ---- reading the facts of a period ------------------------------------------------------------

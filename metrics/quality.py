@@ -18,9 +18,9 @@ import polars as pl
 from sqlalchemy import Connection, Engine
 
 from data.bulk import placeholder, read_frame
-from metrics.calendar import london_date
 from metrics.compute import Query, Sources, compute
 from metrics.periods import period_totals
+from transform.calendar import london_date
 
 FRESH_DAYS = 7
 STALE_DAYS = 35

@@ -1,15 +1,25 @@
 """Reading the warehouse into `Sources`: the contact mart, complaint and survey facts, and the
 reference data. One short read per table, whatever the warehouse size."""
 
+from datetime import datetime
+
 import polars as pl
 from sqlalchemy import Engine, func, select
 
 from data.bulk import read_frame, schema_of
-from data.models import (ChannelAssumption, Complaint, ContactsMonthly, KpiTarget, LoadLog,
-                         QuarantineRow, SurveyResponse)
+from data.models import (
+    ChannelAssumption,
+    Complaint,
+    ContactsMonthly,
+    KpiTarget,
+    LoadLog,
+    QuarantineRow,
+    SurveyResponse,
+)
 from data.reference import read_settings
+from data.warehouse import get_engine
 from metrics.compute import Sources, baseline_period, with_response_month
-from metrics.marts import data_horizon
+from transform.marts import data_horizon
 
 
 def sources_from_warehouse(engine: Engine) -> Sources:
@@ -61,3 +71,22 @@ def quarantine(engine: Engine, limit: int = 1000) -> pl.DataFrame:
     with engine.connect() as conn:
         return _table(conn, QuarantineRow.__table__, columns).sort(
             "load_id", "row_number", descending=[True, False]).head(limit)
+
+
+def open_warehouse() -> Engine:
+    """The warehouse that `WAREHOUSE_URL` names (the embedded SQLite file by default)."""
+    return get_engine()
+
+
+def channel_assumptions(engine: Engine) -> pl.DataFrame:
+    """Each channel's unit cost and carbon factor with their sources and years."""
+    columns = ["channel", "unit_cost_gbp", "cost_source", "cost_year", "carbon_kg",
+               "carbon_source", "carbon_year"]
+    with engine.connect() as conn:
+        return _table(conn, ChannelAssumption.__table__, columns)
+
+
+def latest_load_at(engine: Engine) -> datetime | None:
+    """When the latest file offered to ingest finished."""
+    with engine.connect() as conn:
+        return conn.execute(select(func.max(LoadLog.finished_at))).scalar_one()

@@ -38,8 +38,12 @@ class Inputs:
     as_of: datetime | None
 
 
-# (inputs, group columns) -> month, *groups, numerator, denominator; None when not defined
-KpiFunction = Callable[[Inputs, list[str]], pl.LazyFrame | None]
+# (inputs, group columns) -> month, *groups, numerator, denominator
+KpiFunction = Callable[[Inputs, list[str]], pl.LazyFrame]
+
+FEEDS = ("contacts", "complaints", "satisfaction")
+DIMENSIONS = ("service", "channel", "ward")
+NEEDS = ("parts", "complaints", "responses", "assumptions", "baseline")
 
 
 @dataclass(frozen=True)
@@ -51,11 +55,19 @@ class Kpi:
     theme: str
     description: str
     function: KpiFunction
+    feed: str  # the feed whose rows it counts, and whose month it is counted in
+    needs: frozenset[str]  # the fields of `Inputs` the function reads
+    # the dimensions it may be grouped or filtered by: a figure by any other would mislead
+    dimensions: tuple[str, ...]
     scale: float | None = None  # value = scale × numerator ÷ denominator; None: value = numerator
 
     @property
     def has_denominator(self) -> bool:
         return self.scale is not None
+
+    def defined_for(self, dimensions) -> bool:
+        """Whether the KPI means something when grouped or filtered by all of `dimensions`."""
+        return set(dimensions) <= set(self.dimensions)
 
     @property
     def formula(self) -> str:
@@ -65,19 +77,30 @@ class Kpi:
 REGISTRY: dict[str, Kpi] = {}
 
 
-def kpi(id: str, label: str, unit: str, better: str | None, theme: str, description: str,
+def kpi(id: str, label: str, unit: str, better: str | None, theme: str, description: str, *,
+        feed: str, needs: tuple[str, ...], dimensions: tuple[str, ...],
         scale: float | None = None) -> Callable[[KpiFunction], KpiFunction]:
-    """Register a KPI function under `id` (order of registration is the order of display)."""
+    """Register a KPI function under `id` (order of registration is the order of display),
+    declaring the feed it counts, the inputs it reads and the dimensions it is defined for."""
     if theme not in THEMES:
         raise ValueError(f"unknown theme {theme}")
+    if feed not in FEEDS or not set(needs) <= set(NEEDS) or not set(dimensions) <= set(DIMENSIONS):
+        raise ValueError(f"KPI {id}: unknown feed, input or dimension")
 
     def register(function: KpiFunction) -> KpiFunction:
         if id in REGISTRY:
             raise ValueError(f"KPI {id} registered twice")
-        REGISTRY[id] = Kpi(id, label, unit, better, theme, description, function, scale)
+        REGISTRY[id] = Kpi(id, label, unit, better, theme, description, function, feed,
+                           frozenset(needs), tuple(dimensions), scale)
         return function
 
     return register
+
+
+def kpis_of(feed: str, needs: tuple[str, ...] | None = None) -> tuple[str, ...]:
+    """The ids of the KPIs counting `feed` (and, if given, reading exactly `needs`)."""
+    return tuple(k.id for k in REGISTRY.values()
+                 if k.feed == feed and (needs is None or k.needs == frozenset(needs)))
 
 
 def ratio(frame: pl.LazyFrame, by: list[str], numerator: pl.Expr,

@@ -14,11 +14,10 @@ import polars as pl
 from sqlalchemy import Connection
 
 from data.bulk import bind_value, placeholder, read_frame
-from metrics.calendar import shift_month
 from metrics.compute import Query, Sources, compute
 from metrics.intervals import wilson_expr
-from metrics.marts import month_start
 from metrics.periods import period_totals, wide
+from transform.calendar import month_start, shift_month
 
 SATISFACTION_KPIS = ("survey_responses", "csat_pct", "nps", "ces_mean")
 COMMENTS_SHOWN = 50

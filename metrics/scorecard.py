@@ -5,11 +5,11 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from metrics.calendar import months_between, shift_month
 from metrics.compute import Query, Sources, compute
 from metrics.registry import REGISTRY, Kpi
 from metrics.spc import SpcResult, variation_text, xmr
 from metrics.targets import Rag, rag
+from transform.calendar import months_between, shift_month
 
 HISTORY_MONTHS = 24
 

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import polars as pl
 import streamlit as st
 
-from data.assumptions import read_assumptions, read_changes, update_assumption
+from data.edits import read_assumptions, read_changes, update_assumption
 from metrics.channels_view import (
     HEADLINE_KPIS,
     TREND_KPIS,
@@ -16,14 +16,6 @@ from metrics.channels_view import (
     cost_carbon_by_channel,
     digital_by_service,
     headline,
-)
-from metrics.charts.channels import (
-    by_channel_chart,
-    digital_alt,
-    digital_chart,
-    largest_alt,
-    mix_alt,
-    mix_chart,
 )
 from metrics.registry import REGISTRY
 from metrics.scorecard import format_value
@@ -39,6 +31,14 @@ from pages.shared import (
     staff_only,
     table,
     version,
+)
+from reports.charts.channels import (
+    by_channel_chart,
+    digital_alt,
+    digital_chart,
+    largest_alt,
+    mix_alt,
+    mix_chart,
 )
 
 # form widget key -> assumption field

@@ -3,7 +3,6 @@ upheld, themes over time, compliments; complaints per 1,000 contacts by service.
 
 import streamlit as st
 
-from metrics.charts.complaints import per_thousand_alt, per_thousand_chart, themes_alt, themes_chart
 from metrics.complaints_view import (
     COMPLAINT_KPIS,
     DUE_DATE_RULES,
@@ -17,8 +16,8 @@ from metrics.complaints_view import (
 )
 from metrics.registry import REGISTRY
 from metrics.scorecard import format_value
-from pages.shared import (chart, figure_cells, no_data, sidebar_filters, sources, table,
-                          version)
+from pages.shared import chart, figure_cells, no_data, sidebar_filters, sources, table, version
+from reports.charts.complaints import per_thousand_alt, per_thousand_chart, themes_alt, themes_chart
 
 
 @st.cache_data(max_entries=32)

@@ -1,13 +1,12 @@
 """Data quality: every load with its counts and status, how fresh each feed is, the rules that
 quarantined rows broke (rows themselves for staff only), and how much demand is classified."""
 
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 import polars as pl
 import streamlit as st
 
-from metrics.charts.quality import coverage_alt, coverage_chart
+from metrics.months import london_today
 from metrics.quality import (
     FRESH_DAYS,
     STALE_DAYS,
@@ -31,6 +30,7 @@ from pages.shared import (
     targets,
     version,
 )
+from reports.charts.quality import coverage_alt, coverage_chart
 
 
 @st.cache_data(max_entries=8)
@@ -60,7 +60,7 @@ st.dataframe(loads.drop("errors"), hide_index=True)
 download_buttons(loads, "loads")
 
 st.subheader("Freshness")
-today = datetime.now(ZoneInfo("Europe/London")).date()
+today = london_today()
 st.caption(f"Age on {today} of each feed's newest record, by source system: ✔ Fresh up to "
            f"{FRESH_DAYS} days, ● Due up to {STALE_DAYS} days (a monthly file is expected), "
            f"▲ Stale over {STALE_DAYS} days (a monthly file missed). Not filtered by the sidebar.")

@@ -6,16 +6,6 @@ import polars as pl
 import streamlit as st
 
 from metrics.chains import LIMIT, contact_chains
-from metrics.charts.failure import (
-    DIMENSION_WORDS,
-    PARTS_IN_WORDS,
-    pareto_alt,
-    pareto_chart,
-    pareto_table,
-    ranking_alt,
-    ranking_chart,
-    ranking_table,
-)
 from metrics.drill import breakdown, pareto, period_parts, ranking
 from pages.shared import (
     chart,
@@ -29,6 +19,16 @@ from pages.shared import (
     staff_only,
     table,
     version,
+)
+from reports.charts.failure import (
+    DIMENSION_WORDS,
+    PARTS_IN_WORDS,
+    pareto_alt,
+    pareto_chart,
+    pareto_table,
+    ranking_alt,
+    ranking_chart,
+    ranking_table,
 )
 
 FAILURE = "failure_demand_pct"

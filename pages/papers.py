@@ -1,12 +1,12 @@
 """Papers and packs: the six-monthly scrutiny committee pack (PDF, Word) and the monthly cabinet
-one-pager (PDF), built by `metrics.documents` from the same figures as the dashboard, with
+one-pager (PDF), built by `reports.documents` from the same figures as the dashboard, with
 small numbers suppressed because they leave the building."""
 
 import streamlit as st
 
-from metrics.documents.halves import complete_halves, half_name, half_of, month_name
-from metrics.documents.papers import one_pager_bytes, pack_bytes
 from pages.shared import engine, months, no_data, sources, version
+from reports.documents.halves import complete_halves, half_name, half_of, month_name
+from reports.documents.papers import one_pager_bytes, pack_bytes
 
 PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

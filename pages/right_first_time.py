@@ -3,18 +3,6 @@ channel; how soon those who came back did so; which channel they came back on; a
 
 import streamlit as st
 
-from metrics.charts.failure import (
-    PARTS_IN_WORDS,
-    bounce_alt,
-    bounce_heatmap,
-    bounce_matrix,
-    gap_alt,
-    gap_chart,
-    gap_table,
-    ranking_alt,
-    ranking_chart,
-    ranking_table,
-)
 from metrics.drill import (
     breakdown,
     channel_bounce,
@@ -35,6 +23,18 @@ from pages.shared import (
     sources,
     spc_trend,
     version,
+)
+from reports.charts.failure import (
+    PARTS_IN_WORDS,
+    bounce_alt,
+    bounce_heatmap,
+    bounce_matrix,
+    gap_alt,
+    gap_chart,
+    gap_table,
+    ranking_alt,
+    ranking_chart,
+    ranking_table,
 )
 
 RFT = "right_first_time_pct"

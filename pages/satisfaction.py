@@ -4,7 +4,6 @@ signed-in staff, the latest comments for one service."""
 
 import streamlit as st
 
-from metrics.charts.satisfaction import csat_interval_alt, csat_interval_chart
 from metrics.registry import REGISTRY
 from metrics.satisfaction_view import (
     COMMENTS_SHOWN,
@@ -27,6 +26,7 @@ from pages.shared import (
     table,
     version,
 )
+from reports.charts.satisfaction import csat_interval_alt, csat_interval_chart
 
 
 @st.cache_data(max_entries=64)

@@ -10,14 +10,14 @@ import polars as pl
 import streamlit as st
 from sqlalchemy.exc import OperationalError
 
-from data.warehouse import get_engine
-from metrics.calendar import latest_complete_month, shift_month
-from metrics.charts.base import spc_alt, spc_chart, spc_table
 from metrics.compute import Sources
 from metrics.labels import readable
-from metrics.reads import read_targets, sources_from_warehouse, warehouse_version
+from metrics.months import LONDON, latest_complete_month, shift_month
+from metrics.reads import open_warehouse, read_targets, sources_from_warehouse, warehouse_version
 from metrics.registry import REGISTRY
 from metrics.scorecard import Tile, format_value, scorecard
+from reports.charts.base import spc_alt, spc_chart, spc_table
+
 
 def _through_the_router() -> None:
     """Make sure pages run inside app.py's `st.navigation`, never on their own.
@@ -53,12 +53,14 @@ class Selection:
 
     @property
     def label(self) -> str:
-        return self.month if self.first_month == self.month else f"{self.first_month} to {self.month}"
+        if self.first_month == self.month:
+            return self.month
+        return f"{self.first_month} to {self.month}"
 
 
 @st.cache_resource
 def engine():
-    return get_engine()
+    return open_warehouse()
 
 
 def version() -> int:
@@ -192,7 +194,7 @@ def excel_bytes(frame: pl.DataFrame, sheet: str = "data") -> bytes:
     Excel has no time zones: instants are written as Europe/London wall-clock time, as a
     council officer reads them."""
     local = frame.with_columns(
-        pl.col(n).dt.convert_time_zone("Europe/London").dt.replace_time_zone(None)
+        pl.col(n).dt.convert_time_zone(LONDON).dt.replace_time_zone(None)
         for n, t in frame.schema.items() if isinstance(t, pl.Datetime) and t.time_zone)
     buffer = io.BytesIO()
     local.write_excel(buffer, worksheet=sheet[:31], autofit=True)

@@ -10,9 +10,7 @@ from typing import Literal
 from sqlmodel import SQLModel
 
 from data.models import Complaint, Contact, SurveyResponse
-
-CHANNELS = ("phone", "email", "web", "face_to_face", "letter", "webchat", "social_media", "app",
-            "other")
+from data.vocabulary import CHANNELS
 
 Kind = Literal["text", "timestamp", "date", "bool", "enum", "int"]
 

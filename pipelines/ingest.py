@@ -18,12 +18,12 @@ from sqlalchemy import Connection, Engine, insert, select, update
 
 from data.bulk import insert_frame, schema_of
 from data.models import LoadLog, QuarantineRow
-from metrics.marts import refresh_contact_marts
-from metrics.matters import MATTER, REACH, matter_neighbours
 from pipelines.feeds import FEEDS, Feed
 from pipelines.parse import ROW, RawFile, RejectedFile, parse_cells, read_raw, spreadsheet_row
 from pipelines.privacy import mask_text, pseudonym_key, pseudonymise
 from pipelines.writes import existing_rows, matter_contacts, replace_rows, update_neighbours
+from transform.marts import refresh_contact_marts
+from transform.matters import MATTER, REACH, matter_neighbours
 
 MAX_MESSAGES = 50
 WITHHELD = "[withheld: the row's fields do not line up with the header]"
@@ -48,34 +48,55 @@ class LoadResult:
 Progress = Callable[[str], None]
 
 
+@dataclass(frozen=True)
+class Offer:
+    """One batch of rows offered to the load path: a canonical file, or what a source adapter
+    translated from a council system's export. `read` turns it into text cells; `digest` is the
+    SHA-256 of the bytes it came from (the same bytes are loaded once)."""
+
+    feed: Feed
+    source_system: str
+    name: str  # the file (or pull) named in messages, the load log and the quarantine
+    digest: str
+    read: Callable[[], RawFile]
+
+
 def ingest_file(engine: Engine, feed: str, path: Path | str, source_system: str = "canonical",
                 progress: Progress | None = None) -> LoadResult:
-    """Load one file of `feed` from `path` into the warehouse, as `feeds.md` says."""
+    """Load one canonical file of `feed` from `path` into the warehouse, as `feeds.md` says."""
     spec = FEEDS[feed]
     path = Path(path)
+    data = path.read_bytes()
+    offer = Offer(spec, source_system, path.name, hashlib.sha256(data).hexdigest(),
+                  lambda: read_raw(data, spec, path.name))
+    return load(engine, offer, progress)
+
+
+def load(engine: Engine, offer: Offer, progress: Progress | None = None) -> LoadResult:
+    """The one load path: skip bytes loaded before, read, validate, quarantine, pseudonymise and
+    upsert, all in one transaction, and log what happened."""
+    spec, source_system, name = offer.feed, offer.source_system, offer.name
     say = progress or (lambda _msg: None)
     started = datetime.now(UTC)
-    data = path.read_bytes()
-    digest = hashlib.sha256(data).hexdigest()
-    log = dict(feed=feed, source_system=source_system, file_name=path.name, sha256=digest,
+    log = dict(feed=spec.name, source_system=source_system, file_name=name, sha256=offer.digest,
                started_at=started)
 
-    if _already_loaded(engine, feed, source_system, digest):
-        result = LoadResult(feed, path.name, "skipped",
-                            errors=[f"{path.name}: these exact bytes were loaded before"])
+    if _already_loaded(engine, spec.name, source_system, offer.digest):
+        result = LoadResult(spec.name, name, "skipped",
+                            errors=[f"{name}: these exact bytes were loaded before"])
         _log_alone(engine, log, result)
         return result
     try:
         say("reading")
-        raw = read_raw(data, spec, path.name)
+        raw = offer.read()
     except RejectedFile as e:
-        result = LoadResult(feed, path.name, "rejected", errors=[str(e)])
+        result = LoadResult(spec.name, name, "rejected", errors=[str(e)])
         _log_alone(engine, log, result)
         return result
 
     # Imported here: great-expectations takes seconds to import, which a skipped or rejected
     # file need not wait for.
-    from pipelines.validate import broken_rules
+    from pipelines.validate import broken_rules  # noqa: PLC0415
 
     say(f"validating {raw.frame.height:,} rows")
     parsed = parse_cells(raw.frame, spec)
@@ -84,11 +105,11 @@ def ingest_file(engine: Engine, feed: str, path: Path | str, source_system: str 
     good = parsed.frame.filter(~pl.col(ROW).is_in(bad_rows.implode()))
     good = _protect(good, spec)
 
-    result = LoadResult(feed, path.name, "loaded", rows_read=raw.frame.height,
+    result = LoadResult(spec.name, name, "loaded", rows_read=raw.frame.height,
                         rows_quarantined=bad_rows.len())
-    result.errors = _messages(path.name, problems)
+    result.errors = _messages(name, problems)
     if raw.unknown_columns:
-        result.errors.insert(0, f"{path.name}: ignored unknown column(s): "
+        result.errors.insert(0, f"{name}: ignored unknown column(s): "
                                 f"{', '.join(raw.unknown_columns)}")
 
     say(f"writing {good.height:,} rows")
@@ -104,7 +125,7 @@ def ingest_file(engine: Engine, feed: str, path: Path | str, source_system: str 
             writes, moved = _with_neighbours(conn, writes, replaced)
         replace_rows(conn, spec.model.__table__, spec.id_column, source_system, writes,
                      replaced.height)
-        _quarantine(conn, spec, raw, problems, source_system, load_id, path.name)
+        _quarantine(conn, spec, raw, problems, source_system, load_id, name)
         if moved is not None:
             update_neighbours(conn, moved)
             refresh_contact_marts(conn, changed_instants=pl.concat([
@@ -190,8 +211,8 @@ def _open_log(conn: Connection, log: dict) -> int:
         # One load at a time: each reads what the previous one wrote.
         conn.exec_driver_sql("SELECT pg_advisory_xact_lock(4242)")
     # On SQLite this first write takes the database's write lock for the whole load.
-    return conn.execute(insert(LoadLog).values(
-        **log, status="loaded", finished_at=log["started_at"]).returning(LoadLog.load_id)).scalar_one()
+    opened = insert(LoadLog).values(**log, status="loaded", finished_at=log["started_at"])
+    return conn.execute(opened.returning(LoadLog.load_id)).scalar_one()
 
 
 def _classify(conn: Connection, feed: Feed,

@@ -11,10 +11,10 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from data.vocabulary import LONDON
 from pipelines.feeds import Column, Feed
 
 ROW = "_row"  # 0-based record index in the file, kept through every step
-LONDON = "Europe/London"
 
 TRUE = ("true", "yes", "y", "1")
 FALSE = ("false", "no", "n", "0")

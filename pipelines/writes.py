@@ -9,10 +9,16 @@ from datetime import datetime
 import polars as pl
 from sqlalchemy import Connection, Table
 
-from data.bulk import (bind_value, indexes_rebuilt_if_large, insert_frame, placeholder,
-                       read_frame, schema_of)
+from data.bulk import (
+    bind_value,
+    indexes_rebuilt_if_large,
+    insert_frame,
+    placeholder,
+    read_frame,
+    schema_of,
+)
 from data.models import Contact
-from metrics.matters import MATTER
+from transform.matters import MATTER
 
 KEYS = "tmp_load_keys"
 REPLACED = "tmp_load_replaced"

@@ -1,15 +1,20 @@
-"""Complaint KPIs (`kpis.md`, Complaints). Not defined by channel.
+"""Complaint KPIs (`kpis.md`, Complaints). Not defined by channel (see `complaint_kpi`).
 
 Due date (LGSCO and Housing Ombudsman codes): extended_due_on where given, else the clock start
 (acknowledged_on, else received_on) + 10 working days at stage 1 or + 20 at stage 2.
 """
 
 from datetime import date
+from functools import partial
 
 import polars as pl
 
-from metrics.calendar import add_working_days_expr, month_of_date
 from metrics.registry import Inputs, kpi, ratio
+from transform.calendar import add_working_days_expr, month_of_date
+
+# A complaint is made about a service, not on a channel of contact.
+complaint_kpi = partial(kpi, feed="complaints", needs=("complaints",),
+                        dimensions=("service", "ward"))
 
 UPHELD = ("upheld", "partly_upheld")
 
@@ -20,9 +25,7 @@ def due_on() -> pl.Expr:
     return pl.coalesce(pl.col("extended_due_on"), add_working_days_expr(clock_start, days))
 
 
-def _complaints(inputs: Inputs, by: list[str], month_of: str) -> pl.LazyFrame | None:
-    if "channel" in by:
-        return None
+def _complaints(inputs: Inputs, month_of: str) -> pl.LazyFrame:
     return inputs.complaints.filter(pl.col("kind") == "complaint").with_columns(
         month_of_date(pl.col(month_of)).alias("month")).filter(pl.col("month").is_not_null())
 
@@ -34,23 +37,19 @@ def overdue_complaints(complaints: pl.LazyFrame, as_of: date) -> pl.LazyFrame:
         & (due_on() < as_of))
 
 
-@kpi("complaints_received", "Complaints received", "count", None, "accountability",
+@complaint_kpi("complaints_received", "Complaints received", "count", None, "accountability",
      "Complaints received in the month; a stage-2 escalation counts again.")
 def complaints_received(inputs: Inputs, by: list[str]):
     """numerator: complaint rows (kind complaint; each stage is a row), month of received_on."""
-    rows = _complaints(inputs, by, "received_on")
-    return None if rows is None else ratio(rows, by, pl.lit(1), None)
+    return ratio(_complaints(inputs, "received_on"), by, pl.lit(1), None)
 
 
 def _on_time(inputs: Inputs, by: list[str], stage: int):
-    rows = _complaints(inputs, by, "responded_on")
-    if rows is None:
-        return None
-    rows = rows.filter(pl.col("stage") == stage)
+    rows = _complaints(inputs, "responded_on").filter(pl.col("stage") == stage)
     return ratio(rows, by, pl.col("responded_on") <= due_on(), pl.lit(1))
 
 
-@kpi("stage1_on_time_pct", "Stage 1 replies on time", "%", "higher", "accountability",
+@complaint_kpi("stage1_on_time_pct", "Stage 1 replies on time", "%", "higher", "accountability",
      "Share of stage-1 complaint responses sent within 10 working days (or an agreed date).",
      scale=100)
 def stage1_on_time_pct(inputs: Inputs, by: list[str]):
@@ -59,7 +58,7 @@ def stage1_on_time_pct(inputs: Inputs, by: list[str]):
     return _on_time(inputs, by, 1)
 
 
-@kpi("stage2_on_time_pct", "Stage 2 replies on time", "%", "higher", "accountability",
+@complaint_kpi("stage2_on_time_pct", "Stage 2 replies on time", "%", "higher", "accountability",
      "Share of stage-2 complaint responses sent within 20 working days (or an agreed date).",
      scale=100)
 def stage2_on_time_pct(inputs: Inputs, by: list[str]):
@@ -68,39 +67,32 @@ def stage2_on_time_pct(inputs: Inputs, by: list[str]):
     return _on_time(inputs, by, 2)
 
 
-@kpi("escalation_pct", "Complaints escalated", "%", "lower", "accountability",
+@complaint_kpi("escalation_pct", "Complaints escalated", "%", "lower", "accountability",
      "Stage-2 complaints received as a share of stage-1 complaints received.", scale=100)
 def escalation_pct(inputs: Inputs, by: list[str]):
     """100 × stage-2 complaints received ÷ stage-1 complaints received, month of received_on."""
-    rows = _complaints(inputs, by, "received_on")
-    if rows is None:
-        return None
-    return ratio(rows, by, pl.col("stage") == 2, pl.col("stage") == 1)
+    return ratio(_complaints(inputs, "received_on"), by, pl.col("stage") == 2, pl.col("stage") == 1)
 
 
-@kpi("upheld_pct", "Complaints upheld", "%", "lower", "accountability",
+@complaint_kpi("upheld_pct", "Complaints upheld", "%", "lower", "accountability",
      "Share of decided complaints that were upheld in whole or in part.", scale=100)
 def upheld_pct(inputs: Inputs, by: list[str]):
     """100 × complaints with outcome upheld or partly_upheld ÷ complaints with outcome upheld,
     partly_upheld or not_upheld, month of responded_on."""
-    rows = _complaints(inputs, by, "responded_on")
-    if rows is None:
-        return None
-    return ratio(rows, by, pl.col("outcome").is_in(UPHELD).fill_null(False),
-                 pl.col("outcome").is_in((*UPHELD, "not_upheld")).fill_null(False))
+    outcome = pl.col("outcome")
+    return ratio(_complaints(inputs, "responded_on"), by, outcome.is_in(UPHELD).fill_null(False),
+                 outcome.is_in((*UPHELD, "not_upheld")).fill_null(False))
 
 
-@kpi("complaints_per_1000_contacts", "Complaints per 1,000 contacts", "per 1,000 contacts",
-     "lower", "accountability",
+@complaint_kpi("complaints_per_1000_contacts", "Complaints per 1,000 contacts",
+               "per 1,000 contacts", "lower", "accountability",
      "Complaints received for every thousand contacts in the same month and service, so that "
-     "big services do not hide small ones.", scale=1)
+     "big services do not hide small ones.", scale=1, needs=("complaints", "parts"))
 def complaints_per_1000_contacts(inputs: Inputs, by: list[str]):
     """numerator: complaints received × 1000 (month of received_on); denominator: contacts in
     the same month (and service)."""
-    rows = _complaints(inputs, by, "received_on")
-    if rows is None:
-        return None
-    received = rows.group_by("month", *by).agg((pl.len() * 1000).cast(pl.Float64).alias("numerator"))
+    received = _complaints(inputs, "received_on").group_by("month", *by).agg(
+        (pl.len() * 1000).cast(pl.Float64).alias("numerator"))
     contacts = inputs.parts.group_by("month", *by).agg(
         pl.col("contacts").sum().cast(pl.Float64).alias("denominator"))
     # A month (and service) with complaints but no contacts has 0 contacts, not an unknown
@@ -109,12 +101,10 @@ def complaints_per_1000_contacts(inputs: Inputs, by: list[str]):
         pl.col("numerator").fill_null(0), pl.col("denominator").fill_null(0))
 
 
-@kpi("compliments_received", "Compliments received", "count", "higher", "accountability",
+@complaint_kpi("compliments_received", "Compliments received", "count", "higher", "accountability",
      "Compliments received in the month.")
 def compliments_received(inputs: Inputs, by: list[str]):
     """numerator: rows of kind compliment, month of received_on."""
-    if "channel" in by:
-        return None
     rows = inputs.complaints.filter(pl.col("kind") == "compliment").with_columns(
         month_of_date(pl.col("received_on")).alias("month"))
     return ratio(rows, by, pl.lit(1), None)

@@ -1,9 +1,15 @@
 """Contact KPIs (`kpis.md`, Contacts): month of `received_at`, summed from the contact parts
-that `metrics.marts.contact_parts` defines per contact."""
+that `transform.marts.contact_parts` defines per contact."""
+
+from functools import partial
 
 import polars as pl
 
+from data.vocabulary import DIGITAL
 from metrics.registry import Inputs, kpi, ratio
+
+contact_kpi = partial(kpi, feed="contacts", needs=("parts",),
+                      dimensions=("service", "channel", "ward"))
 
 
 def _sum(inputs: Inputs, by: list[str], numerator: str, denominator: str | None):
@@ -11,14 +17,14 @@ def _sum(inputs: Inputs, by: list[str], numerator: str, denominator: str | None)
                  pl.col(denominator) if denominator else None)
 
 
-@kpi("contacts", "Contacts", "count", None, "front_doors",
+@contact_kpi("contacts", "Contacts", "count", None, "front_doors",
      "How many times residents contacted the council, on any channel.")
 def contacts(inputs: Inputs, by: list[str]):
     """numerator: contacts. No denominator: value = numerator."""
     return _sum(inputs, by, "contacts", None)
 
 
-@kpi("failure_demand_pct", "Failure demand", "%", "lower", "right_first_time",
+@contact_kpi("failure_demand_pct", "Failure demand", "%", "lower", "right_first_time",
      "Share of classified contacts caused by the council not doing something, or not doing it "
      "right (chasing, repeat requests, unclear letters).", scale=100)
 def failure_demand_pct(inputs: Inputs, by: list[str]):
@@ -26,14 +32,14 @@ def failure_demand_pct(inputs: Inputs, by: list[str]):
     return _sum(inputs, by, "failure", "classified")
 
 
-@kpi("classified_pct", "Contacts classified", "%", "higher", "right_first_time",
+@contact_kpi("classified_pct", "Contacts classified", "%", "higher", "right_first_time",
      "Share of contacts whose demand type (value or failure) was recorded.", scale=100)
 def classified_pct(inputs: Inputs, by: list[str]):
     """100 × contacts with demand_type value or failure ÷ contacts."""
     return _sum(inputs, by, "classified", "contacts")
 
 
-@kpi("repeat_contact_pct", "Repeat contact", "%", "lower", "right_first_time",
+@contact_kpi("repeat_contact_pct", "Repeat contact", "%", "lower", "right_first_time",
      "Share of identifiable contacts that came within 7 days of an earlier contact by the same "
      "resident about the same service.", scale=100)
 def repeat_contact_pct(inputs: Inputs, by: list[str]):
@@ -42,7 +48,7 @@ def repeat_contact_pct(inputs: Inputs, by: list[str]):
     return _sum(inputs, by, "repeats", "with_customer")
 
 
-@kpi("right_first_time_pct", "Right first time", "%", "higher", "right_first_time",
+@contact_kpi("right_first_time_pct", "Right first time", "%", "higher", "right_first_time",
      "Share of first contacts resolved without the resident needing to come back within 7 days "
      "(only contacts whose 7 days have fully passed).", scale=100)
 def right_first_time_pct(inputs: Inputs, by: list[str]):
@@ -52,23 +58,23 @@ def right_first_time_pct(inputs: Inputs, by: list[str]):
     return _sum(inputs, by, "rft_met", "rft_eligible")
 
 
-@kpi("digital_pct", "Digital share", "%", "higher", "front_doors",
+@contact_kpi("digital_pct", "Digital share", "%", "higher", "front_doors",
      "Share of contacts made by e-mail, web, webchat, social media or app.", scale=100)
 def digital_pct(inputs: Inputs, by: list[str]):
     """100 × contacts on a digital channel (email, web, webchat, social_media, app) ÷ contacts."""
-    digital = pl.col("channel").is_in(("email", "web", "webchat", "social_media", "app"))
+    digital = pl.col("channel").is_in(DIGITAL)
     return ratio(inputs.parts, by, pl.when(digital).then(pl.col("contacts")).otherwise(0),
                  pl.col("contacts"))
 
 
-@kpi("abandoned_pct", "Calls abandoned", "%", "lower", "front_doors",
+@contact_kpi("abandoned_pct", "Calls abandoned", "%", "lower", "front_doors",
      "Share of phone calls where the caller hung up before being answered.", scale=100)
 def abandoned_pct(inputs: Inputs, by: list[str]):
     """100 × phone contacts with abandoned true ÷ phone contacts with abandoned known."""
     return _sum(inputs, by, "abandoned", "abandon_known")
 
 
-@kpi("answered_in_60s_pct", "Calls answered in 60 seconds", "%", "higher", "front_doors",
+@contact_kpi("answered_in_60s_pct", "Calls answered in 60 seconds", "%", "higher", "front_doors",
      "Share of answered phone calls picked up within the 60-second standard.", scale=100)
 def answered_in_60s_pct(inputs: Inputs, by: list[str]):
     """100 × phone contacts with abandoned false and wait_seconds ≤ 60 ÷ phone contacts with
@@ -76,7 +82,7 @@ def answered_in_60s_pct(inputs: Inputs, by: list[str]):
     return _sum(inputs, by, "answered_in_standard", "answer_known")
 
 
-@kpi("written_on_time_pct", "Written replies on time", "%", "higher", "front_doors",
+@contact_kpi("written_on_time_pct", "Written replies on time", "%", "higher", "front_doors",
      "Share of e-mails, web forms and letters answered within 5 working days.", scale=100)
 def written_on_time_pct(inputs: Inputs, by: list[str]):
     """100 × written-channel contacts responded on or before their due date (London date of
@@ -85,7 +91,7 @@ def written_on_time_pct(inputs: Inputs, by: list[str]):
     return _sum(inputs, by, "written_on_time", "written_due")
 
 
-@kpi("safeguarding_contacts", "Safeguarding concerns", "count", None, "front_doors",
+@contact_kpi("safeguarding_contacts", "Safeguarding concerns", "count", None, "front_doors",
      "Contacts in which a safeguarding concern was raised.")
 def safeguarding_contacts(inputs: Inputs, by: list[str]):
     """numerator: contacts with safeguarding true. No denominator."""

@@ -2,9 +2,17 @@
 per-channel assumptions table. For these the numerator holds the value and there is no
 denominator."""
 
+from functools import partial
+
 import polars as pl
 
 from metrics.registry import Inputs, kpi
+
+footprint_kpi = partial(kpi, feed="contacts", needs=("parts", "assumptions"),
+                        dimensions=("service", "channel", "ward"))
+# Against each group's own baseline mix: by channel a saving is not defined.
+saving_kpi = partial(kpi, feed="contacts", needs=("parts", "assumptions", "baseline"),
+                     dimensions=("service", "ward"))
 
 
 def _over_channels(amount: pl.Expr) -> pl.Expr:
@@ -26,12 +34,10 @@ def _footprint(inputs: Inputs, by: list[str], factor: str) -> pl.LazyFrame:
         pl.lit(None, pl.Float64).alias("denominator"))
 
 
-def _shift_saving(inputs: Inputs, by: list[str], factor: str) -> pl.LazyFrame | None:
+def _shift_saving(inputs: Inputs, by: list[str], factor: str) -> pl.LazyFrame:
     """Σ over channels of (baseline share × contacts in month − contacts on channel in month)
     × factor, each group against its own baseline mix; groups absent from the baseline have no
-    figure, and by channel the saving is not defined."""
-    if "channel" in by:
-        return None
+    figure."""
     base = inputs.baseline.group_by(*by, "channel").agg(pl.col("contacts").sum().alias("base"))
     share = base.with_columns(
         (pl.col("base") / pl.col("base").sum().over(by or pl.lit(1))).alias("share"))
@@ -54,14 +60,14 @@ def _shift_saving(inputs: Inputs, by: list[str], factor: str) -> pl.LazyFrame | 
         pl.lit(None, pl.Float64).alias("denominator"))
 
 
-@kpi("cost_to_serve_gbp", "Cost to serve", "£", "lower", "efficient",
+@footprint_kpi("cost_to_serve_gbp", "Cost to serve", "£", "lower", "efficient",
      "What handling the month's contacts cost, at each channel's assumed unit cost.")
 def cost_to_serve_gbp(inputs: Inputs, by: list[str]):
     """Σ over channels of contacts × unit cost (£)."""
     return _footprint(inputs, by, "unit_cost_gbp")
 
 
-@kpi("channel_shift_saving_gbp", "Saving from channel shift", "£", "higher", "efficient",
+@saving_kpi("channel_shift_saving_gbp", "Saving from channel shift", "£", "higher", "efficient",
      "What the month's contacts cost less than they would have with the baseline channel mix.")
 def channel_shift_saving_gbp(inputs: Inputs, by: list[str]):
     """Σ over channels of (baseline share × contacts in month − contacts on channel in month)
@@ -69,14 +75,14 @@ def channel_shift_saving_gbp(inputs: Inputs, by: list[str]):
     return _shift_saving(inputs, by, "unit_cost_gbp")
 
 
-@kpi("carbon_kg", "Carbon from contact", "kg CO2e", "lower", "efficient",
+@footprint_kpi("carbon_kg", "Carbon from contact", "kg CO2e", "lower", "efficient",
      "Emissions from residents' journeys and from paper and post, at each channel's factor.")
 def carbon_kg(inputs: Inputs, by: list[str]):
     """Σ over channels of contacts × carbon factor (kg CO2e)."""
     return _footprint(inputs, by, "carbon_kg")
 
 
-@kpi("carbon_saving_kg", "Carbon saved by channel shift", "kg CO2e", "higher", "efficient",
+@saving_kpi("carbon_saving_kg", "Carbon saved by channel shift", "kg CO2e", "higher", "efficient",
      "Emissions avoided compared with the baseline channel mix.")
 def carbon_saving_kg(inputs: Inputs, by: list[str]):
     """Σ over channels of (baseline share × contacts in month − contacts on channel in month)

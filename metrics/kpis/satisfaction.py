@@ -1,24 +1,29 @@
 """Satisfaction KPIs (`kpis.md`, Satisfaction): month of `responded_at`, grouped by the
 responses' own service and channel."""
 
+from functools import partial
+
 import polars as pl
 
 from metrics.registry import Inputs, kpi, ratio
 
+# Survey responses carry no ward.
+satisfaction_kpi = partial(kpi, feed="satisfaction", needs=("responses",),
+                           dimensions=("service", "channel"))
+
 
 def _rate(inputs: Inputs, by: list[str], numerator: pl.Expr, denominator: pl.Expr | None):
-    # Survey responses carry no ward: not defined by ward.
-    return None if "ward" in by else ratio(inputs.responses, by, numerator, denominator)
+    return ratio(inputs.responses, by, numerator, denominator)
 
 
-@kpi("survey_responses", "Survey responses", "count", None, "satisfaction",
+@satisfaction_kpi("survey_responses", "Survey responses", "count", None, "satisfaction",
      "How many residents answered a satisfaction survey.")
 def survey_responses(inputs: Inputs, by: list[str]):
     """numerator: responses. No denominator."""
     return _rate(inputs, by, pl.lit(1), None)
 
 
-@kpi("csat_pct", "Satisfied residents", "%", "higher", "satisfaction",
+@satisfaction_kpi("csat_pct", "Satisfied residents", "%", "higher", "satisfaction",
      "Share of residents rating their contact 4 or 5 out of 5.", scale=100)
 def csat_pct(inputs: Inputs, by: list[str]):
     """100 × responses with csat 4 or 5 ÷ responses with a csat."""
@@ -26,7 +31,7 @@ def csat_pct(inputs: Inputs, by: list[str]):
                  pl.col("csat").is_not_null())
 
 
-@kpi("nps", "Net promoter score", "score", "higher", "satisfaction",
+@satisfaction_kpi("nps", "Net promoter score", "score", "higher", "satisfaction",
      "Promoters (9–10) minus detractors (0–6), as a share of everyone who answered: −100 to "
      "100.", scale=100)
 def nps(inputs: Inputs, by: list[str]):
@@ -37,7 +42,7 @@ def nps(inputs: Inputs, by: list[str]):
                  score.is_not_null())
 
 
-@kpi("ces_mean", "Customer effort", "score", "higher", "satisfaction",
+@satisfaction_kpi("ces_mean", "Customer effort", "score", "higher", "satisfaction",
      "Average ease of getting things done, from 1 (very difficult) to 7 (very easy).", scale=1)
 def ces_mean(inputs: Inputs, by: list[str]):
     """sum of ces ÷ responses with a ces."""

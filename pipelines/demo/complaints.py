@@ -9,12 +9,28 @@ escalations wait in `pending` (month index -> rows) until their month is written
 import numpy as np
 import polars as pl
 
-from pipelines.demo.calendar import (FIRST_MONTH, ISO_DATE, UK_DATE, Month, Period,
-                                     add_working_days, draw_from, draw_rows, format_date,
-                                     record_ids)
+from data.vocabulary import CHANNELS
+from pipelines.demo.calendar import (
+    FIRST_MONTH,
+    ISO_DATE,
+    UK_DATE,
+    Month,
+    Period,
+    add_working_days,
+    draw_from,
+    draw_rows,
+    format_date,
+    record_ids,
+)
 from pipelines.demo.columns import concat, labels, nullable, refs, take
-from pipelines.demo.council import (CHANNELS, COMPLAINT_CATEGORIES, COMPLIMENT_SHARE, SERVICES,
-                                    WARDS, per_channel, per_service)
+from pipelines.demo.council import (
+    COMPLAINT_CATEGORIES,
+    COMPLIMENT_SHARE,
+    SERVICES,
+    WARDS,
+    per_channel,
+    per_service,
+)
 from pipelines.demo.story import programme
 
 COMPLAINT_COLUMNS = ("complaint_id", "kind", "stage", "received_on", "acknowledged_on",

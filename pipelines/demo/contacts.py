@@ -8,14 +8,31 @@ channel. Repeats that fall after the month end are carried into the next month's
 import numpy as np
 import polars as pl
 
-from pipelines.demo.calendar import (ISO_LOCAL, ISO_UTC, UK_LOCAL, Month, Period,
-                                     add_working_days, avoid_spring_gap, draw_from, draw_rows,
-                                     format_timestamp, record_ids)
+from data.vocabulary import CHANNELS, DIGITAL, WRITTEN
+from pipelines.demo.calendar import (
+    ISO_LOCAL,
+    ISO_UTC,
+    UK_LOCAL,
+    Month,
+    Period,
+    add_working_days,
+    avoid_spring_gap,
+    draw_from,
+    draw_rows,
+    format_timestamp,
+    record_ids,
+)
 from pipelines.demo.columns import concat, flags, labels, nullable, refs, take, times
-from pipelines.demo.council import (CHANNELS, DIGITAL, FAILURE_REASONS, SERVICES, WARDS,
-                                    WRITTEN, per_channel, per_service)
-from pipelines.demo.story import (channel_weights, expected_contacts, failure_share, programme,
-                                  repeat_share, service_load, unclassified_share)
+from pipelines.demo.council import FAILURE_REASONS, SERVICES, WARDS, per_channel, per_service
+from pipelines.demo.story import (
+    channel_weights,
+    expected_contacts,
+    failure_share,
+    programme,
+    repeat_share,
+    service_load,
+    unclassified_share,
+)
 
 CONTACT_COLUMNS = ("contact_id", "received_at", "channel", "service", "reason", "demand_type",
                    "failure_type", "customer_ref", "case_ref", "resolved_at_first_point",

@@ -9,10 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-CHANNELS = ("phone", "email", "web", "face_to_face", "letter", "webchat", "social_media", "app",
-            "other")
-DIGITAL = ("email", "web", "webchat", "social_media", "app")
-WRITTEN = ("email", "web", "letter")
+from data.vocabulary import CHANNELS
 
 # Shares within the digital and the assisted channels at the start and at the end of the
 # transformation programme: web forms and the app take over from e-mail; the front desk and

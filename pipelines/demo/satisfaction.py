@@ -9,13 +9,26 @@ once they have been redesigned.
 import numpy as np
 import polars as pl
 
-from pipelines.demo.calendar import (ISO_LOCAL, ISO_UTC, UK_LOCAL, Month, avoid_spring_gap,
-                                     format_timestamp, record_ids)
+from data.vocabulary import CHANNELS
+from pipelines.demo.calendar import (
+    ISO_LOCAL,
+    ISO_UTC,
+    UK_LOCAL,
+    Month,
+    avoid_spring_gap,
+    format_timestamp,
+    record_ids,
+)
 from pipelines.demo.columns import labels, nullable, times
 from pipelines.demo.contacts import FAILURE, IS_DIGITAL, contact_ids
-from pipelines.demo.council import (CHANNELS, COMMENTS_COMPLAINT, COMMENTS_NEUTRAL,
-                                    COMMENTS_PRAISE, COMMENTS_WITH_DETAILS, SERVICES,
-                                    per_service)
+from pipelines.demo.council import (
+    COMMENTS_COMPLAINT,
+    COMMENTS_NEUTRAL,
+    COMMENTS_PRAISE,
+    COMMENTS_WITH_DETAILS,
+    SERVICES,
+    per_service,
+)
 from pipelines.demo.story import programme
 
 SATISFACTION_COLUMNS = ("response_id", "responded_at", "channel", "service", "csat", "nps", "ces",

@@ -5,9 +5,15 @@ demand, moves customers to digital channels and gets things right first time mor
 
 import numpy as np
 
+from data.vocabulary import CHANNELS
 from pipelines.demo.calendar import Month
-from pipelines.demo.council import (ASSISTED_MIX_END, ASSISTED_MIX_START, CHANNELS,
-                                    DIGITAL_MIX_END, DIGITAL_MIX_START, SERVICES)
+from pipelines.demo.council import (
+    ASSISTED_MIX_END,
+    ASSISTED_MIX_START,
+    DIGITAL_MIX_END,
+    DIGITAL_MIX_START,
+    SERVICES,
+)
 
 PROGRAMME_START = 12     # month index: the 13th month
 PROGRAMME_MONTHS = 20    # months for the programme to reach its full effect

@@ -1,8 +1,13 @@
 """The complaints and compliments page in AppTest on the demo warehouse: it opens with and
 without filters and shows what `metrics.complaints_view` computes."""
 
-from metrics.complaints_view import (COMPLAINT_KPIS, complaint_figures, overdue_by_service,
-                                     service_table, themes_by_month)
+from metrics.complaints_view import (
+    COMPLAINT_KPIS,
+    complaint_figures,
+    overdue_by_service,
+    service_table,
+    themes_by_month,
+)
 from metrics.reads import sources_from_warehouse
 from metrics.registry import REGISTRY
 from metrics.scorecard import format_value

@@ -9,8 +9,13 @@ import pytest
 
 from data.bulk import insert_frame
 from data.models import QuarantineRow
-from metrics.quality import (coverage_by_service, freshness, read_latest,
-                             read_quarantine_reasons, rule_counts)
+from metrics.quality import (
+    coverage_by_service,
+    freshness,
+    read_latest,
+    read_quarantine_reasons,
+    rule_counts,
+)
 from metrics.reads import sources_from_warehouse
 from tests.app.conftest import LATEST_MONTH, open_page
 

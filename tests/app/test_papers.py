@@ -1,7 +1,7 @@
 """The papers page offers the three downloads, for the latest complete half-year and month, and
 its byte builders make the documents the buttons would send."""
 
-from metrics.documents.papers import one_pager_bytes, pack_bytes
+from reports.documents.papers import one_pager_bytes, pack_bytes
 from tests.app.conftest import open_page
 
 LABELS = ["Download the six-monthly pack (PDF)", "Download the six-monthly pack (Word)",

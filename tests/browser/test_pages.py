@@ -10,8 +10,15 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser import ARTIFACTS
-from tests.browser.conftest import (TIMEOUT_MS, WIDTH, assert_clean_log, assert_no_exception, nav_pages,
-                                    open_url, wait_idle)
+from tests.browser.conftest import (
+    TIMEOUT_MS,
+    WIDTH,
+    assert_clean_log,
+    assert_no_exception,
+    nav_pages,
+    open_url,
+    wait_idle,
+)
 
 pytestmark = pytest.mark.browser
 expect.set_options(timeout=TIMEOUT_MS)

@@ -8,8 +8,14 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser import ARTIFACTS, free_port, start_server
-from tests.browser.conftest import (TEST_KEY, TIMEOUT_MS, WIDTH, assert_clean_log,
-                                    assert_no_exception, open_url)
+from tests.browser.conftest import (
+    TEST_KEY,
+    TIMEOUT_MS,
+    WIDTH,
+    assert_clean_log,
+    assert_no_exception,
+    open_url,
+)
 
 pytestmark = pytest.mark.browser
 expect.set_options(timeout=TIMEOUT_MS)

@@ -9,8 +9,7 @@ Baseline: the 12 months from the first month with contacts, 2024-01 to 2024-12.
 import polars as pl
 import pytest
 
-from metrics.channels_view import (cost_carbon_by_channel, channel_mix, digital_by_service,
-                                   headline)
+from metrics.channels_view import channel_mix, cost_carbon_by_channel, digital_by_service, headline
 from tests.metrics.builders import contact, contacts, sources, utc
 
 
@@ -80,7 +79,7 @@ def test_a_period_without_contacts_has_no_figures():
 
 
 def test_the_channel_charts_text_alternatives_name_the_largest():
-    from metrics.charts.channels import digital_alt, largest_alt, mix_alt
+    from reports.charts.channels import digital_alt, largest_alt, mix_alt
 
     mix = pl.DataFrame({"channel": ["phone", "web"], "share_pct": [62.5, 37.5],
                         "baseline_share_pct": [25.0, 50.0]})
@@ -96,7 +95,7 @@ def test_the_channel_charts_text_alternatives_name_the_largest():
 
 
 def test_the_channel_charts_draw_codes_as_words_and_their_data_keep_the_codes():
-    from metrics.charts.channels import by_channel_chart, largest_alt, mix_alt, mix_chart
+    from reports.charts.channels import by_channel_chart, largest_alt, mix_alt, mix_chart
 
     # 2024-01: phone 50 %, face_to_face 25 %, web 25 %; drawn bottom to top.
     mix = channel_mix(SRC, "2024-01", "2024-01", {})
@@ -117,7 +116,7 @@ def test_the_channel_charts_draw_codes_as_words_and_their_data_keep_the_codes():
 
 
 def test_the_digital_chart_draws_a_service_code_as_words_and_a_name_as_it_is():
-    from metrics.charts.channels import digital_alt, digital_chart
+    from reports.charts.channels import digital_alt, digital_chart
 
     digital = pl.DataFrame({"service": ["street_cleansing", "Council Tax"],
                             "digital_contacts": [4.0, 1.0], "contacts": [5.0, 4.0],
@@ -129,7 +128,7 @@ def test_the_digital_chart_draws_a_service_code_as_words_and_a_name_as_it_is():
 
 
 def test_the_longest_bars_figure_is_drawn_past_the_plot_edge_not_cut_off():
-    from metrics.charts.channels import by_channel_chart, mix_chart
+    from reports.charts.channels import by_channel_chart, mix_chart
 
     per_channel = cost_carbon_by_channel(SRC, "2024-01", "2025-02", {})
     for figure in (mix_chart(channel_mix(SRC, "2024-01", "2024-01", {})),

@@ -9,10 +9,16 @@ from datetime import date
 import polars as pl
 import pytest
 
-from metrics.charts.complaints import themes_alt, themes_chart
-from metrics.complaints_view import (NOT_RECORDED, as_of_date, complaint_figures,
-                                     overdue_by_service, service_table, themes_by_month)
+from metrics.complaints_view import (
+    NOT_RECORDED,
+    as_of_date,
+    complaint_figures,
+    overdue_by_service,
+    service_table,
+    themes_by_month,
+)
 from metrics.periods import period_totals, wide
+from reports.charts.complaints import themes_alt, themes_chart
 from tests.metrics.builders import complaint, complaints, contact, contacts, run, sources, utc
 
 

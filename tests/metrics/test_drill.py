@@ -20,17 +20,37 @@ Contact 4 is in ward North; the others have no ward.
 import polars as pl
 import pytest
 
-from metrics.charts.failure import (bounce_alt, bounce_heatmap, bounce_matrix, gap_alt,
-                                    pareto_alt, pareto_chart, ranking_alt, ranking_chart)
 from metrics.compute import Query, compute
-from metrics.drill import (CONTACT_KPIS, GAP_BUCKETS, NOT_RECORDED, breakdown, channel_bounce,
-                           channel_changed_pct, contact_facts, drill_parts, follow_up_gaps,
-                           matter_contacts, pareto, period_parts, ranking)
-from metrics.marts import Standards
-from metrics.matters import matter_neighbours
+from metrics.drill import (
+    CONTACT_KPIS,
+    GAP_BUCKETS,
+    NOT_RECORDED,
+    breakdown,
+    channel_bounce,
+    channel_changed_pct,
+    contact_facts,
+    drill_parts,
+    follow_up_gaps,
+    matter_contacts,
+    pareto,
+    period_parts,
+    ranking,
+)
 from metrics.reads import sources_from_warehouse
 from pipelines.ingest import ingest_file
+from reports.charts.failure import (
+    bounce_alt,
+    bounce_heatmap,
+    bounce_matrix,
+    gap_alt,
+    pareto_alt,
+    pareto_chart,
+    ranking_alt,
+    ranking_chart,
+)
 from tests.metrics.builders import contact, contacts, sources, utc, write_csv
+from transform.marts import Standards
+from transform.matters import matter_neighbours
 
 ROWS = [
     (contact(utc(2024, 1, 2, 10), "phone", customer_ref="c1", demand_type="failure"),

@@ -20,8 +20,17 @@ from metrics.compute import Query, compute
 from metrics.export import COLUMNS, export_frame
 from pipelines.ingest import ingest_file
 from tests.conftest import REQUIRE_POSTGRES, _reset_postgres, postgres_url, sqlite_url
-from tests.metrics.builders import (complaint, complaints, contact, contacts, response, responses,
-                                    sources, utc, write_csv)
+from tests.metrics.builders import (
+    complaint,
+    complaints,
+    contact,
+    contacts,
+    response,
+    responses,
+    sources,
+    utc,
+    write_csv,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.filterwarnings("ignore:.*PSEUDONYM_KEY is not set")

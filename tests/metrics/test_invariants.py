@@ -17,10 +17,10 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from metrics.calendar import add_working_days
 from metrics.compute import Query, compute
-from metrics.registry import REGISTRY
+from metrics.registry import REGISTRY, kpis_of
 from tests.metrics.builders import assumptions, complaints, contacts, responses, sources
+from transform.calendar import add_working_days
 
 LONDON = ZoneInfo("Europe/London")
 SEED = 20240531
@@ -35,10 +35,9 @@ WARDS = ["North", "South", "East", "West", "Central", None]
 DIGITAL = {"email", "web", "webchat", "social_media", "app"}
 WRITTEN = {"email", "web", "letter"}
 WINDOW = timedelta(days=7)
-CONTACT_KPIS = [k for k, v in REGISTRY.items() if v.function.__module__.endswith(".contacts")]
-COMPLAINT_KPIS = [k for k, v in REGISTRY.items() if v.function.__module__.endswith(".complaints")]
-SATISFACTION_KPIS = [k for k, v in REGISTRY.items()
-                     if v.function.__module__.endswith(".satisfaction")]
+CONTACT_KPIS = list(kpis_of("contacts", needs=("parts",)))
+COMPLAINT_KPIS = list(kpis_of("complaints"))
+SATISFACTION_KPIS = list(kpis_of("satisfaction"))
 MONEY = {"cost_to_serve_gbp", "carbon_kg", "channel_shift_saving_gbp", "carbon_saving_kg"}
 
 

@@ -10,9 +10,18 @@ import polars as pl
 import pytest
 
 from metrics.kpis.complaints import due_on, overdue_complaints
-from metrics.marts import LONDON
-from tests.metrics.builders import (complaint, complaints, contact, contacts, figure, parts, run,
-                                    sources, utc)
+from tests.metrics.builders import (
+    complaint,
+    complaints,
+    contact,
+    contacts,
+    figure,
+    parts,
+    run,
+    sources,
+    utc,
+)
+from transform.calendar import london_day
 
 COMPLAINT_KPIS = {"complaints_received", "stage1_on_time_pct", "stage2_on_time_pct",
                   "escalation_pct", "upheld_pct", "complaints_per_1000_contacts",
@@ -102,7 +111,7 @@ def test_overdue_complaints(as_of, overdue):
     )
     src = sources(contacts(contact(utc(2024, 12, 2)), contact(as_of)), rows)
     assert src.as_of == as_of
-    as_of_date = src.as_of.astimezone(LONDON).date()
+    as_of_date = london_day(src.as_of)
     found = overdue_complaints(src.complaints.lazy(), as_of_date).collect()
     assert set(found.get_column("complaint_id")) == overdue
 

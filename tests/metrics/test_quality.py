@@ -9,9 +9,16 @@ import pytest
 
 from data.bulk import insert_frame
 from data.models import Contact, LoadLog, QuarantineRow
-from metrics.charts.quality import coverage_alt, coverage_chart
-from metrics.quality import (coverage_by_month, coverage_by_service, freshness, read_latest,
-                             read_quarantine_reasons, rule_counts, short_aliases)
+from metrics.quality import (
+    coverage_by_month,
+    coverage_by_service,
+    freshness,
+    read_latest,
+    read_quarantine_reasons,
+    rule_counts,
+    short_aliases,
+)
+from reports.charts.quality import coverage_alt, coverage_chart
 from tests.metrics.builders import contact, contacts, sources, utc
 
 

@@ -8,9 +8,8 @@ import pytest
 
 from data.bulk import insert_frame
 from data.models import SurveyResponse
-from metrics.charts.satisfaction import csat_interval_alt, csat_interval_chart
-from metrics.satisfaction_view import (interval_text, latest_comments, period_bounds,
-                                       satisfaction_by)
+from metrics.satisfaction_view import interval_text, latest_comments, period_bounds, satisfaction_by
+from reports.charts.satisfaction import csat_interval_alt, csat_interval_chart
 from tests.metrics.builders import response, responses, sources, utc
 
 

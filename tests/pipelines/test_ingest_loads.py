@@ -7,8 +7,20 @@ import pytest
 
 import pipelines.ingest
 from pipelines.ingest import ingest_file
-from tests.pipelines.helpers import (TABLES, TEST_KEY, by_id, csv_text, load, load_log,
-                                     pseudonym, quarantined, rows, tables_containing, utc, write)
+from tests.pipelines.helpers import (
+    TABLES,
+    TEST_KEY,
+    by_id,
+    csv_text,
+    load,
+    load_log,
+    pseudonym,
+    quarantined,
+    rows,
+    tables_containing,
+    utc,
+    write,
+)
 
 FEEDS = ["contacts", "complaints", "satisfaction"]
 # Per feed: the smallest valid header, a row's cells after its id, and the same row with one

@@ -9,8 +9,16 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from tests.pipelines.helpers import (TEST_KEY, by_id, csv_text, load, pseudonym, quarantined,
-                                     tables_containing, utc)
+from tests.pipelines.helpers import (
+    TEST_KEY,
+    by_id,
+    csv_text,
+    load,
+    pseudonym,
+    quarantined,
+    tables_containing,
+    utc,
+)
 
 CHANNELS = "phone, email, web, face_to_face, letter, webchat, social_media, app, other"
 NOT_TIMESTAMP = "is not a timestamp (YYYY-MM-DD HH:MM[:SS] or DD/MM/YYYY HH:MM[:SS])"
@@ -144,7 +152,7 @@ def _case_rows(feed: str) -> tuple[list[str], list[dict[str, str]], list[list[st
     base = BASE[feed]
     header = list(base)
     cases = []
-    for i, (f, cells, _) in enumerate(c for c in BAD_ROWS if c[0] == feed):
+    for i, (_feed, cells, _) in enumerate(c for c in BAD_ROWS if c[0] == feed):
         row = {**base, ID[feed]: f"{feed[0].upper()}-BAD-{i + 1:02d}", **cells}
         cases.append(row)
     last = {**base, ID[feed]: base[ID[feed]].replace("1", "2")}

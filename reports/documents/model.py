@@ -3,7 +3,7 @@ render the same model, so both formats carry the same words, tables and charts."
 
 from dataclasses import dataclass
 
-from metrics.documents.drawing import Drawing
+from reports.documents.drawing import Drawing
 
 
 @dataclass(frozen=True)

@@ -9,14 +9,16 @@ Queen's funeral, the coronation) included. Adding N working days steps forward o
 at a time, N times; the start date itself never counts (2024-12-20 + 10 = 2025-01-08).
 """
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import holidays
 import polars as pl
 
-_LONDON = "Europe/London"
+from data.vocabulary import LONDON
+
+_LONDON = ZoneInfo(LONDON)
 # The vectorised lookup covers these years; older or later dates raise rather than guess.
 _FIRST_DAY = date(2000, 1, 1)
 _LAST_DAY = date(2045, 12, 31)
@@ -29,12 +31,12 @@ def london_month(expr: pl.Expr) -> pl.Expr:
     Naive datetimes are read as UTC (polars' convert_time_zone does so), which is what the
     warehouse stores.
     """
-    return expr.dt.convert_time_zone(_LONDON).dt.strftime("%Y-%m")
+    return expr.dt.convert_time_zone(LONDON).dt.strftime("%Y-%m")
 
 
 def london_date(expr: pl.Expr) -> pl.Expr:
     """UTC-aware Datetime -> pl.Date of its Europe/London calendar day."""
-    return expr.dt.convert_time_zone(_LONDON).dt.date()
+    return expr.dt.convert_time_zone(LONDON).dt.date()
 
 
 def month_of_date(expr: pl.Expr) -> pl.Expr:
@@ -132,6 +134,22 @@ def latest_complete_month(as_of: datetime) -> str:
     """The latest Europe/London month the data horizon `as_of` covers to its last day: its own
     month when it falls on that month's last day, else the month before. A month still being
     filled would read as a fall in every count, so views default to this one."""
-    day = as_of.astimezone(ZoneInfo(_LONDON)).date()
+    day = as_of.astimezone(_LONDON).date()
     month = day.strftime("%Y-%m")
     return month if (day + timedelta(days=1)).month != day.month else shift_month(month, -1)
+
+
+def month_of_instant(moment: datetime) -> str:
+    """An aware instant -> "YYYY-MM" of its Europe/London month."""
+    return moment.astimezone(_LONDON).strftime("%Y-%m")
+
+
+def month_start(month: str) -> datetime:
+    """The UTC instant at which a Europe/London month ("YYYY-MM") begins."""
+    index = _parse_month(month)
+    return datetime(index // 12, index % 12 + 1, 1, tzinfo=_LONDON).astimezone(UTC)
+
+
+def london_day(moment: datetime) -> date:
+    """An aware instant -> its Europe/London calendar date."""
+    return moment.astimezone(_LONDON).date()

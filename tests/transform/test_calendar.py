@@ -1,13 +1,13 @@
 """Calendar: London months across clock changes, and working days per the England and Wales list."""
 
 import time
-from datetime import UTC, date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import polars as pl
 import pytest
 from polars.exceptions import OutOfBoundsError
 
-from metrics.calendar import (
+from transform.calendar import (
     add_working_days,
     add_working_days_expr,
     is_working_day,
@@ -21,7 +21,7 @@ from metrics.calendar import (
 
 
 def utc(*parts: int) -> datetime:
-    return datetime(*parts, tzinfo=timezone.utc)
+    return datetime(*parts, tzinfo=UTC)
 
 
 # British Summer Time 2024: 31 Mar 01:00Z to 27 Oct 01:00Z; 2025 from 30 Mar 01:00Z.

@@ -8,7 +8,6 @@ whether it comes from the mart or straight from the facts.
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import polars as pl
 from sqlalchemy import Connection, delete
@@ -16,16 +15,22 @@ from sqlalchemy import Connection, delete
 from data.bulk import bind_value, insert_frame, placeholder, read_frame, schema_of
 from data.models import Contact, ContactsMonthly, Setting
 from data.reference import read_settings
-from metrics.matters import REACH
-from metrics.calendar import (add_working_days_expr, london_date, london_month, months_between,
-                              shift_month)
+from data.vocabulary import WRITTEN
+from transform.calendar import (
+    add_working_days_expr,
+    london_date,
+    london_day,
+    london_month,
+    month_of_instant,
+    month_start,
+    months_between,
+    shift_month,
+)
+from transform.matters import REACH
 
-DIGITAL = ("email", "web", "webchat", "social_media", "app")
-WRITTEN = ("email", "web", "letter")
 CLASSIFIED = ("value", "failure")
 GRAIN = ["month", "service", "channel", "ward"]
 PARTS = [c for c in ContactsMonthly.__table__.columns.keys() if c not in GRAIN]
-LONDON = ZoneInfo("Europe/London")
 
 
 @dataclass(frozen=True)
@@ -77,7 +82,7 @@ def contact_parts(contacts: pl.LazyFrame, as_of: datetime, standards: Standards,
     written = pl.col("channel").is_in(WRITTEN)
     due = add_working_days_expr(london_date(received), standards.written_standard_working_days)
     responded = pl.col("responded_at").is_not_null()
-    as_of_date = as_of.astimezone(LONDON).date()
+    as_of_date = london_day(as_of)
     return contacts.select(
         london_month(received).alias("month"),
         "service", "channel", pl.col("ward").fill_null("").alias("ward"),
@@ -135,7 +140,8 @@ def refresh_contact_marts(conn: Connection, changed_instants: pl.Series | None =
     others = "" if load_id is None else f" AND load_id <> {mark}"
     for first, last in _spans(months):
         start, end = month_start(first), month_start(shift_month(last, 1))
-        params = (bind_value(conn, start), bind_value(conn, end)) + (() if load_id is None else (load_id,))
+        params = (bind_value(conn, start), bind_value(conn, end), *(() if load_id is None
+                                                                    else (load_id,)))
         contacts = read_frame(
             conn, f"SELECT {', '.join(FACT_COLUMNS)} FROM fct_contacts "
                   f"WHERE received_at >= {mark} AND received_at < {mark}{others}",
@@ -163,10 +169,10 @@ def _months_to_refresh(conn: Connection, changed: pl.Series | None, as_of: datet
     if changed is None or previous is None:
         bounds = read_frame(conn, "SELECT MIN(received_at) AS first FROM fct_contacts",
                             {"first": pl.Datetime("us", "UTC")}).item()
-        return months_between(_month_of(bounds), _month_of(as_of))
+        return months_between(month_of_instant(bounds), month_of_instant(as_of))
     months = set(pl.select(london_month(pl.lit(changed.drop_nulls()))).to_series().to_list())
     earliest = min(as_of, datetime.fromisoformat(previous)) - reach
-    months |= set(months_between(_month_of(earliest), _month_of(as_of)))
+    months |= set(months_between(month_of_instant(earliest), month_of_instant(as_of)))
     return sorted(months)
 
 
@@ -179,16 +185,6 @@ def _spans(months: list[str]) -> list[tuple[str, str]]:
         else:
             spans.append((m, m))
     return spans
-
-
-def _month_of(moment: datetime) -> str:
-    return moment.astimezone(LONDON).strftime("%Y-%m")
-
-
-def month_start(month: str) -> datetime:
-    """The UTC instant at which a Europe/London month ("YYYY-MM") begins."""
-    year, mon = map(int, month.split("-"))
-    return datetime(year, mon, 1, tzinfo=LONDON).astimezone(UTC)
 
 
 def _set(conn: Connection, key: str, value: str) -> None:

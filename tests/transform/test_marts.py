@@ -7,9 +7,9 @@ from data.bulk import read_frame, schema_of
 from data.models import ChannelAssumption, Complaint, Contact, ContactsMonthly, SurveyResponse
 from data.reference import read_settings
 from metrics.compute import Query, compute, sources_from_facts
-from metrics.marts import refresh_contact_marts
 from metrics.reads import sources_from_warehouse
 from pipelines.demo import build_demo
+from transform.marts import refresh_contact_marts
 
 
 def _facts(engine, model, exclude=()):

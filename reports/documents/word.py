@@ -19,8 +19,8 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 from lxml import etree
 
-from metrics.documents.drawing import png, svg
-from metrics.documents.model import Chart, Document, Heading, Paragraph, Table, Tiles
+from reports.documents.drawing import png, svg
+from reports.documents.model import Chart, Document, Heading, Paragraph, Table, Tiles
 
 _SVG_EXTENSION = "{96DAC541-7B7A-43D3-8B79-37D633B846F1}"
 _SVG_NS = "http://schemas.microsoft.com/office/drawing/2016/SVG/main"

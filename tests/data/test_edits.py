@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from data.assumptions import read_assumptions, read_changes, update_assumption
+from data.edits import read_assumptions, read_changes, update_assumption
 
 WHEN = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 

@@ -7,10 +7,10 @@ with its figure, so no reading depends on colour alone.
 import plotly.graph_objects as go
 import polars as pl
 
-from metrics.charts.base import PALETTE, bar_height, layout, percent_bars
 from metrics.labels import readable
 from metrics.registry import REGISTRY
 from metrics.scorecard import format_value
+from reports.charts.base import PALETTE, bar_height, layout, percent_bars
 
 
 def mix_chart(mix: pl.DataFrame) -> go.Figure:

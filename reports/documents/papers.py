@@ -1,28 +1,25 @@
 """The papers as bytes, straight from a warehouse: what the command line and the dashboard's
 download buttons call."""
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine
 
-from data.bulk import read_frame, schema_of
-from data.models import ChannelAssumption, LoadLog
-from data.reference import read_settings
-from metrics.documents import content
-from metrics.documents.pdf import pdf_bytes
-from metrics.documents.word import docx_bytes
-from metrics.reads import read_targets, sources_from_warehouse
+from metrics.reads import (
+    channel_assumptions,
+    latest_load_at,
+    read_settings,
+    read_targets,
+    sources_from_warehouse,
+)
+from reports.documents import content
+from reports.documents.pdf import pdf_bytes
+from reports.documents.word import docx_bytes
 
 FORMATS = ("pdf", "docx")
 
 
 def _reference(engine: Engine) -> content.Reference:
-    table = ChannelAssumption.__table__
-    names = ["channel", "unit_cost_gbp", "cost_source", "cost_year", "carbon_kg",
-             "carbon_source", "carbon_year"]
-    with engine.connect() as conn:
-        assumptions = read_frame(conn, f'SELECT {", ".join(names)} FROM "{table.name}"',
-                                 schema_of(table, names))
-        latest = conn.execute(select(func.max(LoadLog.finished_at))).scalar_one()
-    return content.Reference(assumptions, read_settings(engine), latest)
+    return content.Reference(channel_assumptions(engine), read_settings(engine),
+                             latest_load_at(engine))
 
 
 def pack_bytes(engine: Engine, half: str, fmt: str = "pdf") -> bytes:

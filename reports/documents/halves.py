@@ -2,7 +2,7 @@
 
 import re
 
-from metrics.calendar import months_between, shift_month
+from metrics.months import months_between, shift_month
 
 _HALF = re.compile(r"(\d{4})-H([12])")
 _MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August",

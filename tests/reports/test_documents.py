@@ -15,18 +15,27 @@ import pytest
 from pypdf import PdfReader
 
 from data.warehouse import get_engine
-from metrics.cli import main
-from metrics.documents import content
-from metrics.documents.halves import complete_halves, half_months, shift_half
-from metrics.documents.papers import _reference, one_pager_bytes, pack_bytes
 from metrics.export import export_frame
 from metrics.reads import read_targets, sources_from_warehouse
 from metrics.registry import REGISTRY, THEMES
 from metrics.scorecard import format_value
 from pipelines.ingest import ingest_file
+from reports.cli import main
+from reports.documents import content
+from reports.documents.halves import complete_halves, half_months, shift_half
+from reports.documents.papers import _reference, one_pager_bytes, pack_bytes
 from tests.app.conftest import demo_url  # noqa: F401  (the demo warehouse, built once)
-from tests.metrics.builders import (complaint, complaints, contact, contacts, response,
-                                    responses, sources, utc, write_csv)
+from tests.metrics.builders import (
+    complaint,
+    complaints,
+    contact,
+    contacts,
+    response,
+    responses,
+    sources,
+    utc,
+    write_csv,
+)
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "pack"
 HALF = "2025-H1"
@@ -122,7 +131,8 @@ def test_a_count_of_3_reads_under_5_and_a_rate_on_8_is_not_shown(tiny):
     summary = text[start:text.index("Right first time was", start)]
     assert re.search(r"Complaints received\s+<5", summary)
     assert re.search(r"Calls abandoned\s+not shown", summary)
-    assert "100.0 %" not in "\n".join(l for l in summary.splitlines() if "Calls answered" in l)
+    assert "100.0 %" not in "\n".join(
+        line for line in summary.splitlines() if "Calls answered" in line)
     # Nowhere in either document does the exact count 3 or the 8-call rate appear.
     everything = text + "\n".join(p.text for p in word.paragraphs) + "\n".join(
         c.text for t in word.tables for r in t.rows for c in r.cells)

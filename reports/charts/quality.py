@@ -3,8 +3,8 @@
 import plotly.graph_objects as go
 import polars as pl
 
-from metrics.charts.base import GREY, PALETTE, bar_height, layout, percent_bars
 from metrics.labels import readable
+from reports.charts.base import GREY, PALETTE, bar_height, layout, percent_bars
 
 
 def coverage_chart(frame: pl.DataFrame, target: float | None) -> go.Figure:

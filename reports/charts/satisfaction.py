@@ -3,8 +3,8 @@
 import plotly.graph_objects as go
 import polars as pl
 
-from metrics.charts.base import GREY, PALETTE, layout
 from metrics.labels import readable
+from reports.charts.base import GREY, PALETTE, layout
 
 
 def csat_interval_chart(frame: pl.DataFrame, dim: str, title: str) -> go.Figure:

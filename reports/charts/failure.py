@@ -7,9 +7,9 @@ alone.
 import plotly.graph_objects as go
 import polars as pl
 
-from metrics.charts.base import GREY, PALETTE, layout
 from metrics.labels import readable
 from metrics.registry import REGISTRY
+from reports.charts.base import GREY, PALETTE, layout
 
 # kpi -> (numerator, denominator) in words, for tables and sentences
 PARTS_IN_WORDS = {

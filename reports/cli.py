@@ -6,10 +6,10 @@ import re
 import sys
 from pathlib import Path
 
-from data.warehouse import get_engine
-from metrics.documents.halves import parse_half
-from metrics.documents.papers import FORMATS, one_pager_bytes, pack_bytes
 from metrics.export import write_export
+from metrics.reads import open_warehouse
+from reports.documents.halves import parse_half
+from reports.documents.papers import FORMATS, one_pager_bytes, pack_bytes
 
 
 def _month(text: str) -> str:
@@ -48,13 +48,13 @@ def main(argv: list[str] | None = None) -> int:
         fmt = Path(args.out).suffix.lower().lstrip(".")
         if fmt not in FORMATS:
             parser.error(f"--out must end in .pdf or .docx: {args.out}")
-        Path(args.out).write_bytes(pack_bytes(get_engine(), args.half, fmt))
+        Path(args.out).write_bytes(pack_bytes(open_warehouse(), args.half, fmt))
         return 0
     if "month" in args:
         if Path(args.out).suffix.lower() != ".pdf":
             parser.error(f"--out must end in .pdf: {args.out}")
-        Path(args.out).write_bytes(one_pager_bytes(get_engine(), args.month))
+        Path(args.out).write_bytes(one_pager_bytes(open_warehouse(), args.month))
         return 0
-    write_export(get_engine(), sys.stdout, by=tuple(args.by), first_month=args.first,
+    write_export(open_warehouse(), sys.stdout, by=tuple(args.by), first_month=args.first,
                  last_month=args.last, fmt=args.format, publish=args.publish)
     return 0

@@ -1,7 +1,7 @@
 """Simple vector charts drawn from the data, without a browser: a list of shapes rendered as
 SVG (the PDF, and Word 2016 or later) or as a PNG (Word's fallback for older readers).
 
-Charts follow the dashboard's look (`metrics.charts.base`): the Okabe–Ito palette, a dashed
+Charts follow the dashboard's look (`reports.charts.base`): the Okabe–Ito palette, a dashed
 target line, and values missing or not published left as gaps, never drawn as zero.
 """
 
@@ -10,7 +10,7 @@ import math
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
-from metrics.charts.base import GREY, PALETTE
+from reports.charts.base import GREY, PALETTE
 
 WIDTH, HEIGHT = 640, 260
 LEFT, RIGHT, TOP, BOTTOM = 64, 16, 16, 56
@@ -157,7 +157,7 @@ def svg(drawing: Drawing) -> str:
 
 def png(drawing: Drawing, scale: int = 2) -> bytes:
     """The same drawing rasterised, for readers that cannot show SVG."""
-    from PIL import Image, ImageDraw, ImageFont
+    from PIL import Image, ImageDraw, ImageFont  # noqa: PLC0415 (only for Word's fallback)
 
     image = Image.new("RGB", (drawing.width * scale, drawing.height * scale), "white")
     pen = ImageDraw.Draw(image)

@@ -7,8 +7,8 @@ hover text, so no reading depends on colour alone.
 import plotly.graph_objects as go
 import polars as pl
 
-from metrics.charts.base import PALETTE, layout
 from metrics.labels import readable
+from reports.charts.base import PALETTE, layout
 
 PATTERNS = ("", "/", "\\", "x", ".", "+", "-", "|")
 

@@ -12,22 +12,30 @@ from datetime import datetime
 
 import polars as pl
 
-from metrics.calendar import months_between, shift_month
 from metrics.complaints_view import themes_by_month
 from metrics.compute import Query, Sources, compute
-from metrics.documents.drawing import bar_or_line_chart
-from metrics.documents.halves import half_months, half_name, month_name, shift_half
-from metrics.documents.model import (Chart, Document, Heading, Paragraph, Section, Table,
-                                     Tiles, TileView)
-from metrics.documents.narrative import kpi_sentence, theme_sentence
 from metrics.export import published
 from metrics.labels import readable
-from metrics.publish import suppress_count
+from metrics.months import months_between, shift_month
 from metrics.periods import period_totals
+from metrics.publish import suppress_count
 from metrics.registry import REGISTRY, THEMES, Kpi
 from metrics.scorecard import HISTORY_MONTHS, format_value, scorecard
 from metrics.spc import SpcResult, variation_text, xmr
 from metrics.targets import rag
+from reports.documents.drawing import bar_or_line_chart
+from reports.documents.halves import half_months, half_name, month_name, shift_half
+from reports.documents.model import (
+    Chart,
+    Document,
+    Heading,
+    Paragraph,
+    Section,
+    Table,
+    Tiles,
+    TileView,
+)
+from reports.documents.narrative import kpi_sentence, theme_sentence
 
 NOT_SHOWN = "not shown"
 NO_DATA = "no data"
@@ -193,12 +201,18 @@ def _kpi_chart(kpi: Kpi, months: list[str], f: _Figures, targets, sentence: str)
     gaps = sum(p.value is None for p in points)
     alt = (f"{'Bar' if bars else 'Line'} chart of {kpi.label.lower()} for each month from "
            f"{month_name(months[0])} to {month_name(months[-1])}"
-           f"{f', with the target of {format_value(kpi, target)} as a dashed line' if target is not None else ''}"
+           f"{_target_words(kpi, target)}"
            f"{', and the SPC mean and process limits' if limits else ''}. {sentence}"
            f"{f' {gaps} months are not drawn (no data or too few cases).' if gaps else ''}"
            f" The table that follows gives every figure.")
     return Chart(f"{kpi.label}, by month", alt, drawing,
                  Table(f"{kpi.label} by month (the data of the chart above)", header, rows))
+
+
+def _target_words(kpi: Kpi, target: float | None) -> str:
+    if target is None:
+        return ""
+    return f", with the target of {format_value(kpi, target)} as a dashed line"
 
 
 def _complaints(sources: Sources, f: _Figures, half: str, settings) -> Section:

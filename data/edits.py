@@ -1,4 +1,6 @@
-"""The per-channel unit costs and carbon factors an analyst edits, and the audit of every edit.
+"""Staff edits of reference data: the one module of `data` that pages may import.
+
+The per-channel unit costs and carbon factors an analyst edits, and the audit of every edit.
 
 `update_assumption` checks each new value, writes it with who changed it and when, and appends
 one `ref_assumption_changes` row per changed field (old and new value), all in one transaction:
@@ -17,7 +19,6 @@ from data.models import AssumptionChange, ChannelAssumption
 FIRST_YEAR = 1990
 NUMBERS = ("unit_cost_gbp", "carbon_kg")
 SOURCES = ("cost_source", "carbon_source")
-YEARS = ("cost_year", "carbon_year")
 FIELDS = ("unit_cost_gbp", "cost_source", "cost_year", "carbon_kg", "carbon_source", "carbon_year")
 
 
