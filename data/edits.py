@@ -1,25 +1,32 @@
 """Staff edits of reference data: the one module of `data` that pages may import.
 
-The per-channel unit costs and carbon factors an analyst edits, and the audit of every edit.
+The per-channel unit costs and carbon factors an analyst edits (with an optional uplift of a
+unit cost to a later year's prices), the audit of every edit, and the change points where SPC
+may start a new period.
 
 `update_assumption` checks each new value, writes it with who changed it and when, and appends
 one `ref_assumption_changes` row per changed field (old and new value), all in one transaction:
-an edit is either recorded in full or not at all.
+an edit is either recorded in full or not at all. Change points are recorded and removed with
+who and when; a removed one is kept, marked removed.
 """
 
 import math
+import re
 from datetime import UTC, datetime
 
 import polars as pl
 from sqlalchemy import Engine, insert, select, update
 
 from data.bulk import read_frame, schema_of
-from data.models import AssumptionChange, ChannelAssumption
+from data.models import AssumptionChange, ChannelAssumption, SpcChangePoint
 
 FIRST_YEAR = 1990
 NUMBERS = ("unit_cost_gbp", "carbon_kg")
-SOURCES = ("cost_source", "carbon_source")
-FIELDS = ("unit_cost_gbp", "cost_source", "cost_year", "carbon_kg", "carbon_source", "carbon_year")
+SOURCES = ("cost_source", "carbon_source", "uplift_source")
+UPLIFT = ("uplift_factor", "uplift_source", "uplift_year")
+FIELDS = ("unit_cost_gbp", "cost_source", "cost_year", "carbon_kg", "carbon_source", "carbon_year",
+          *UPLIFT)
+NONE = "(none)"  # how a cleared value reads in the change history
 
 
 def read_assumptions(engine: Engine) -> pl.DataFrame:
@@ -45,19 +52,27 @@ def read_changes(engine: Engine, limit: int = 500) -> pl.DataFrame:
 def update_assumption(engine: Engine, channel: str, *, by: str, unit_cost_gbp: float | None = None,
                       cost_source: str | None = None, cost_year: int | None = None,
                       carbon_kg: float | None = None, carbon_source: str | None = None,
-                      carbon_year: int | None = None, now: datetime | None = None) -> list[str]:
-    """Set the given fields of `channel`'s assumptions (None: leave as is); return the names of
-    the fields that changed.
+                      carbon_year: int | None = None, uplift_factor: float | None = None,
+                      uplift_source: str | None = None, uplift_year: int | None = None,
+                      clear_uplift: bool = False, now: datetime | None = None) -> list[str]:
+    """Set the given fields of `channel`'s assumptions (None: leave as is; `clear_uplift`:
+    empty the three uplift fields, so no uplift); return the names of the fields that changed.
 
-    Raises ValueError, naming the field, for a negative or non-finite number, an empty source, a
-    year outside 1990..next year, an unknown channel or an empty `by`. Values equal to the
-    stored ones are not recorded as changes; with no change nothing is written.
+    Raises ValueError, naming the field, for a negative or non-finite number, an uplift factor
+    that is not above 0, an empty source, a year outside 1990..next year, an uplift without all
+    of its factor, source and year or to a year before the unit cost's, an unknown channel or
+    an empty `by`. Values equal to the stored ones are not recorded as changes; with no change
+    nothing is written.
     """
     now = now or datetime.now(UTC)
     if now.tzinfo is None:
         raise ValueError("now: must be timezone-aware")
     given = {"unit_cost_gbp": unit_cost_gbp, "cost_source": cost_source, "cost_year": cost_year,
-             "carbon_kg": carbon_kg, "carbon_source": carbon_source, "carbon_year": carbon_year}
+             "carbon_kg": carbon_kg, "carbon_source": carbon_source, "carbon_year": carbon_year,
+             "uplift_factor": uplift_factor, "uplift_source": uplift_source,
+             "uplift_year": uplift_year}
+    if clear_uplift and any(given[f] is not None for f in UPLIFT):
+        raise ValueError("uplift_factor: give an uplift or clear it, not both")
     new = {name: _checked(name, value, now.year) for name, value in given.items()
            if value is not None}
     who = (by or "").strip()
@@ -69,24 +84,45 @@ def update_assumption(engine: Engine, channel: str, *, by: str, unit_cost_gbp: f
                            .where(table.c.channel == channel)).mappings().first()
         if row is None:
             raise ValueError(f"channel: no assumptions for channel {channel!r}")
+        if clear_uplift:
+            new.update(dict.fromkeys(UPLIFT))
+        _check_uplift({**row, **new})
         changed = {f: v for f, v in new.items() if row[f] != v}
         if not changed:
             return []
         conn.execute(update(table).where(table.c.channel == channel)
                      .values(**changed, updated_by=who[:100], updated_at=now.astimezone(UTC)))
         conn.execute(insert(AssumptionChange.__table__), [
-            {"channel": channel, "field": f, "old_value": str(row[f]), "new_value": str(v),
+            {"channel": channel, "field": f, "old_value": _audit(row[f]), "new_value": _audit(v),
              "changed_by": who[:100], "changed_at": now.astimezone(UTC)}
             for f, v in changed.items()])
     return list(changed)
 
 
+def _audit(value) -> str:
+    return NONE if value is None else str(value)
+
+
+def _check_uplift(row: dict) -> None:
+    """An uplift needs its factor, source and year, to a year no earlier than the unit cost's."""
+    given = [f for f in UPLIFT if row[f] is not None]
+    if given and len(given) < len(UPLIFT):
+        missing = next(f for f in UPLIFT if row[f] is None)
+        raise ValueError(f"{missing}: an uplift needs its factor, its source (the index) and "
+                         f"the year of the prices it gives")
+    if given and row["uplift_year"] < row["cost_year"]:
+        raise ValueError(f"uplift_year: must not be before the unit cost's year "
+                         f"{row['cost_year']}, got {row['uplift_year']}")
+
+
 def _checked(name: str, value, this_year: int):
-    if name in NUMBERS:
+    if name in NUMBERS or name == "uplift_factor":
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise ValueError(f"{name}: must be a number, got {value!r}")
         if not math.isfinite(value) or value < 0:
             raise ValueError(f"{name}: must be a non-negative number, got {value!r}")
+        if name == "uplift_factor" and value == 0:
+            raise ValueError(f"{name}: must be above 0 (1 leaves the unit cost as it is)")
         return float(value)
     if name in SOURCES:
         if not isinstance(value, str) or not value.strip():
@@ -99,3 +135,66 @@ def _checked(name: str, value, this_year: int):
     if not FIRST_YEAR <= value <= this_year + 1:
         raise ValueError(f"{name}: must be from {FIRST_YEAR} to {this_year + 1}, got {value}")
     return value
+
+
+# ---- SPC change points ------------------------------------------------------------------------
+
+_MONTH = re.compile(r"(\d{4})-(0[1-9]|1[0-2])")
+CHANGE_POINT_COLUMNS = ["change_point_id", "month", "kpi", "reason", "recorded_by",
+                        "recorded_at"]
+
+
+def read_change_points(engine: Engine) -> pl.DataFrame:
+    """The change points in force (not removed), by month: change_point_id, month, kpi (empty:
+    every KPI), reason, recorded_by, recorded_at."""
+    table = SpcChangePoint.__table__
+    with engine.connect() as conn:
+        sql = (f'SELECT {", ".join(CHANGE_POINT_COLUMNS)} FROM "{table.name}" '
+               f"WHERE removed_at IS NULL ORDER BY month, change_point_id")
+        return read_frame(conn, sql, schema_of(table, CHANGE_POINT_COLUMNS))
+
+
+def record_change_point(engine: Engine, month: str, reason: str, *, by: str,
+                        kpi: str | None = None, now: datetime | None = None) -> int:
+    """Record that something changed in `month` ("YYYY-MM"), for the KPI `kpi` (None: every
+    KPI), for `reason`; return its id.
+
+    Raises ValueError, naming the field, for a month that is not YYYY-MM from 1990 to next
+    year, an empty reason, an empty KPI id or an empty `by`.
+    """
+    now = now or datetime.now(UTC)
+    if now.tzinfo is None:
+        raise ValueError("now: must be timezone-aware")
+    found = _MONTH.fullmatch(month or "")
+    if not found or not FIRST_YEAR <= int(found.group(1)) <= now.year + 1:
+        raise ValueError(f"month: must be a month YYYY-MM from {FIRST_YEAR} to {now.year + 1}, "
+                         f"got {month!r}")
+    if not (reason or "").strip():
+        raise ValueError("reason: say what changed (a change point needs its reason)")
+    if kpi is not None and not kpi.strip():
+        raise ValueError("kpi: a KPI id, or none for every KPI")
+    who = (by or "").strip()
+    if not who:
+        raise ValueError("by: who made the change is required")
+    table = SpcChangePoint.__table__
+    with engine.begin() as conn:
+        return conn.execute(insert(table).values(
+            month=month, kpi=kpi, reason=reason.strip(), recorded_by=who[:100],
+            recorded_at=now.astimezone(UTC)).returning(table.c.change_point_id)).scalar_one()
+
+
+def remove_change_point(engine: Engine, change_point_id: int, *, by: str,
+                        now: datetime | None = None) -> None:
+    """Mark a change point removed, with who and when (it is kept for the record). Raises
+    ValueError for an unknown or already removed id, or an empty `by`."""
+    now = now or datetime.now(UTC)
+    who = (by or "").strip()
+    if not who:
+        raise ValueError("by: who made the change is required")
+    table = SpcChangePoint.__table__
+    with engine.begin() as conn:
+        done = conn.execute(update(table).where(
+            (table.c.change_point_id == change_point_id) & table.c.removed_at.is_(None))
+            .values(removed_by=who[:100], removed_at=now.astimezone(UTC)))
+        if done.rowcount != 1:
+            raise ValueError(f"change_point_id: no change point {change_point_id} in force")

@@ -191,7 +191,9 @@ class ChannelAssumption(SQLModel, table=True):
     """Per-channel unit cost and carbon factor, with where each figure comes from.
 
     Grain: channel. Seeded from `kpis.md`'s defaults; an analyst may edit, and each edit records
-    who and when.
+    who and when. The unit cost is at `cost_year`'s prices; a council may record an index that
+    uplifts it to `uplift_year`'s prices (unit cost × `uplift_factor`, from `uplift_source`),
+    shown beside the money figures; empty (the default): no uplift.
     """
 
     __tablename__ = "ref_channel_assumptions"
@@ -203,6 +205,9 @@ class ChannelAssumption(SQLModel, table=True):
     carbon_kg: float = Field(sa_type=Float)
     carbon_source: str = Field(sa_type=Text)
     carbon_year: int = Field(sa_type=Integer)
+    uplift_factor: float | None = Field(default=None, sa_type=Float)
+    uplift_source: str | None = Field(default=None, sa_type=Text)
+    uplift_year: int | None = Field(default=None, sa_type=Integer)
     updated_by: str = Field(default="defaults", max_length=100)
     updated_at: datetime = _utc()
 
@@ -222,6 +227,26 @@ class AssumptionChange(SQLModel, table=True):
     new_value: str = Field(sa_type=Text)
     changed_by: str = Field(max_length=100)
     changed_at: datetime = _utc()
+
+
+class SpcChangePoint(SQLModel, table=True):
+    """A change an analyst recorded (the strategy's start, a new system), from whose month SPC
+    may read a KPI (or, with `kpi` empty, every KPI) in a new period with new limits.
+
+    Grain: one record. Written by `data.edits`; a removal is kept, with who removed it and
+    when, so the history of every SPC reading can be traced.
+    """
+
+    __tablename__ = "ref_spc_change_points"
+
+    change_point_id: int | None = Field(default=None, primary_key=True, sa_type=SERIAL)
+    month: str = Field(max_length=7)
+    kpi: str | None = Field(default=None, max_length=50)
+    reason: str = Field(sa_type=Text)
+    recorded_by: str = Field(max_length=100)
+    recorded_at: datetime = _utc()
+    removed_by: str | None = Field(default=None, max_length=100)
+    removed_at: datetime | None = _utc(default=None)
 
 
 class KpiTarget(SQLModel, table=True):

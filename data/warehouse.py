@@ -5,7 +5,9 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.schema import CreateColumn
 from sqlmodel import SQLModel
 
 from data import models  # noqa: F401  (registers the tables on SQLModel.metadata)
@@ -25,8 +27,36 @@ def make_engine(url: str) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
     SQLModel.metadata.create_all(engine)
+    _add_missing_columns(engine)
     seed_reference(engine)
     return engine
+
+
+def _add_missing_columns(engine: Engine) -> None:
+    """Give a warehouse created before a column was added to its table that column, empty.
+
+    `create_all` creates missing tables but never alters an existing one. Only nullable columns
+    are ever added to a table, so existing rows stay valid. The statement names a table and a
+    column of the models, never a value.
+    """
+    missing = []
+    with engine.connect() as conn:
+        inspector = inspect(conn)
+        for table in SQLModel.metadata.sorted_tables:
+            have = {c["name"] for c in inspector.get_columns(table.name)}
+            missing += [(table, c) for c in table.columns if c.name not in have]
+    for table, column in missing:
+        if not column.nullable:
+            raise RuntimeError(f"{table.name}.{column.name} cannot be added to existing rows")
+        ddl = CreateColumn(column).compile(dialect=engine.dialect)
+        try:
+            with engine.begin() as conn:
+                conn.execute(text(f'ALTER TABLE "{table.name}" ADD COLUMN {ddl}'))
+        except DBAPIError:
+            # Another process starting on the same warehouse added it first.
+            with engine.connect() as conn:
+                if column.name not in {c["name"] for c in inspect(conn).get_columns(table.name)}:
+                    raise
 
 
 def get_engine(url: str | None = None) -> Engine:

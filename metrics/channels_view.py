@@ -10,22 +10,23 @@ from metrics.compute import Query, Sources, compute
 from metrics.periods import period_totals, wide
 
 # The page's headline figures and trends, in display order.
-HEADLINE_KPIS = ("contacts", "digital_pct", "cost_to_serve_gbp", "channel_shift_saving_gbp",
-                 "carbon_kg", "carbon_saving_kg")
+HEADLINE_KPIS = ("contacts", "digital_pct", "self_service_pct", "cost_to_serve_gbp",
+                 "channel_shift_saving_gbp", "carbon_kg", "carbon_saving_kg")
 TREND_KPIS = HEADLINE_KPIS[1:]
+MONEY_KPIS = ("cost_to_serve_gbp", "channel_shift_saving_gbp")
 
 Filters = dict[str, tuple[str, ...]]
 
 
-def headline(sources: Sources, first_month: str, last_month: str,
-             filters: Filters) -> dict[str, float | None]:
+def headline(sources: Sources, first_month: str, last_month: str, filters: Filters,
+             kpis: tuple[str, ...] = HEADLINE_KPIS) -> dict[str, float | None]:
     """kpi -> its value over the period (all groups together): Σ numerators ÷ Σ denominators,
     or Σ of the monthly values for KPIs without a denominator."""
     long = compute(sources, Query(first_month=first_month, last_month=last_month,
-                                  filters=filters, kpis=HEADLINE_KPIS))
+                                  filters=filters, kpis=kpis))
     totals = period_totals(long)
     values = dict(zip(totals.get_column("kpi"), totals.get_column("value")))
-    return {k: values.get(k) for k in HEADLINE_KPIS}
+    return {k: values.get(k) for k in kpis}
 
 
 def channel_mix(sources: Sources, first_month: str, last_month: str,

@@ -15,9 +15,14 @@ from metrics.kpis.complaints import due_on, overdue_complaints
 from metrics.periods import period_totals, wide
 from transform.calendar import london_day, month_of_date
 
-COMPLAINT_KPIS = ("complaints_received", "stage1_on_time_pct", "stage2_on_time_pct",
+COMPLAINT_KPIS = ("complaints_received", "stage1_complaints_received",
+                  "stage2_escalations_received", "stage1_on_time_pct", "stage2_on_time_pct",
                   "escalation_pct", "upheld_pct", "complaints_per_1000_contacts",
                   "compliments_received")
+# The page's headline figures: new complaints and escalations apart, never complaint rows.
+HEADLINE_KPIS = tuple(k for k in COMPLAINT_KPIS if k != "complaints_received")
+COUNTS = ("complaints_received", "stage1_complaints_received", "stage2_escalations_received",
+          "compliments_received")
 NOT_RECORDED = "Not recorded"
 # What each rate's denominator counts, for "out of N ..." beside it.
 OUT_OF = {"stage1_on_time_pct": "stage 1 replies", "stage2_on_time_pct": "stage 2 replies",
@@ -61,8 +66,7 @@ def complaint_figures(sources: Sources, first_month: str, last_month: str,
 
 def _wide(totals: pl.DataFrame, by: tuple[str, ...]) -> pl.DataFrame:
     # A count over no rows is 0: a service with contacts but no complaints received none.
-    values = wide(totals, by, COMPLAINT_KPIS).with_columns(
-        pl.col("complaints_received", "compliments_received").fill_null(0))
+    values = wide(totals, by, COMPLAINT_KPIS).with_columns(pl.col(COUNTS).fill_null(0))
     counts = wide(totals, by, COMPLAINT_KPIS, "denominator").rename(
         {k: f"{k}_n" for k in COMPLAINT_KPIS})
     return pl.concat([values, counts.drop(list(by))], how="horizontal")
@@ -99,13 +103,15 @@ def _kept(complaints: pl.DataFrame, filters: dict[str, tuple[str, ...]]) -> pl.L
 
 
 def themes_by_month(complaints: pl.DataFrame, first_month: str, last_month: str,
-                    filters: dict[str, tuple[str, ...]]) -> pl.DataFrame:
-    """Complaint rows (kind complaint, each stage a row) by month of received_on and category:
-    month, category, complaints. A missing category reads "Not recorded". Per month the counts
-    add up to complaints_received."""
+                    filters: dict[str, tuple[str, ...]], stage: int | None = None
+                    ) -> pl.DataFrame:
+    """Complaint rows (kind complaint, each stage a row; with `stage`, that stage's only) by
+    month of received_on and category: month, category, complaints. A missing category reads
+    "Not recorded". Per month the counts of every stage add up to complaints_received."""
     month = month_of_date(pl.col("received_on"))
+    at_stage = pl.col("stage") == stage if stage is not None else pl.lit(True)
     return (_kept(complaints, filters)
-            .filter((pl.col("kind") == "complaint")
+            .filter((pl.col("kind") == "complaint") & at_stage
                     & month.is_between(pl.lit(first_month), pl.lit(last_month)))
             .group_by(month.alias("month"),
                       pl.col("category").fill_null(NOT_RECORDED).alias("category"))

@@ -13,7 +13,8 @@ import polars as pl
 import metrics.kpis  # noqa: F401  (registers every KPI)
 from data.bulk import schema_of
 from data.models import ContactsMonthly
-from metrics.registry import REGISTRY, Inputs
+from metrics.registry import HEADLINE_ONLY, REGISTRY, Inputs
+from metrics.spc import ChangePoint
 from transform.calendar import london_month, shift_month
 from transform.marts import Standards, contact_parts, monthly_parts
 from transform.matters import matter_neighbours
@@ -33,6 +34,8 @@ class Sources:
     assumptions: pl.DataFrame  # channel, unit_cost_gbp, carbon_kg
     as_of: datetime | None
     baseline: tuple[str, str] | None  # first and last month
+    # the changes analysts recorded, where SPC may start a new period
+    change_points: tuple[ChangePoint, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,7 @@ class Query:
     last_month: str | None = None
     # dimension -> values to keep; a missing dimension is not filtered
     filters: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # None: every KPI of the registry; named ids may include headline-only counts
     kpis: tuple[str, ...] | None = None
 
 
@@ -54,9 +58,9 @@ def compute(sources: Sources, query: Query) -> pl.DataFrame:
     by = [d for d in DIMENSIONS if d in query.by]
     inputs = _inputs(sources, query)
     frames = []
-    for kpi in REGISTRY.values():
-        if query.kpis is not None and kpi.id not in query.kpis:
-            continue
+    chosen = (REGISTRY.values() if query.kpis is None else
+              [k for k in (*REGISTRY.values(), *HEADLINE_ONLY.values()) if k.id in query.kpis])
+    for kpi in chosen:
         if not kpi.defined_for({*by, *query.filters}):
             continue
         frames.append(kpi.function(inputs, by).with_columns(pl.lit(kpi.id).alias("kpi"),

@@ -155,17 +155,26 @@ def ranking(frame: pl.DataFrame, kpi_id: str, by: str, order: str = "numerator")
 
 # ---- failure reasons --------------------------------------------------------------------------
 
-def pareto(parts: pl.DataFrame, by: Sequence[str] = ("failure_type",)) -> pl.DataFrame:
+def pareto(parts: pl.DataFrame, by: Sequence[str] = ("failure_type",),
+           within: Sequence[str] = ()) -> pl.DataFrame:
     """Failure contacts (demand_type = failure, the numerator of failure demand) by group,
-    biggest first: *by, failure_contacts, share_pct = 100 × failure_contacts ÷ all failure
-    contacts, cumulative_pct = running total of share_pct."""
-    by = list(by)
-    counts = (parts.filter(pl.col("failure")).group_by(by)
+    biggest first: *within, *by, failure_contacts, share_pct = 100 × failure_contacts ÷ all
+    failure contacts (of the same `within` group, e.g. of one service), cumulative_pct =
+    running total of share_pct in that order.
+
+    A reason is a failure reason or not, so failure demand *by reason* would read 100 % or 0 %:
+    the share of all failure is what tells a manager where failure comes from."""
+    by, within = list(by), list(within)
+    keys = [*within, *by]
+    counts = (parts.filter(pl.col("failure")).group_by(keys)
               .agg(pl.len().cast(pl.Int64).alias("failure_contacts"))
-              .sort(["failure_contacts", *by], descending=[True, *[False] * len(by)]))
-    share = 100 * pl.col("failure_contacts") / pl.col("failure_contacts").sum()
+              .sort([*within, "failure_contacts", *by],
+                    descending=[*[False] * len(within), True, *[False] * len(by)]))
+    total = pl.col("failure_contacts").sum()
+    share = 100 * pl.col("failure_contacts") / (total.over(within) if within else total)
+    cumulative = pl.col("share_pct").cum_sum()
     return counts.with_columns(share.alias("share_pct")).with_columns(
-        pl.col("share_pct").cum_sum().alias("cumulative_pct"))
+        (cumulative.over(within) if within else cumulative).alias("cumulative_pct"))
 
 
 # ---- right first time diagnostics -------------------------------------------------------------

@@ -12,7 +12,7 @@ from data.reference import read_settings
 from metrics.compute import Query, compute
 from metrics.publish import suppress_frame
 from metrics.reads import sources_from_warehouse
-from metrics.registry import REGISTRY
+from metrics.registry import HEADLINE_ONLY, REGISTRY
 
 COLUMNS = ["month", "service", "channel", "kpi", "numerator", "denominator", "value"]
 
@@ -26,7 +26,8 @@ def export_frame(engine: Engine, by: tuple[str, ...] = (), first_month: str | No
 def published(frame: pl.DataFrame, settings: dict[str, str]) -> pl.DataFrame:
     """The frame with small numbers suppressed as `kpis.md` says, for anything published."""
     return suppress_frame(
-        frame, count_kpis={k.id for k in REGISTRY.values() if k.unit == "count"},
+        frame, count_kpis={k.id for k in (*REGISTRY.values(), *HEADLINE_ONLY.values())
+                           if k.unit == "count"},
         threshold=int(settings.get("suppress_counts_below") or 5),
         min_denominator=float(settings.get("suppress_rates_denominator_below") or 10),
         numerator_scales={"complaints_per_1000_contacts": 1000})

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 import polars as pl
 
 import metrics.kpis  # noqa: F401  (registers every KPI)
-from metrics.registry import REGISTRY
+from metrics.registry import HEADLINE_ONLY, REGISTRY
 
 
 def period_totals(long: pl.DataFrame, by: Sequence[str] = ()) -> pl.DataFrame:
@@ -24,10 +24,11 @@ def period_totals(long: pl.DataFrame, by: Sequence[str] = ()) -> pl.DataFrame:
     summed over its months: one row per group in `by` and KPI, columns *by, kpi, numerator,
     denominator, value, sorted by group and KPI."""
     by = list(by)
-    unknown = set(long.get_column("kpi").unique()) - set(REGISTRY)
+    known = {**REGISTRY, **HEADLINE_ONLY}
+    unknown = set(long.get_column("kpi").unique()) - set(known)
     if unknown:
         raise KeyError(f"not a registered KPI: {sorted(unknown)}")
-    scales = pl.DataFrame({"kpi": list(REGISTRY), "_scale": [k.scale for k in REGISTRY.values()]},
+    scales = pl.DataFrame({"kpi": list(known), "_scale": [k.scale for k in known.values()]},
                           schema={"kpi": pl.String, "_scale": pl.Float64})
     summed = long.group_by(*by, "kpi").agg(
         pl.col("numerator").sum(),

@@ -7,6 +7,7 @@ import polars as pl
 from sqlalchemy import Engine, func, select
 
 from data.bulk import read_frame, schema_of
+from data.edits import read_change_points
 from data.models import (
     ChannelAssumption,
     Complaint,
@@ -19,6 +20,7 @@ from data.models import (
 from data.reference import read_settings
 from data.warehouse import get_engine
 from metrics.compute import Sources, baseline_period, with_response_month
+from metrics.spc import ChangePoint
 from transform.marts import data_horizon
 
 
@@ -30,9 +32,12 @@ def sources_from_warehouse(engine: Engine) -> Sources:
         assumptions = _table(conn, ChannelAssumption.__table__,
                              columns=["channel", "unit_cost_gbp", "carbon_kg"])
         as_of = data_horizon(conn)
+    changes = tuple(ChangePoint(r["month"], r["reason"], r["kpi"])
+                    for r in read_change_points(engine).iter_rows(named=True))
     return Sources(parts=parts, complaints=complaints,
                    responses=with_response_month(responses), assumptions=assumptions,
-                   as_of=as_of, baseline=baseline_period(parts, read_settings(engine)))
+                   as_of=as_of, baseline=baseline_period(parts, read_settings(engine)),
+                   change_points=changes)
 
 
 def _table(conn, table, columns: list[str] | None = None, exclude=()) -> pl.DataFrame:
@@ -79,9 +84,10 @@ def open_warehouse() -> Engine:
 
 
 def channel_assumptions(engine: Engine) -> pl.DataFrame:
-    """Each channel's unit cost and carbon factor with their sources and years."""
+    """Each channel's unit cost and carbon factor with their sources and years, and the uplift
+    of its unit cost to a later year's prices where one is recorded."""
     columns = ["channel", "unit_cost_gbp", "cost_source", "cost_year", "carbon_kg",
-               "carbon_source", "carbon_year"]
+               "carbon_source", "carbon_year", "uplift_factor", "uplift_source", "uplift_year"]
     with engine.connect() as conn:
         return _table(conn, ChannelAssumption.__table__, columns)
 

@@ -3,6 +3,11 @@
 Each KPI is a pure polars function from the month's inputs to one row per month and group with a
 numerator and a denominator; its docstring holds the formula. Pages, exports and the committee
 pack all read these declarations (label, unit, direction, plain-English description, theme).
+
+Headlines for councillors show a few counts in place of a KPI they would misread (stage 1
+complaints and escalations to stage 2 rather than complaint rows, which count an escalation
+twice). Those are declared here too, with the KPI they replace (`HEADLINE_ONLY`): computed when
+asked for by name, never exported, so `metrics export` stays as `kpis.md` defines it.
 """
 
 from collections.abc import Callable
@@ -60,6 +65,9 @@ class Kpi:
     # the dimensions it may be grouped or filtered by: a figure by any other would mislead
     dimensions: tuple[str, ...]
     scale: float | None = None  # value = scale × numerator ÷ denominator; None: value = numerator
+    # what the measure can take (None: unbounded), for drawing limits: 0–100 for a share
+    bounds: tuple[float | None, float | None] = (None, None)
+    replaces: str | None = None  # a headline count shown in place of this KPI
 
     @property
     def has_denominator(self) -> bool:
@@ -75,26 +83,51 @@ class Kpi:
 
 
 REGISTRY: dict[str, Kpi] = {}
+# Counts shown in headlines in place of the KPI each `replaces`; never exported.
+HEADLINE_ONLY: dict[str, Kpi] = {}
+# What a measure can take, by unit, unless it declares otherwise.
+UNIT_BOUNDS = {"%": (0.0, 100.0), "count": (0.0, None), "£": (0.0, None),
+               "kg CO2e": (0.0, None), "per 1,000 contacts": (0.0, None)}
 
 
 def kpi(id: str, label: str, unit: str, better: str | None, theme: str, description: str, *,
         feed: str, needs: tuple[str, ...], dimensions: tuple[str, ...],
-        scale: float | None = None) -> Callable[[KpiFunction], KpiFunction]:
+        scale: float | None = None, bounds: tuple[float | None, float | None] | None = None,
+        replaces: str | None = None) -> Callable[[KpiFunction], KpiFunction]:
     """Register a KPI function under `id` (order of registration is the order of display),
-    declaring the feed it counts, the inputs it reads and the dimensions it is defined for."""
+    declaring the feed it counts, the inputs it reads and the dimensions it is defined for;
+    with `replaces`, a headline count shown in that KPI's place (and never exported)."""
     if theme not in THEMES:
         raise ValueError(f"unknown theme {theme}")
     if feed not in FEEDS or not set(needs) <= set(NEEDS) or not set(dimensions) <= set(DIMENSIONS):
         raise ValueError(f"KPI {id}: unknown feed, input or dimension")
 
     def register(function: KpiFunction) -> KpiFunction:
-        if id in REGISTRY:
+        home = HEADLINE_ONLY if replaces else REGISTRY
+        if id in REGISTRY or id in HEADLINE_ONLY:
             raise ValueError(f"KPI {id} registered twice")
-        REGISTRY[id] = Kpi(id, label, unit, better, theme, description, function, feed,
-                           frozenset(needs), tuple(dimensions), scale)
+        home[id] = Kpi(id, label, unit, better, theme, description, function, feed,
+                       frozenset(needs), tuple(dimensions), scale,
+                       bounds if bounds is not None else UNIT_BOUNDS.get(unit, (None, None)),
+                       replaces)
         return function
 
     return register
+
+
+def measure(id: str) -> Kpi:
+    """A KPI of the registry or a headline-only count, by id."""
+    return REGISTRY[id] if id in REGISTRY else HEADLINE_ONLY[id]
+
+
+def headline_kpis() -> tuple[Kpi, ...]:
+    """What headlines show, in display order: every KPI, except that one with headline counts
+    declared in its place shows those instead."""
+    shown = []
+    for kpi in REGISTRY.values():
+        instead = [h for h in HEADLINE_ONLY.values() if h.replaces == kpi.id]
+        shown += instead or [kpi]
+    return tuple(shown)
 
 
 def kpis_of(feed: str, needs: tuple[str, ...] | None = None) -> tuple[str, ...]:

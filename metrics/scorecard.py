@@ -1,108 +1,111 @@
-"""The monthly scorecard: each headline KPI for a month with its target, RAG, changes, SPC verdict
-and a plain-English reading. The dashboard and the printed one-pager both draw these tiles."""
+"""The monthly scorecard: each headline measure for a month with its target, RAG, changes, SPC
+reading and a plain-English line. The dashboard and the printed one-pager both draw these tiles;
+their words come from `metrics.wording`.
+
+SPC reads each measure's whole series, from the first month it has a value to the month shown,
+in periods (`metrics.spc`), with the change points analysts recorded; the tile shows the last
+24 months of it.
+"""
 
 from dataclasses import dataclass
 
 import polars as pl
 
 from metrics.compute import Query, Sources, compute
-from metrics.registry import REGISTRY, Kpi
-from metrics.spc import SpcResult, variation_text, xmr
-from metrics.targets import Rag, rag
+from metrics.registry import Kpi, headline_kpis
+from metrics.spc import ChangePoint, SpcResult, change_positions, xmr
+from metrics.targets import Rag
+from metrics.wording import rag_shown, reading, why_they_differ
 from transform.calendar import months_between, shift_month
 
 HISTORY_MONTHS = 24
+Row = tuple[float | None, float | None, float | None]  # numerator, denominator, value
 
 
 @dataclass(frozen=True)
 class Tile:
     kpi: Kpi
     month: str
-    value: float | None
-    numerator: float | None
-    denominator: float | None
     target: float | None
-    rag: Rag | None
-    last_month: float | None
-    last_year: float | None
-    history: list[tuple[str, float | None]]  # the last 24 months, oldest first
-    spc: SpcResult
+    tolerance: float | None
+    months: list[str]  # from the first month with a value to `month`
+    rows: dict[str, Row]  # month -> its figures
+    spc: SpcResult  # over `months`
+
+    def _figure(self, month: str, column: int) -> float | None:
+        return self.rows.get(month, (None, None, None))[column]
+
+    @property
+    def value(self) -> float | None:
+        return self._figure(self.month, 2)
+
+    @property
+    def numerator(self) -> float | None:
+        return self._figure(self.month, 0)
+
+    @property
+    def denominator(self) -> float | None:
+        return self._figure(self.month, 1)
+
+    @property
+    def last_month(self) -> float | None:
+        return self._figure(shift_month(self.month, -1), 2)
+
+    @property
+    def last_year(self) -> float | None:
+        return self._figure(shift_month(self.month, -12), 2)
+
+    @property
+    def history(self) -> list[tuple[str, float | None]]:
+        """The last 24 months, oldest first (a month without a figure reads None)."""
+        months = months_between(shift_month(self.month, -(HISTORY_MONTHS - 1)), self.month)
+        return [(m, self._figure(m, 2)) for m in months]
+
+    @property
+    def trend(self) -> tuple[list[str], SpcResult]:
+        """The SPC reading's last 24 months, for its chart."""
+        return self.months[-HISTORY_MONTHS:], self.spc.tail(HISTORY_MONTHS)
+
+    @property
+    def rag(self) -> Rag | None:
+        return rag_shown(self.kpi, self.value, self.target, self.tolerance)
 
     @property
     def sentence(self) -> str:
-        return reading(self)
+        return reading(self.kpi, self.value, self.last_year, self.spc)
+
+    @property
+    def note(self) -> str | None:
+        """Why RAG and assurance disagree, where they do."""
+        return why_they_differ(self.kpi, self.rag, self.spc)
+
+
+def series_spc(kpi: Kpi, months: list[str], values: list[float | None], target: float | None,
+               change_points: tuple[ChangePoint, ...]) -> SpcResult:
+    """The SPC reading of one measure's monthly values, with the change points recorded for it
+    (or for all) among `months`."""
+    return xmr(values, kpi.better, target, change_positions(change_points, kpi.id, months))
 
 
 def scorecard(sources: Sources, month: str, targets: dict[str, tuple[float, float]],
               filters: dict[str, tuple[str, ...]] | None = None) -> list[Tile]:
-    """Tiles for every KPI in registry order, for `month`, over its last 24 months."""
-    first = shift_month(month, -(HISTORY_MONTHS - 1))
-    frame = compute(sources, Query(first_month=first, last_month=month, filters=filters or {}))
-    months = months_between(first, month)
+    """Tiles for every headline measure in display order, for `month`."""
+    shown = headline_kpis()
+    frame = compute(sources, Query(last_month=month, filters=filters or {},
+                                   kpis=tuple(k.id for k in shown)))
     tiles = []
-    for kpi in REGISTRY.values():
-        rows = frame.filter(pl.col("kpi") == kpi.id)
+    for kpi in shown:
+        rows = frame.filter(pl.col("kpi") == kpi.id).sort("month")
         if rows.height == 0:
             continue
-        by_month = {r["month"]: r for r in rows.iter_rows(named=True)}
-        history = [(m, by_month.get(m, {}).get("value")) for m in months]
-        now = by_month.get(month, {})
+        by_month = {r[0]: r[1:] for r in rows.select(
+            "month", "numerator", "denominator", "value").iter_rows()}
+        with_value = rows.filter(pl.col("value").is_not_null())
+        months = months_between((with_value if with_value.height else rows).item(0, "month"),
+                                month)
         target, tolerance = targets.get(kpi.id, (None, None))
-        value = now.get("value")
-        tiles.append(Tile(
-            kpi=kpi, month=month, value=value, numerator=now.get("numerator"),
-            denominator=now.get("denominator"), target=target,
-            rag=rag(value, target, kpi.better, tolerance) if kpi.better else None,
-            last_month=by_month.get(shift_month(month, -1), {}).get("value"),
-            last_year=by_month.get(shift_month(month, -12), {}).get("value"),
-            history=history,
-            spc=xmr([v for _, v in history], kpi.better, target)))
+        target = target if kpi.better else None
+        values = [by_month.get(m, (None, None, None))[2] for m in months]
+        tiles.append(Tile(kpi, month, target, tolerance, months, by_month,
+                          series_spc(kpi, months, values, target, sources.change_points)))
     return tiles
-
-
-def format_value(kpi: Kpi, value: float | None) -> str:
-    if value is None:
-        return "no data"
-    if kpi.unit == "%":
-        return f"{value:.1f} %"
-    if kpi.unit == "£":
-        return f"£{value:,.0f}"
-    if kpi.unit == "kg CO2e":
-        return f"{value:,.0f} kg CO2e"
-    if kpi.unit == "count":
-        return f"{value:,.0f}"
-    return f"{value:,.1f}"
-
-
-def change_text(kpi: Kpi, value: float | None, before: float | None) -> str | None:
-    """"+1.2" in the KPI's unit ("+1.2 points" for a %), None when either figure is missing."""
-    if value is None or before is None:
-        return None
-    difference = value - before
-    if kpi.unit == "%":
-        return f"{difference:+.1f} points"
-    if kpi.unit == "£":
-        return f"{'+' if difference >= 0 else '−'}£{abs(difference):,.0f}"
-    if kpi.unit in ("count", "kg CO2e"):
-        return f"{difference:+,.0f}"
-    return f"{difference:+,.1f}"
-
-
-def reading(tile: Tile) -> str:
-    """One plain-English line: the figure, its change on a year ago, and whether that is real."""
-    kpi = tile.kpi
-    text = f"{kpi.label} {format_value(kpi, tile.value)}"
-    if tile.value is None:
-        return text
-    if tile.last_year is not None:
-        if tile.value > tile.last_year:
-            direction = "up"
-        elif tile.value < tile.last_year:
-            direction = "down"
-        else:
-            direction = "unchanged"
-        if direction == "unchanged":
-            text += ", the same as a year ago"
-        else:
-            text += f", {direction} from {format_value(kpi, tile.last_year)} a year ago"
-    return f"{text}: {variation_text(tile.spc)}"

@@ -1,13 +1,32 @@
 """XmR charts read with the NHS England "Making Data Count" (MDC) rules, as kpis.md states them.
 
-For the n non-null points x_1..x_n (n >= 12; fewer gives the values only):
+A series is read in **periods**. The missing points (None or NaN) are skipped throughout: moving
+ranges and runs join the points either side of a gap, and a missing point keeps its place in the
+per-point lists with no signal.
 
-    centre      = mean(x)
-    MR_i        = |x_i - x_(i-1)|,  i = 2..n
+Each period's centre line and limits come from its first 12 points, its baseline, and stay fixed
+for the rest of the period:
+
+    centre      = mean of the 12 baseline points
+    MR_i        = |x_i - x_(i-1)| within the baseline (11 of them)
     MR_bar      = mean of the MR_i that are <= 3.267 × mean(MR)   (screened once)
     limits      = centre ± 2.66 × MR_bar
 
-Special cause rules (each point records which fired):
+A new period starts at the first point that is either
+
+- at or after a **change point an analyst recorded** (a month, for one KPI or for all, with the
+  reason: a new service, the strategy's start), or
+- the first point of a **run of 7 or more points on one side** of the current centre line (a
+  point exactly on the line breaks a run),
+
+where both only count after the current period's baseline (so no period has fewer than 12 points:
+a run that begins inside the baseline is counted from the first point after it, and a change
+point recorded inside it is not used), and only once 12 points exist from the new start (a run
+that starts too late to give 12 points stays a signal against the current period). Fewer than 12
+points in all: the values only, no limits.
+
+Special cause rules, each within its period and against that period's limits (each point
+records which fired):
 
 - ``beyond_limit``: x_i > upper or x_i < lower.
 - ``shift``: 7 or more consecutive points strictly on one side of the centre; every point of
@@ -27,35 +46,67 @@ the centre; then the rules about where the point lies (limit, shift, two of thre
 the trend, since they agree with what a reader sees. With no direction (better=None) a signal is
 "neither", MDC's purple "special cause, neither improvement nor concern".
 
-Assurance against a target (MDC's "consistently passes / hit and miss / consistently fails"):
-"pass" when both limits meet the target (>= when higher is better, <= when lower), "fail" when
-both miss it, otherwise "hit_and_miss".
-
-Missing points (None or NaN) are left out of every calculation: moving ranges and runs join the
-points either side of a gap. They keep their place in the per-point lists with no signal.
+Assurance against a target (MDC's "consistently passes / hit and miss / consistently fails"),
+on the latest period's limits: "pass" when both limits meet the target (>= when higher is
+better, <= when lower), "fail" when both miss it, otherwise "hit_and_miss".
 """
 
 import math
-from collections.abc import Sequence
-from dataclasses import dataclass
+from bisect import bisect_left
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 
-MIN_POINTS = 12
+MIN_POINTS = 12  # a period's baseline, and the fewest points that give limits at all
 RUN_LENGTH = 7
 LIMIT_FACTOR = 2.66
 MR_SCREEN_FACTOR = 3.267
 
-_VERDICT_TEXT = {
-    "improvement": "a real improvement, not noise",
-    "concern": "a real deterioration",
-    "neither": "a real change, not noise",
-    "common_cause": "normal variation (noise)",
-    None: "too few months to judge",
-}
+FIRST = "first"  # why a period starts: the series' first point
+CHANGE_POINT = "change point"  # a change an analyst recorded
+SHIFT = "shift"  # a run of 7 or more points on one side of the previous centre line
+
+
+@dataclass(frozen=True)
+class ChangePoint:
+    """A change an analyst recorded (a new system, the strategy's start): from `month` on, a new
+    period may start, for one KPI (`kpi`) or, with kpi None, for every KPI."""
+
+    month: str
+    reason: str
+    kpi: str | None = None
+
+
+def change_positions(change_points: Sequence[ChangePoint], kpi_id: str,
+                     months: Sequence[str]) -> dict[int, str]:
+    """Position in `months` -> reason, for the change points recorded for `kpi_id` (or for all)
+    within the months; one recorded for this KPI wins over one for all in the same month."""
+    positions: dict[int, str] = {}
+    for point in sorted(change_points, key=lambda p: p.kpi is None):
+        if point.kpi in (None, kpi_id) and point.month in months:
+            positions.setdefault(list(months).index(point.month), point.reason)
+    return positions
+
+
+@dataclass(frozen=True)
+class Period:
+    """One stretch of the series with one centre line and one pair of limits, from its first 12
+    points. `start` is the position (in `values`) of its first point; a period runs to the next
+    one's start. `why` is FIRST, CHANGE_POINT or SHIFT; `reason` the analyst's words for a
+    change point, and for a shift "above" or "below" (the previous centre line)."""
+
+    start: int
+    mean: float
+    lower: float
+    upper: float
+    why: str
+    reason: str = ""
 
 
 @dataclass(frozen=True)
 class SpcResult:
-    """One XmR chart: per-point lists align with ``values``; limits are None below 12 points."""
+    """One XmR chart: per-point lists align with ``values``; `mean`, `lower`, `upper` are the
+    latest period's (None below 12 points). `sides` per point: +1 a signal on the high (or
+    rising) side, -1 low (falling), 0 none."""
 
     values: list[float | None]
     mean: float | None
@@ -65,6 +116,25 @@ class SpcResult:
     rules: list[frozenset[str]]
     variation: str | None
     assurance: str | None
+    periods: tuple[Period, ...] = ()
+    sides: tuple[int, ...] = ()
+
+    def period_at(self, position: int) -> Period | None:
+        """The period `values[position]` is read in (None before the first, or without limits)."""
+        found = None
+        for period in self.periods:
+            if period.start <= position:
+                found = period
+        return found
+
+    def tail(self, n: int) -> "SpcResult":
+        """The last n points of the same reading: the per-point lists cut, the periods that reach
+        into them kept (one that began earlier now starts at 0); verdicts unchanged."""
+        cut = max(len(self.values) - n, 0)
+        periods = tuple(replace(p, start=max(p.start - cut, 0)) for i, p in enumerate(self.periods)
+                        if i + 1 == len(self.periods) or self.periods[i + 1].start > cut)
+        return replace(self, values=self.values[cut:], signals=self.signals[cut:],
+                       rules=self.rules[cut:], sides=self.sides[cut:], periods=periods)
 
 
 def _sign(x: float) -> int:
@@ -83,15 +153,36 @@ def _mark_runs(keys: list[int], min_length: int) -> list[int]:
     return marks
 
 
-def _limits(ys: list[float]) -> tuple[float, float, float]:
-    """(centre, lower, upper) with one screening pass of the moving ranges."""
-    centre = sum(ys) / len(ys)
-    ranges = [abs(b - a) for a, b in zip(ys, ys[1:])]
+def _limits(baseline: list[float]) -> tuple[float, float, float]:
+    """(centre, lower, upper) of a baseline, with one screening pass of the moving ranges."""
+    centre = sum(baseline) / len(baseline)
+    ranges = [abs(b - a) for a, b in zip(baseline, baseline[1:])]
     mr_mean = sum(ranges) / len(ranges)
     # At least one range is <= 3.267 × their mean (they cannot all exceed it), so never empty.
     kept = [r for r in ranges if r <= MR_SCREEN_FACTOR * mr_mean]
     mr_bar = sum(kept) / len(kept)
     return centre, centre - LIMIT_FACTOR * mr_bar, centre + LIMIT_FACTOR * mr_bar
+
+
+def _next_start(ys: list[float], start: int, centre: float,
+                recorded: Mapping[int, str]) -> tuple[int, str, str] | None:
+    """Where the period beginning at point `start` (of the present points `ys`) ends: the first
+    point after its baseline, with 12 points from it, that is a recorded change point or the
+    first point of a run of 7 or more on one side of `centre`. (k, why, reason) or None."""
+    sides = [_sign(y - centre) for y in ys]
+    after_baseline = start + MIN_POINTS
+    for k in range(after_baseline, len(ys) - MIN_POINTS + 1):
+        if k in recorded:
+            return k, CHANGE_POINT, recorded[k]
+        side = sides[k]
+        if side == 0 or (k > after_baseline and sides[k - 1] == side):
+            continue
+        run = 0
+        while k + run < len(ys) and sides[k + run] == side:
+            run += 1
+        if run >= RUN_LENGTH:
+            return k, SHIFT, "above" if side > 0 else "below"
+    return None
 
 
 def _rule_sides(
@@ -141,37 +232,54 @@ def _assurance(lower: float, upper: float, target: float | None, better: str | N
 
 
 def xmr(
-    values: Sequence[float | None], better: str | None, target: float | None = None
+    values: Sequence[float | None], better: str | None, target: float | None = None,
+    change_points: Mapping[int, str] | None = None,
 ) -> SpcResult:
-    """XmR chart of ``values`` in time order; better is "higher", "lower" or None (no direction)."""
+    """XmR chart of ``values`` in time order; better is "higher", "lower" or None (no direction).
+
+    change_points: position in `values` -> the analyst's reason, for changes recorded there (a
+    position without a value moves to the next point that has one).
+    """
     if better not in ("higher", "lower", None):
         raise ValueError(f"better must be 'higher', 'lower' or None, got {better!r}")
     points = [None if v is None or math.isnan(v) else float(v) for v in values]
     present = [i for i, v in enumerate(points) if v is not None]
     signals: list[str | None] = [None] * len(points)
     rules: list[frozenset[str]] = [frozenset()] * len(points)
+    sides = [0] * len(points)
     if len(present) < MIN_POINTS:
-        return SpcResult(points, None, None, None, signals, rules, None, None)
+        return SpcResult(points, None, None, None, signals, rules, None, None, (), tuple(sides))
 
+    recorded: dict[int, str] = {}
+    for position, reason in sorted((change_points or {}).items()):
+        recorded.setdefault(bisect_left(present, position), reason)
     ys = [points[i] for i in present]
-    centre, lower, upper = _limits(ys)
-    sides = _rule_sides(ys, centre, lower, upper)
-    for k, i in enumerate(present):
-        fired = {name: s[k] for name, s in sides.items() if s[k]}
-        if not fired:
-            continue
-        rules[i] = frozenset(fired)
-        position = [side for name, side in fired.items() if name != "trend"]
-        signals[i] = _signal(position[0] if position else fired["trend"], better)
+    periods: list[Period] = []
+    start, why, reason = 0, FIRST, ""
+    while True:
+        centre, lower, upper = _limits(ys[start:start + MIN_POINTS])
+        periods.append(Period(present[start], centre, lower, upper, why, reason))
+        following = _next_start(ys, start, centre, recorded)
+        end = following[0] if following else len(ys)
+        fired_sides = _rule_sides(ys[start:end], centre, lower, upper)
+        for k in range(start, end):
+            fired = {name: s[k - start] for name, s in fired_sides.items() if s[k - start]}
+            if not fired:
+                continue
+            position = [side for name, side in fired.items() if name != "trend"]
+            i = present[k]
+            rules[i] = frozenset(fired)
+            sides[i] = position[0] if position else fired["trend"]
+            signals[i] = _signal(sides[i], better)
+        if following is None:
+            break
+        start, why, reason = following
 
+    latest = periods[-1]
     variation = signals[present[-1]] or "common_cause"
-    assurance = _assurance(lower, upper, target, better)
-    return SpcResult(points, centre, lower, upper, signals, rules, variation, assurance)
-
-
-def variation_text(result: SpcResult) -> str:
-    """Plain-English reading of the latest point."""
-    return _VERDICT_TEXT[result.variation]
+    assurance = _assurance(latest.lower, latest.upper, target, better)
+    return SpcResult(points, latest.mean, latest.lower, latest.upper, signals, rules, variation,
+                     assurance, tuple(periods), tuple(sides))
 
 
 # Making Data Count draws its variation and assurance icons in colour; here each also carries a

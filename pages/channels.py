@@ -2,7 +2,6 @@
 cost to serve and carbon with the savings from channel shift, their 24-month trends, and the
 assumptions behind the money and carbon figures (editable by signed-in staff, every edit kept)."""
 
-import os
 from datetime import UTC, datetime
 
 import polars as pl
@@ -11,16 +10,21 @@ import streamlit as st
 from data.edits import read_assumptions, read_changes, update_assumption
 from metrics.channels_view import (
     HEADLINE_KPIS,
+    MONEY_KPIS,
     TREND_KPIS,
     channel_mix,
     cost_carbon_by_channel,
     digital_by_service,
     headline,
 )
+from metrics.prices import NOTIONAL, has_uplift, prices_text, uplift_text, uplifted
 from metrics.registry import REGISTRY
-from metrics.scorecard import format_value
+from metrics.wording import format_value
 from pages.shared import (
+    assumptions,
     chart,
+    edited,
+    editor,
     engine,
     figure_cells,
     no_data,
@@ -42,30 +46,49 @@ from reports.charts.channels import (
 )
 
 # form widget key -> assumption field
+UPLIFT_FIELDS = ("uplift_factor", "uplift_source", "uplift_year")
 FORM_FIELDS = {f"assumption_{f}": f for f in (
-    "unit_cost_gbp", "cost_source", "cost_year", "carbon_kg", "carbon_source", "carbon_year")}
+    "unit_cost_gbp", "cost_source", "cost_year", "carbon_kg", "carbon_source", "carbon_year",
+    *UPLIFT_FIELDS)}
 ASSUMPTION_LABELS = {
     "channel": "Channel", "unit_cost_gbp": "Unit cost (£ per contact)",
     "cost_source": "Source of the unit cost", "cost_year": "Year of the unit cost",
     "carbon_kg": "Carbon factor (kg CO2e per contact)",
     "carbon_source": "Source of the carbon factor", "carbon_year": "Year of the carbon factor",
+    "uplift_factor": "Uplift to later prices (× the unit cost; blank: none)",
+    "uplift_source": "Source of the uplift (the price index)",
+    "uplift_year": "Year of the uplifted prices",
     "updated_by": "Updated by", "updated_at": "Updated at (UTC)"}
+# Plain words under the headline figures that need them.
+HEADLINE_NOTES = {
+    "digital_pct": "Online: web and app, and also e-mail, webchat and social media, which "
+                   "still need a member of staff.",
+    "self_service_pct": "Web and app only: residents served themselves, no staff needed.",
+}
 
 
 @st.cache_data(max_entries=32)
 def _figures(load_version: int, first: str, month: str,
              filters: dict[str, tuple[str, ...]]) -> tuple:
     src = sources()
-    return (headline(src, first, month, filters), channel_mix(src, first, month, filters),
+    priced = assumptions()
+    later = (headline(uplifted(src, priced), first, month, filters, MONEY_KPIS)
+             if has_uplift(priced) else {})
+    return (headline(src, first, month, filters), later,
+            channel_mix(src, first, month, filters),
             digital_by_service(src, first, month, filters),
             cost_carbon_by_channel(src, first, month, filters))
 
 
-def _who() -> str:
-    """Who is editing: the signed-in e-mail or name; the demo's stand-in otherwise."""
-    if st.user.get("is_logged_in"):
-        return st.user.get("email") or st.user.get("name") or "signed-in staff"
-    return "demo staff" if os.environ.get("ONCE_AND_DONE_DEMO_STAFF") == "1" else "unknown"
+def _money_note(kpi_id: str, later: dict[str, float | None]) -> str:
+    """The price base beside a money figure; a saving is notional; any uplifted figure."""
+    priced = assumptions()
+    text = f"At {prices_text(priced)}"
+    text += f"; {NOTIONAL}." if kpi_id == "channel_shift_saving_gbp" else "."
+    if kpi_id in later:
+        text += (f" At {prices_text(priced, uplifted=True)}: "
+                 f"{format_value(REGISTRY[kpi_id], later[kpi_id])} ({uplift_text(priced)}).")
+    return text
 
 
 def _fill_form() -> None:
@@ -80,8 +103,12 @@ def _fill_form() -> None:
 def _save(who: str) -> None:
     channel = st.session_state["assumption_channel"]
     values = {field: st.session_state[key] for key, field in FORM_FIELDS.items()}
+    # A blank uplift factor means no uplift: whatever the other two uplift fields hold.
+    clear = values["uplift_factor"] is None
+    if clear:
+        values = {f: v for f, v in values.items() if f not in UPLIFT_FIELDS}
     try:
-        changed = update_assumption(engine(), channel, by=who, **values)
+        changed = update_assumption(engine(), channel, by=who, clear_uplift=clear, **values)
     except ValueError as error:
         field, _, reason = str(error).partition(": ")
         st.session_state["assumption_message"] = (
@@ -90,10 +117,7 @@ def _save(who: str) -> None:
     if not changed:
         st.session_state["assumption_message"] = ("info", "Nothing changed: nothing saved.")
         return
-    # Sources (and every figure cached from them) are keyed on the load version, which an edit
-    # does not move: drop them so that every figure is priced with the new values.
-    st.cache_data.clear()
-    st.cache_resource.clear()
+    edited()  # every figure is priced with the new values
     _fill_form()
     st.session_state["assumption_message"] = (
         "success", f"Saved {channel}: {', '.join(ASSUMPTION_LABELS[f].lower() for f in changed)}"
@@ -105,7 +129,7 @@ selection = sidebar_filters(sources(), period=True)
 if selection is None:
     no_data()
 first, month, filters = selection.first_month, selection.month, selection.filters
-figures, mix, digital, per_channel = _figures(version(), first, month, filters)
+figures, later, mix, digital, per_channel = _figures(version(), first, month, filters)
 
 st.caption(f"{selection.label}. Money and carbon are priced with the assumptions at the foot of "
            "the page; savings compare each month with the baseline channel mix.")
@@ -114,6 +138,9 @@ for column, kpi_id in zip(figure_cells(len(HEADLINE_KPIS)), HEADLINE_KPIS):
     with column:
         st.metric(kpi.label, format_value(kpi, figures[kpi_id]), border=True,
                   help=kpi.description)
+        note = _money_note(kpi_id, later) if kpi_id in MONEY_KPIS else HEADLINE_NOTES.get(kpi_id)
+        if note:
+            st.caption(note)
 
 st.subheader("Channel mix against the baseline")
 baseline = sources().baseline
@@ -154,12 +181,12 @@ for tab, tile in zip(st.tabs([t.kpi.label for t in trends]), trends):
 st.subheader("Assumptions")
 st.caption("Every money and carbon figure uses these per-contact unit costs and carbon factors. "
            "Each shows where it comes from and its year; every edit is kept below.")
-assumptions = read_assumptions(engine())
-table(assumptions.rename(ASSUMPTION_LABELS), "channel_assumptions")
+stored = read_assumptions(engine())
+table(stored.rename(ASSUMPTION_LABELS), "channel_assumptions")
 
 if staff_only("Editing assumptions"):
-    who = _who()
-    st.selectbox("Channel to edit", assumptions.get_column("channel").to_list(),
+    who = editor()
+    st.selectbox("Channel to edit", stored.get_column("channel").to_list(),
                  key="assumption_channel", on_change=_fill_form)
     if (st.session_state.get("assumption_filled_for") != st.session_state["assumption_channel"]
             or any(key not in st.session_state for key in FORM_FIELDS)):
@@ -173,6 +200,15 @@ if staff_only("Editing assumptions"):
             st.text_input(ASSUMPTION_LABELS["cost_source"], key="assumption_cost_source")
             st.number_input(ASSUMPTION_LABELS["cost_year"], min_value=1990,
                             max_value=next_year, step=1, key="assumption_cost_year")
+            st.number_input(ASSUMPTION_LABELS["uplift_factor"], min_value=0.0, step=0.01,
+                            # None: a blank box, which clears the uplift.
+                            format="%.4f", value=None, key="assumption_uplift_factor",
+                            help="To show money at a later year's prices: the price index of "
+                                 "that year ÷ the index of the unit cost's year.")
+            st.text_input(ASSUMPTION_LABELS["uplift_source"], key="assumption_uplift_source")
+            st.number_input(ASSUMPTION_LABELS["uplift_year"], min_value=1990,
+                            max_value=next_year, step=1, value=None,
+                            key="assumption_uplift_year")
         with carbon_column:
             st.number_input(ASSUMPTION_LABELS["carbon_kg"], min_value=0.0, step=0.001,
                             format="%.7f", key="assumption_carbon_kg")

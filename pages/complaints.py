@@ -4,8 +4,8 @@ upheld, themes over time, compliments; complaints per 1,000 contacts by service.
 import streamlit as st
 
 from metrics.complaints_view import (
-    COMPLAINT_KPIS,
     DUE_DATE_RULES,
+    HEADLINE_KPIS,
     OUT_OF,
     ComplaintFigures,
     as_of_date,
@@ -14,8 +14,8 @@ from metrics.complaints_view import (
     service_table,
     themes_by_month,
 )
-from metrics.registry import REGISTRY
-from metrics.scorecard import format_value
+from metrics.registry import measure
+from metrics.wording import format_value
 from pages.shared import chart, figure_cells, no_data, sidebar_filters, sources, table, version
 from reports.charts.complaints import per_thousand_alt, per_thousand_chart, themes_alt, themes_chart
 
@@ -50,11 +50,12 @@ if "channel" in selection.filters:
 first, last, filters = selection.first_month, selection.month, selection.filters
 figures = _figures(version(), first, last, filters)
 overall = figures.overall.row(0, named=True)
-st.caption(f"{selection.label}. Each figure adds up the months' counts, then divides; a "
-           "stage 2 escalation counts as a complaint again.")
+st.caption(f"{selection.label}. Each figure adds up the months' counts, then divides. New "
+           "complaints (stage 1) and escalations to stage 2 are counted apart: an escalation "
+           "is a complaint already counted, taken further.")
 
-for column, kpi_id in zip(figure_cells(len(COMPLAINT_KPIS)), COMPLAINT_KPIS):
-    kpi = REGISTRY[kpi_id]
+for column, kpi_id in zip(figure_cells(len(HEADLINE_KPIS)), HEADLINE_KPIS):
+    kpi = measure(kpi_id)
     with column:
         st.metric(kpi.label, format_value(kpi, overall[kpi_id]), border=True,
                   help=f"{kpi.description} {kpi.formula}")

@@ -1,11 +1,13 @@
 """Data quality: every load with its counts and status, how fresh each feed is, the rules that
-quarantined rows broke (rows themselves for staff only), and how much demand is classified."""
+quarantined rows broke (rows themselves for staff only), how much demand is classified, and the
+change points where SPC starts a new period (recorded and removed by signed-in staff)."""
 
 from datetime import date
 
 import polars as pl
 import streamlit as st
 
+from data.edits import read_change_points, record_change_point, remove_change_point
 from metrics.months import london_today
 from metrics.quality import (
     FRESH_DAYS,
@@ -19,10 +21,14 @@ from metrics.quality import (
     short_aliases,
 )
 from metrics.reads import load_history, quarantine
+from metrics.registry import headline_kpis, measure
 from pages.shared import (
     chart,
     download_buttons,
+    edited,
+    editor,
     engine,
+    months,
     sidebar_filters,
     sources,
     staff_only,
@@ -31,6 +37,8 @@ from pages.shared import (
     version,
 )
 from reports.charts.quality import coverage_alt, coverage_chart
+
+EVERY = "every"  # a change point for every measure
 
 
 @st.cache_data(max_entries=8)
@@ -94,3 +102,63 @@ else:
           "Classification coverage by service")
     with st.expander("Classification coverage by service and month"):
         table(by_month, "classification_coverage_monthly")
+
+
+def _record(who: str) -> None:
+    kpi = st.session_state["change_point_kpi"]
+    try:
+        record_change_point(engine(), st.session_state["change_point_month"],
+                            st.session_state["change_point_reason"], by=who,
+                            kpi=None if kpi == EVERY else kpi)
+    except ValueError as error:
+        st.session_state["change_point_message"] = ("error", f"Not recorded. {error}")
+        return
+    edited()  # every SPC reading starts its periods again from the new record
+    st.session_state["change_point_reason"] = ""
+    st.session_state["change_point_message"] = ("success", "Recorded: the SPC charts and "
+                                                "verdicts now read it.")
+
+
+def _remove(who: str) -> None:
+    try:
+        remove_change_point(engine(), st.session_state["change_point_remove"], by=who)
+    except ValueError as error:
+        st.session_state["change_point_message"] = ("error", f"Not removed. {error}")
+        return
+    edited()
+    st.session_state["change_point_message"] = ("success", "Removed (kept in the record).")
+
+
+st.subheader("Change points for SPC")
+st.caption("SPC reads each measure in periods, each with its own centre line and limits from "
+           "its first 12 months. A new period starts after 7 or more months in a row on one "
+           "side of the centre line, or at a change recorded here (the strategy's start, a new "
+           "system), once 12 months of it exist.")
+points = read_change_points(engine())
+if points.height:
+    table(points.with_columns(pl.col("kpi").fill_null("every measure")),
+          "spc_change_points")
+else:
+    st.caption("No change has been recorded.")
+if staff_only("Recording change points") and selection is not None:
+    who = editor()
+    with st.form("change_point_form"):
+        st.selectbox("Month the change took effect", sorted(months(sources())),
+                     key="change_point_month")
+        st.selectbox("Measure", [EVERY, *(k.id for k in headline_kpis())],
+                     format_func=lambda k: "Every measure" if k == EVERY else measure(k).label,
+                     key="change_point_kpi")
+        st.text_input("What changed", key="change_point_reason",
+                      placeholder="e.g. the customer strategy starts")
+        st.form_submit_button("Record the change point", on_click=_record, args=(who,),
+                              key="record_change_point", icon=":material/flag:")
+    if points.height:
+        st.selectbox("Change point to remove", points.get_column("change_point_id").to_list(),
+                     format_func=lambda i: " · ".join(str(v) for v in points.filter(
+                         pl.col("change_point_id") == i).select("month", "reason").row(0)),
+                     key="change_point_remove")
+        st.button("Remove it", on_click=_remove, args=(who,), key="remove_change_point",
+                  icon=":material/delete:")
+    message = st.session_state.pop("change_point_message", None)
+    if message:
+        getattr(st, message[0])(message[1])

@@ -33,7 +33,10 @@ from reports.charts.failure import (
 
 FAILURE = "failure_demand_pct"
 HEADLINE = (FAILURE, "repeat_contact_pct")
-DRILLS = ("reason", "channel", "ward", "team")
+# Failure demand by these; by reason, the Pareto of failure contacts instead (a reason is a
+# failure reason or not, so its failure demand would read 100 % or 0 %).
+DRILLS = ("channel", "ward", "team")
+TABS = ("reason", *DRILLS)
 PARETO_GROUPS = {"Failure type": ["failure_type"],
                  "Failure type and reason": ["failure_type", "reason"]}
 PARETO_BARS = 15
@@ -47,6 +50,7 @@ def _figures(load_version: int, first: str, last: str,
         "headline": breakdown(parts, [], HEADLINE),
         "by_service": ranking(breakdown(parts, ["service"], (FAILURE,)), FAILURE, "service"),
         **{f"pareto {name}": pareto(parts, by) for name, by in PARETO_GROUPS.items()},
+        "reason": pareto(parts, ["reason"], within=["service"]),
         **{dim: breakdown(parts, ["service", dim], (FAILURE,)) for dim in DRILLS},
     }
 
@@ -90,8 +94,17 @@ chart(ranking_chart(by_service, FAILURE, "service", "Failure demand by service, 
 services = by_service.get_column("service").to_list()
 if services:
     service = st.selectbox("Service to drill into", services, key="fd_service")
-    for tab, dim in zip(st.tabs([f"By {DIMENSION_WORDS[d]}" for d in DRILLS]), DRILLS):
-        with tab:
+    tabs = dict(zip(TABS, st.tabs([f"By {DIMENSION_WORDS[d]}" for d in TABS])))
+    with tabs["reason"]:
+        reasons = figures["reason"].filter(pl.col("service") == service).drop("service")
+        st.caption(f"{service}: failure contacts by reason, biggest first, each with its share "
+                   "of the service's failure contacts.")
+        chart(pareto_chart(reasons.head(PARETO_BARS), ["reason"],
+                           f"{service}: failure contacts by reason"),
+              pareto_table(reasons, ["reason"]), pareto_alt(reasons, ["reason"]),
+              f"failure-reason-{first}-{last}", f"{service} by reason")
+    for dim in DRILLS:
+        with tabs[dim]:
             drilled = ranking(figures[dim].filter(pl.col("service") == service), FAILURE, dim)
             chart(ranking_chart(drilled, FAILURE, dim,
                                 f"{service}: failure demand by {DIMENSION_WORDS[dim]}"),

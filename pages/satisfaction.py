@@ -12,7 +12,7 @@ from metrics.satisfaction_view import (
     satisfaction_by,
     shown_table,
 )
-from metrics.scorecard import format_value
+from metrics.wording import format_value
 from pages.shared import (
     chart,
     engine,

@@ -13,9 +13,16 @@ from sqlalchemy.exc import OperationalError
 from metrics.compute import Sources
 from metrics.labels import readable
 from metrics.months import LONDON, latest_complete_month, shift_month
-from metrics.reads import open_warehouse, read_targets, sources_from_warehouse, warehouse_version
+from metrics.reads import (
+    channel_assumptions,
+    open_warehouse,
+    read_targets,
+    sources_from_warehouse,
+    warehouse_version,
+)
 from metrics.registry import REGISTRY
-from metrics.scorecard import Tile, format_value, scorecard
+from metrics.scorecard import Tile, scorecard
+from metrics.wording import format_value
 from reports.charts.base import spc_alt, spc_chart, spc_table
 
 
@@ -90,6 +97,16 @@ def targets(load_version: int) -> dict[str, tuple[float, float]]:
     return read_targets(engine())
 
 
+@st.cache_data(max_entries=4)
+def _assumptions(load_version: int) -> pl.DataFrame:
+    return channel_assumptions(engine())
+
+
+def assumptions() -> pl.DataFrame:
+    """Each channel's unit cost and carbon factor, with their years and any uplift."""
+    return _assumptions(version())
+
+
 @st.cache_data(max_entries=64)
 def _tiles(load_version: int, month: str, filters: dict[str, tuple[str, ...]]) -> list[Tile]:
     return scorecard(_sources(load_version), month, targets(load_version), filters)
@@ -115,6 +132,7 @@ def warm_caches() -> str | None:
         return None
     month = default_month(src)
     _tiles(load_version, month, {})
+    _assumptions(load_version)
     return month
 
 
@@ -135,6 +153,21 @@ def is_staff() -> bool:
     demo council only, ONCE_AND_DONE_DEMO_STAFF=1 treats whoever opens the dashboard as staff.
     """
     return bool(st.user.get("is_logged_in")) or os.environ.get("ONCE_AND_DONE_DEMO_STAFF") == "1"
+
+
+def editor() -> str:
+    """Who is editing reference data: the signed-in e-mail or name; the demo's stand-in
+    otherwise."""
+    if st.user.get("is_logged_in"):
+        return st.user.get("email") or st.user.get("name") or "signed-in staff"
+    return "demo staff" if os.environ.get("ONCE_AND_DONE_DEMO_STAFF") == "1" else "unknown"
+
+
+def edited() -> None:
+    """After an edit of reference data: sources (and every figure cached from them) are keyed
+    on the load version, which an edit does not move, so drop them all."""
+    st.cache_data.clear()
+    st.cache_resource.clear()
 
 
 def staff_only(what: str) -> bool:
@@ -238,10 +271,10 @@ def chart(figure: go.Figure, data: pl.DataFrame, alt: str, name: str, title: str
 
 def spc_trend(tile: Tile, name: str) -> None:
     """A scorecard tile's last 24 months as an SPC chart, with its table and text alternative."""
-    months = [m for m, _ in tile.history]
-    chart(spc_chart(tile.kpi, months, tile.spc, tile.target),
-          spc_table(tile.kpi, months, tile.spc, tile.target),
-          spc_alt(tile.kpi, months, tile.spc), name, f"{tile.kpi.label} trend")
+    months, spc = tile.trend
+    chart(spc_chart(tile.kpi, months, spc, tile.target),
+          spc_table(tile.kpi, months, spc, tile.target),
+          spc_alt(tile.kpi, months, spc), name, f"{tile.kpi.label} trend")
 
 
 # Figures wrap to the width: three to a row at 1280 px with the sidebar open, two on a tablet

@@ -44,6 +44,28 @@ def complaints_received(inputs: Inputs, by: list[str]):
     return ratio(_complaints(inputs, "received_on"), by, pl.lit(1), None)
 
 
+# Councillors read "complaints received" as complaints, not as stages: headlines show these two
+# counts in its place.
+@complaint_kpi("stage1_complaints_received", "Stage 1 complaints received", "count", None,
+               "accountability",
+     "New complaints received in the month (stage 1). An escalation of a complaint to stage 2 "
+     "is counted separately, never as a second complaint.", replaces="complaints_received")
+def stage1_complaints_received(inputs: Inputs, by: list[str]):
+    """numerator: stage-1 complaint rows, month of received_on (the denominator of
+    escalation_pct)."""
+    return ratio(_complaints(inputs, "received_on"), by, pl.col("stage") == 1, None)
+
+
+@complaint_kpi("stage2_escalations_received", "Escalations to stage 2", "count", None,
+               "accountability",
+     "Complaints taken to stage 2 in the month because the complainant was not satisfied with "
+     "the stage 1 reply.", replaces="complaints_received")
+def stage2_escalations_received(inputs: Inputs, by: list[str]):
+    """numerator: stage-2 complaint rows, month of received_on (the numerator of
+    escalation_pct)."""
+    return ratio(_complaints(inputs, "received_on"), by, pl.col("stage") == 2, None)
+
+
 def _on_time(inputs: Inputs, by: list[str], stage: int):
     rows = _complaints(inputs, "responded_on").filter(pl.col("stage") == stage)
     return ratio(rows, by, pl.col("responded_on") <= due_on(), pl.lit(1))
@@ -68,7 +90,9 @@ def stage2_on_time_pct(inputs: Inputs, by: list[str]):
 
 
 @complaint_kpi("escalation_pct", "Complaints escalated", "%", "lower", "accountability",
-     "Stage-2 complaints received as a share of stage-1 complaints received.", scale=100)
+     "Stage-2 complaints received as a share of stage-1 complaints received.", scale=100,
+     # Not a share of its denominator: a month may escalate more than it receives at stage 1.
+     bounds=(0.0, None))
 def escalation_pct(inputs: Inputs, by: list[str]):
     """100 × stage-2 complaints received ÷ stage-1 complaints received, month of received_on."""
     return ratio(_complaints(inputs, "received_on"), by, pl.col("stage") == 2, pl.col("stage") == 1)

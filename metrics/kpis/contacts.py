@@ -5,7 +5,7 @@ from functools import partial
 
 import polars as pl
 
-from data.vocabulary import DIGITAL
+from data.vocabulary import DIGITAL, SELF_SERVICE
 from metrics.registry import Inputs, kpi, ratio
 
 contact_kpi = partial(kpi, feed="contacts", needs=("parts",),
@@ -59,12 +59,27 @@ def right_first_time_pct(inputs: Inputs, by: list[str]):
 
 
 @contact_kpi("digital_pct", "Digital share", "%", "higher", "front_doors",
-     "Share of contacts made by e-mail, web, webchat, social media or app.", scale=100)
+     "Share of contacts made online: by e-mail, web, webchat, social media or app. E-mail, "
+     "webchat and social media still need a member of staff: see self-service share.",
+     scale=100)
 def digital_pct(inputs: Inputs, by: list[str]):
     """100 × contacts on a digital channel (email, web, webchat, social_media, app) ÷ contacts."""
-    digital = pl.col("channel").is_in(DIGITAL)
-    return ratio(inputs.parts, by, pl.when(digital).then(pl.col("contacts")).otherwise(0),
+    return _channel_share(inputs, by, DIGITAL)
+
+
+def _channel_share(inputs: Inputs, by: list[str], channels: tuple[str, ...]):
+    on = pl.col("channel").is_in(channels)
+    return ratio(inputs.parts, by, pl.when(on).then(pl.col("contacts")).otherwise(0),
                  pl.col("contacts"))
+
+
+@contact_kpi("self_service_pct", "Self-service share", "%", "higher", "front_doors",
+     "Share of contacts residents handled themselves, on the web or the app. Unlike digital "
+     "share, it leaves out e-mail, webchat and social media, which still need a member of "
+     "staff (and cost about as much as a phone call).", scale=100)
+def self_service_pct(inputs: Inputs, by: list[str]):
+    """100 × contacts on a self-service channel (web, app) ÷ contacts."""
+    return _channel_share(inputs, by, SELF_SERVICE)
 
 
 @contact_kpi("abandoned_pct", "Calls abandoned", "%", "lower", "front_doors",

@@ -10,9 +10,10 @@ from metrics.registry import Inputs, kpi
 
 footprint_kpi = partial(kpi, feed="contacts", needs=("parts", "assumptions"),
                         dimensions=("service", "channel", "ward"))
-# Against each group's own baseline mix: by channel a saving is not defined.
+# Against each group's own baseline mix: by channel a saving is not defined. A mix worse than
+# the baseline's saves less than nothing.
 saving_kpi = partial(kpi, feed="contacts", needs=("parts", "assumptions", "baseline"),
-                     dimensions=("service", "ward"))
+                     dimensions=("service", "ward"), bounds=(None, None))
 
 
 def _over_channels(amount: pl.Expr) -> pl.Expr:

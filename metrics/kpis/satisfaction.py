@@ -33,7 +33,7 @@ def csat_pct(inputs: Inputs, by: list[str]):
 
 @satisfaction_kpi("nps", "Net promoter score", "score", "higher", "satisfaction",
      "Promoters (9–10) minus detractors (0–6), as a share of everyone who answered: −100 to "
-     "100.", scale=100)
+     "100.", scale=100, bounds=(-100.0, 100.0))
 def nps(inputs: Inputs, by: list[str]):
     """100 × (responses with nps 9–10 − responses with nps 0–6) ÷ responses with an nps."""
     score = pl.col("nps")
@@ -43,7 +43,8 @@ def nps(inputs: Inputs, by: list[str]):
 
 
 @satisfaction_kpi("ces_mean", "Customer effort", "score", "higher", "satisfaction",
-     "Average ease of getting things done, from 1 (very difficult) to 7 (very easy).", scale=1)
+     "Average ease of getting things done, from 1 (very difficult) to 7 (very easy).", scale=1,
+     bounds=(1.0, 7.0))
 def ces_mean(inputs: Inputs, by: list[str]):
     """sum of ces ÷ responses with a ces."""
     return _rate(inputs, by, pl.col("ces").fill_null(0), pl.col("ces").is_not_null())

@@ -10,7 +10,8 @@ import polars as pl
 
 from metrics.labels import readable
 from metrics.registry import Kpi
-from metrics.spc import SpcResult, variation_text
+from metrics.spc import SpcResult
+from metrics.wording import bounded, format_value, period_words, spc_reading
 
 # Okabe & Ito (2008), "Color universal design".
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442",
@@ -68,20 +69,38 @@ def axis_title(kpi: Kpi) -> str:
     return kpi.unit if kpi.unit != "count" else "count"
 
 
+def _period_lines(kpi: Kpi, spc: SpcResult) -> dict[str, list[float | None]]:
+    """Per month, its period's centre line and limits, the limits clipped to what the measure
+    can take (a percentage never beyond 0–100)."""
+    lines: dict[str, list[float | None]] = {"centre": [], "lower": [], "upper": []}
+    for i in range(len(spc.values)):
+        period = spc.period_at(i)
+        lines["centre"].append(period.mean if period else None)
+        lines["lower"].append(bounded(kpi, period.lower) if period else None)
+        lines["upper"].append(bounded(kpi, period.upper) if period else None)
+    return lines
+
+
 def spc_chart(kpi: Kpi, months: list[str], spc: SpcResult, target: float | None = None,
               title: str | None = None) -> go.Figure:
-    """XmR chart: the values, the centre line and process limits (from 12 points), the target,
-    and each special-cause point marked by colour and shape."""
+    """XmR chart: the values; each period's centre line and process limits (from its first 12
+    points, the limits clipped to what the measure can take), stepping where a new period
+    starts; the target; and each special-cause point marked by colour and shape."""
     figure = go.Figure()
     figure.add_scatter(x=months, y=spc.values, mode="lines+markers", name=kpi.label,
                        line={"color": GREY, "width": 2}, marker={"size": 7, "color": GREY})
-    if spc.mean is not None:
-        for y, name, dash in ((spc.mean, "Mean", "solid"), (spc.upper, "Upper process limit",
-                                                            "dot"),
-                              (spc.lower, "Lower process limit", "dot")):
-            figure.add_scatter(x=months, y=[y] * len(months), mode="lines", name=name,
-                               line={"color": "#1f1f1f" if name == "Mean" else GREY,
-                                     "width": 1, "dash": dash}, hoverinfo="skip")
+    if spc.periods:
+        lines = _period_lines(kpi, spc)
+        for key, name, dash in (("centre", "Centre line", "solid"),
+                                ("upper", "Upper process limit", "dot"),
+                                ("lower", "Lower process limit", "dot")):
+            figure.add_scatter(x=months, y=lines[key], mode="lines", name=name,
+                               line={"color": "#1f1f1f" if key == "centre" else GREY,
+                                     "width": 1, "dash": dash, "shape": "hv"}, hoverinfo="skip")
+        for period in spc.periods[1:] if spc.periods[0].start == 0 else spc.periods:
+            figure.add_vline(x=months[period.start], line={"color": GREY, "dash": "dash",
+                                                           "width": 1},
+                             annotation_text="New period", annotation_position="top left")
     if target is not None:
         figure.add_scatter(x=months, y=[target] * len(months), mode="lines", name="Target",
                            line={"color": PALETTE[2], "width": 2, "dash": "dash"},
@@ -93,39 +112,69 @@ def spc_chart(kpi: Kpi, months: list[str], spc: SpcResult, target: float | None 
                                mode="markers", name=name,
                                marker={"size": 13, "color": colour, "symbol": symbol,
                                        "line": {"width": 1, "color": "#1f1f1f"}})
+    figure.update_xaxes(type="category")
     return layout(figure, title or f"{kpi.label}: monthly, with SPC limits", axis_title(kpi))
 
 
 def spc_table(kpi: Kpi, months: list[str], spc: SpcResult,
               target: float | None = None) -> pl.DataFrame:
-    """The data behind `spc_chart`: one row per month."""
+    """The data behind `spc_chart`: one row per month, with its period's first month, centre
+    line and limits (as drawn) and any special cause."""
+    lines = _period_lines(kpi, spc)
+    starts = [spc.period_at(i) for i in range(len(months))]
     return pl.DataFrame({
         "month": months,
         kpi.label: spc.values,
-        "mean": [spc.mean] * len(months),
-        "lower limit": [spc.lower] * len(months),
-        "upper limit": [spc.upper] * len(months),
+        "period from": [months[p.start] if p else None for p in starts],
+        "centre line": lines["centre"],
+        "lower limit": lines["lower"],
+        "upper limit": lines["upper"],
         "target": [target] * len(months),
-        "signal": [s or ("" if spc.mean is None else "common cause") for s in spc.signals],
+        "signal": [SIGNAL_STYLE[s][0] if s else ("" if p is None else "common cause")
+                   for s, p in zip(spc.signals, starts)],
         "rules": [", ".join(sorted(r)) for r in spc.rules],
-    }, schema_overrides={"mean": pl.Float64, "lower limit": pl.Float64,
-                         "upper limit": pl.Float64, "target": pl.Float64, kpi.label: pl.Float64})
+    }, schema_overrides={"centre line": pl.Float64, "lower limit": pl.Float64,
+                         "upper limit": pl.Float64, "target": pl.Float64, kpi.label: pl.Float64,
+                         "period from": pl.String})
+
+
+def signal_words(months: list[str], spc: SpcResult) -> str:
+    """"2 special-cause months: improvement in 2026-05 and 2026-06." or "no special-cause
+    months."."""
+    marked = [(m, s) for m, s in zip(months, spc.signals) if s]
+    if not marked:
+        return "no special-cause months."
+    groups = []
+    for signal in ("improvement", "concern", "neither"):
+        found = [m for m, s in marked if s == signal]
+        if found:
+            kind = "neither better nor worse" if signal == "neither" else signal
+            groups.append(f"{kind} in {_listed(found)}")
+    count = len(marked)
+    return f"{count} special-cause month{'s' if count != 1 else ''}: {'; '.join(groups)}."
+
+
+def _listed(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def spc_alt(kpi: Kpi, months: list[str], spc: SpcResult) -> str:
-    """A text alternative for `spc_chart`: the range, the latest point and the verdict."""
+    """A text alternative for `spc_chart`: the range, the periods and their limits, the
+    special-cause months and the reading of the latest."""
     shown = [(m, v) for m, v in zip(months, spc.values) if v is not None]
     if not shown:
         return f"{kpi.label}: no data in the months shown."
     low = min(shown, key=lambda p: p[1])
     high = max(shown, key=lambda p: p[1])
-    text = (f"{kpi.label} from {shown[0][0]} to {shown[-1][0]}: lowest {low[1]:,.1f} in "
-            f"{low[0]}, highest {high[1]:,.1f} in {high[0]}, latest {shown[-1][1]:,.1f}.")
-    if spc.mean is not None:
-        signals = sum(s is not None for s in spc.signals)
-        text += (f" Mean {spc.mean:,.1f}, process limits {spc.lower:,.1f} to {spc.upper:,.1f};"
-                 f" {signals} special-cause point{'s' if signals != 1 else ''}. Latest month: "
-                 f"{variation_text(spc)}.")
-    else:
-        text += " Fewer than 12 months: no process limits yet."
-    return text
+    text = (f"{kpi.label} from {shown[0][0]} to {shown[-1][0]}: lowest "
+            f"{format_value(kpi, low[1])} in {low[0]}, highest {format_value(kpi, high[1])} in "
+            f"{high[0]}, latest {format_value(kpi, shown[-1][1])}.")
+    if not spc.periods:
+        return text + " Fewer than 12 months: no process limits yet."
+    periods = "; ".join(
+        f"{period_words(p, months[p.start])}, centre {format_value(kpi, p.mean)} and process "
+        f"limits {format_value(kpi, bounded(kpi, p.lower))} to "
+        f"{format_value(kpi, bounded(kpi, p.upper))}" for p in spc.periods)
+    signals = signal_words(months, spc)
+    return (f"{text} SPC periods: {periods}. {signals[0].upper()}{signals[1:]} "
+            f"{spc_reading(spc, f'The latest month, {shown[-1][0]},')}.")

@@ -9,7 +9,7 @@ import polars as pl
 
 from metrics.labels import readable
 from metrics.registry import REGISTRY
-from metrics.scorecard import format_value
+from metrics.wording import format_value
 from reports.charts.base import PALETTE, bar_height, layout, percent_bars
 
 

@@ -4,7 +4,10 @@ Pure: Sources, targets, settings and reference rows in, a `model.Document` out. 
 comes from `metrics.compute.compute` (monthly) and `metrics.periods.period_totals` (a half-year:
 numerators and denominators summed over its months, then divided), and every figure printed
 has passed `metrics.export.published` (counts 1–4 read `<5`; a rate whose denominator is below
-10 is not shown), charts and sentences included: a chart draws only published values.
+10 is not shown), charts and sentences included: a chart draws only published values. Every
+phrase about a figure (its change, direction, arrow and verdicts) comes from `metrics.wording`,
+as on the dashboard; each technical term is explained where it is first used and in the
+glossary (`narrative.GLOSSARY`).
 """
 
 from dataclasses import dataclass
@@ -12,18 +15,30 @@ from datetime import datetime
 
 import polars as pl
 
-from metrics.complaints_view import themes_by_month
+from metrics.complaints_view import as_of_date, themes_by_month
 from metrics.compute import Query, Sources, compute
 from metrics.export import published
+from metrics.intervals import wilson
 from metrics.labels import readable
 from metrics.months import months_between, shift_month
 from metrics.periods import period_totals
+from metrics.prices import NOTIONAL, has_uplift, prices_text, uplift_text, uplifted
 from metrics.publish import suppress_count
-from metrics.registry import REGISTRY, THEMES, Kpi
-from metrics.scorecard import HISTORY_MONTHS, format_value, scorecard
-from metrics.spc import SpcResult, variation_text, xmr
-from metrics.targets import rag
-from reports.documents.drawing import bar_or_line_chart
+from metrics.registry import HEADLINE_ONLY, REGISTRY, THEMES, Kpi, headline_kpis
+from metrics.scorecard import scorecard, series_spc
+from metrics.spc import ChangePoint, SpcResult
+from metrics.wording import (
+    bounded,
+    change,
+    format_value,
+    period_words,
+    rag_line,
+    rag_shown,
+    spc_short,
+    versus,
+)
+from reports.charts.base import signal_words
+from reports.documents.drawing import Limits, bar_or_line_chart
 from reports.documents.halves import half_months, half_name, month_name, shift_half
 from reports.documents.model import (
     Chart,
@@ -35,13 +50,16 @@ from reports.documents.model import (
     Tiles,
     TileView,
 )
-from reports.documents.narrative import kpi_sentence, theme_sentence
+from reports.documents.narrative import GLOSSARY, gloss, kpi_sentence, theme_sentence
 
+# A special cause in a chart's table, with the shape the chart marks it with.
+MARK_WORDS = {"improvement": "▲ improvement", "concern": "▼ concern",
+              "neither": "◆ neither better nor worse"}
 NOT_SHOWN = "not shown"
 NO_DATA = "no data"
 CHART_MONTHS = 12
 TOP_THEMES = 6
-SPC_ICONS = {"improvement": "⬆", "concern": "⬇", "neither": "◆", "common_cause": "↔", None: "…"}
+MONEY = ("cost_to_serve_gbp", "channel_shift_saving_gbp")
 
 
 @dataclass(frozen=True)
@@ -51,6 +69,7 @@ class Figure:
     value: float | None
     text: str  # as printed: "78.2 %", "<5", "not shown", "no data"
     based_on: str  # the published denominator, "" for KPIs without one
+    numerator: float | None = None  # with a printed value: the count behind it
 
 
 @dataclass(frozen=True)
@@ -72,7 +91,7 @@ def _figures(totals: pl.DataFrame, settings: dict[str, str]) -> dict[str, Figure
     shown = published(totals.select("kpi", "numerator", "denominator", "value"), settings)
     out = {}
     for raw, text in zip(totals.iter_rows(named=True), shown.iter_rows(named=True)):
-        kpi = REGISTRY[raw["kpi"]]
+        kpi = REGISTRY.get(raw["kpi"]) or HEADLINE_ONLY[raw["kpi"]]
         based_on = (text["denominator"] or "") if kpi.has_denominator else ""
         if text["value"] is None:
             out[kpi.id] = Figure(None, NOT_SHOWN if raw["value"] is not None else NO_DATA,
@@ -80,7 +99,8 @@ def _figures(totals: pl.DataFrame, settings: dict[str, str]) -> dict[str, Figure
         elif text["value"].startswith("<"):
             out[kpi.id] = Figure(None, text["value"], based_on)
         else:
-            out[kpi.id] = Figure(raw["value"], format_value(kpi, raw["value"]), based_on)
+            out[kpi.id] = Figure(raw["value"], format_value(kpi, raw["value"]), based_on,
+                                 raw["numerator"])
     return out
 
 
@@ -95,62 +115,91 @@ class _Figures:
     half: dict[str, Figure]
     previous: dict[str, Figure]
     year_ago: dict[str, Figure]
-    monthly: dict[str, dict[str, Figure]]  # month -> kpi -> Figure
-    spc: dict[str, SpcResult]
+    monthly: dict[str, dict[str, Figure]]  # month -> kpi -> Figure, the chart's 12 months
+    spc: dict[str, tuple[list[str], SpcResult]]  # kpi -> its months and their SPC reading
+    at_later_prices: dict[str, Figure]  # the money figures of the half, uplifted (if recorded)
 
 
-def _pack_figures(sources: Sources, half: str, targets, settings) -> _Figures:
+def _pack_figures(sources: Sources, half: str, targets, reference: Reference) -> _Figures:
+    settings = reference.settings
     months = half_months(half)
     last = months[-1]
-    first = shift_month(last, -(HISTORY_MONTHS - 1))
-    long = compute(sources, Query(first_month=first, last_month=last))
+    query = Query(last_month=last, kpis=(*REGISTRY, *HEADLINE_ONLY))
+    long = compute(sources, query)
 
-    def totals(months: list[str]) -> dict[str, Figure]:
-        return _figures(period_totals(long.filter(pl.col("month").is_in(months))), settings)
+    def totals(frame: pl.DataFrame, months: list[str]) -> dict[str, Figure]:
+        return _figures(period_totals(frame.filter(pl.col("month").is_in(months))), settings)
 
     monthly = {m: _figures(long.filter(pl.col("month") == m), settings)
-               for m in months_between(first, last)}
+               for m in months_between(shift_month(last, -(CHART_MONTHS - 1)), last)}
     spc = {}
-    for kpi in REGISTRY.values():
-        rows = dict(long.filter(pl.col("kpi") == kpi.id).select("month", "value").iter_rows())
-        spc[kpi.id] = xmr([rows.get(m) for m in months_between(first, last)], kpi.better,
-                          targets.get(kpi.id, (None, None))[0])
-    return _Figures(half=totals(months), previous=totals(half_months(shift_half(half, -1))),
-                    year_ago=totals(half_months(shift_half(half, -2))), monthly=monthly,
-                    spc=spc)
+    for kpi in headline_kpis():
+        rows = long.filter((pl.col("kpi") == kpi.id) & pl.col("value").is_not_null())
+        if rows.height == 0:
+            continue
+        series = months_between(rows.get_column("month").min(), last)
+        values = dict(rows.select("month", "value").iter_rows())
+        target = targets.get(kpi.id, (None, None))[0] if kpi.better else None
+        spc[kpi.id] = (series, series_spc(kpi, series, [values.get(m) for m in series], target,
+                                          sources.change_points))
+    later = {}
+    if has_uplift(reference.assumptions):
+        priced = compute(uplifted(sources, reference.assumptions),
+                         Query(first_month=months[0], last_month=last, kpis=MONEY))
+        later = totals(priced, months)
+    return _Figures(half=totals(long, months), previous=totals(long, half_months(
+        shift_half(half, -1))), year_ago=totals(long, half_months(shift_half(half, -2))),
+        monthly=monthly, spc=spc, at_later_prices=later)
+
+
+def _spc_of(kpi: Kpi, f: _Figures) -> SpcResult:
+    """The measure's SPC reading to the half's end (no figures at all: nothing to read)."""
+    return f.spc[kpi.id][1] if kpi.id in f.spc else series_spc(kpi, [], [], None, ())
 
 
 def _rag_text(kpi: Kpi, figure: Figure, targets) -> str:
     target, tolerance = targets.get(kpi.id, (None, None))
     if target is None or kpi.better is None:
         return "no target"
-    status = rag(figure.value, target, kpi.better, tolerance)
+    status = rag_shown(kpi, figure.value, target, tolerance)
     return f"{status.icon} {status.words}" if status else NOT_SHOWN
-
-
-def _spc_text(spc: SpcResult) -> str:
-    return f"{SPC_ICONS[spc.variation]} {variation_text(spc)}"
 
 
 def _target_text(kpi: Kpi, targets) -> str:
     target = targets.get(kpi.id, (None, None))[0]
-    return format_value(kpi, target) if target is not None else "none"
+    return format_value(kpi, target) if target is not None and kpi.better else "none"
+
+
+def _change_text(kpi: Kpi, now: Figure, before: Figure) -> str:
+    """"↓ −5.5 points (better)", from the two printed figures; "—" when either is not."""
+    moved = change(kpi, now.value, before.value)
+    if moved is None:
+        return "—"
+    verdict = f" ({moved.judgement})" if moved.judgement else ""
+    return f"{moved.arrow} {moved.text}{verdict}"
+
+
+def _cover_date(sources: Sources) -> str:
+    day = as_of_date(sources.as_of)
+    return f"Figures up to {day:%-d %B %Y}, the date of the latest contact loaded." if day \
+        else "No contacts are loaded yet."
 
 
 def pack(sources: Sources, half: str, targets: dict[str, tuple[float, float]],
          reference: Reference) -> Document:
     """The six-monthly committee pack for `half` ("2025-H1")."""
-    figures = _pack_figures(sources, half, targets, reference.settings)
+    figures = _pack_figures(sources, half, targets, reference)
     name = half_name(half)
-    as_of = sources.as_of.date().isoformat() if sources.as_of else "no data loaded"
     sections = (_summary(figures, half, targets),
-                *(_theme(theme, title, figures, half, targets) for theme, title in THEMES.items()),
+                *(_theme(theme, title, figures, half, targets, reference)
+                  for theme, title in THEMES.items()),
                 _complaints(sources, figures, half, reference.settings),
-                _method(sources, figures, half, reference))
+                _method(sources, figures, half, reference),
+                _glossary())
     return Document(
         title="Customer services: six-monthly progress report",
         subtitle=f"{name} ({half})",
-        cover=("For the scrutiny committee", f"Figures to the data horizon of {as_of}",
+        cover=("For the scrutiny committee", _cover_date(sources),
                "Small numbers are suppressed: a count from 1 to 4 reads <5 and a rate based "
                "on fewer than 10 cases is not shown."),
         sections=sections)
@@ -158,55 +207,120 @@ def pack(sources: Sources, half: str, targets: dict[str, tuple[float, float]],
 
 def _summary(f: _Figures, half: str, targets) -> Section:
     name = half_name(half)
-    header = ("Measure", name, "Previous six months", "Same half a year earlier", "Target",
-              "Against target", "Monthly trend (SPC)")
-    rows = tuple((k.label, _missing(k.id, f.half).text, _missing(k.id, f.previous).text,
-                  _missing(k.id, f.year_ago).text, _target_text(k, targets),
-                  _rag_text(k, _missing(k.id, f.half), targets), _spc_text(f.spc[k.id]))
-                 for k in REGISTRY.values())
+    header = ("Measure", name, "Previous six months", "Change on the previous six months",
+              "Same half a year earlier", "Target", "Against target", "Latest month (SPC)")
+    rows = []
+    for k in headline_kpis():
+        now, before = _missing(k.id, f.half), _missing(k.id, f.previous)
+        rows.append((k.label, now.text, before.text, _change_text(k, now, before),
+                     _missing(k.id, f.year_ago).text, _target_text(k, targets),
+                     _rag_text(k, now, targets), spc_short(_spc_of(k, f))))
     return Section("summary", "Summary", (
         Paragraph(f"The headline measures for {name}, each added up over the six months, "
                   f"against the previous six months and the same six months a year earlier. "
-                  f"'Against target' compares the six-month figure with the target; the "
-                  f"monthly trend reads the last {HISTORY_MONTHS} months as a statistical "
-                  f"process control (SPC) chart, so that only a real change is called one."),
-        Table(f"Headline measures, {name}", header, rows)))
+                  f"A change in a percentage is given in {gloss('percentage points')}, worked "
+                  f"out from the figures as printed. 'Against target' compares the six-month "
+                  f"figure, as printed, with the council's target."),
+        Paragraph(f"The last column reads each measure's monthly figures with "
+                  f"{gloss('statistical process control (SPC)')}, so that only a real change "
+                  f"is called one. A month within {gloss('normal variation')} is no evidence of "
+                  f"change; a {gloss('special cause')} is. Each month is judged against "
+                  f"{gloss('process limits')}. They are worked out again for each "
+                  f"{gloss('period')}."),
+        Paragraph(f"Among the measures, {gloss('failure demand')} and "
+                  f"{gloss('right first time')} show how often the council gets things right "
+                  f"for residents; savings from {gloss('channel shift')} are a "
+                  f"{gloss('notional saving')}. Stage 1 complaints and escalations to stage 2 "
+                  f"are counted apart: an escalation is a complaint already counted at stage 1, "
+                  f"taken further. A glossary at the end explains every term."),
+        Table(f"Headline measures, {name}", header, tuple(rows))))
 
 
-def _theme(theme: str, title: str, f: _Figures, half: str, targets) -> Section:
+def _theme(theme: str, title: str, f: _Figures, half: str, targets,
+           reference: Reference) -> Section:
     name = half_name(half)
     blocks: list = []
     last = half_months(half)[-1]
     chart_months = months_between(shift_month(last, -(CHART_MONTHS - 1)), last)
-    for kpi in (k for k in REGISTRY.values() if k.theme == theme):
+    for kpi in (k for k in headline_kpis() if k.theme == theme):
         now, before = _missing(kpi.id, f.half), _missing(kpi.id, f.previous)
         sentence = kpi_sentence(kpi, now.value, now.text, before.value, before.text,
-                                name, "the previous six months", f.spc[kpi.id])
+                                name, "the previous six months", _spc_of(kpi, f),
+                                month_name(last))
         blocks += [Heading(kpi.label), Paragraph(sentence),
+                   *_context(kpi, now, f, reference),
                    _kpi_chart(kpi, chart_months, f, targets, sentence)]
     return Section(theme, title, tuple(blocks))
+
+
+def _context(kpi: Kpi, now: Figure, f: _Figures, reference: Reference) -> list[Paragraph]:
+    """What a reader needs beside some figures: the price base of money, the interval of a
+    satisfaction rate."""
+    if kpi.id in MONEY:
+        prices = prices_text(reference.assumptions)
+        text = (f"These figures are at {prices}, the years of the unit costs' sources: that is "
+                f"their {gloss('price base')}.")
+        if kpi.id == "channel_shift_saving_gbp":
+            text += f" The saving is {NOTIONAL}."
+        later = f.at_later_prices.get(kpi.id)
+        if later is not None and later.value is not None:
+            text += (f" At {prices_text(reference.assumptions, uplifted=True)}, with the "
+                     f"council's uplift ({uplift_text(reference.assumptions)}), it would be "
+                     f"{later.text}.")
+        return [Paragraph(text)]
+    if kpi.id == "csat_pct" and now.value is not None and now.based_on.isdigit():
+        low, high = wilson(int(now.numerator), int(now.based_on))
+        return [Paragraph(
+            f"Its 95 % {gloss('Wilson interval')} is {format_value(kpi, 100 * low)} to "
+            f"{format_value(kpi, 100 * high)}, from {int(now.based_on):,} answers.")]
+    return []
 
 
 def _kpi_chart(kpi: Kpi, months: list[str], f: _Figures, targets, sentence: str) -> Chart:
     points = [_missing(kpi.id, f.monthly.get(m, {})) for m in months]
     target = targets.get(kpi.id, (None, None))[0] if kpi.better else None
     bars = kpi.unit in ("count", "£", "kg CO2e")
-    spc = f.spc[kpi.id]
-    limits = (spc.mean, spc.lower, spc.upper) if spc.mean is not None else None
+    window = _spc_of(kpi, f).tail(len(months))
+    offset = len(months) - len(window.values)  # months before the measure's first figure
+    limits = [Limits(p.start + offset,
+                     (window.periods[i + 1].start if i + 1 < len(window.periods)
+                      else len(window.values)) + offset - 1,
+                     p.mean, bounded(kpi, p.lower), bounded(kpi, p.upper))
+              for i, p in enumerate(window.periods)]
+    marks = [None] * offset + [s if p.value is not None else None
+                               for s, p in zip(window.signals, points[offset:])]
     drawing = bar_or_line_chart([m[2:] for m in months], [p.value for p in points], kpi.unit,
-                                bars, target, limits)
-    header = ("Month", kpi.label) + (("Based on",) if kpi.has_denominator else ())
-    rows = tuple((month_name(m), p.text) + ((p.based_on,) if kpi.has_denominator else ())
-                 for m, p in zip(months, points))
+                                bars, target, limits, marks, kpi.bounds)
+    names = [month_name(m) for m in months]
+    header = ("Month", kpi.label, *(("Based on",) if kpi.has_denominator else ()),
+              "Process limits", "Special cause")
+    rows = []
+    for i, (month, point) in enumerate(zip(names, points)):
+        period = next((p for p in reversed(limits) if p.first <= i), None)
+        bounds = (f"{format_value(kpi, period.lower)} to {format_value(kpi, period.upper)}"
+                  if period else "")
+        rows.append((month, point.text, *((point.based_on,) if kpi.has_denominator else ()),
+                     bounds, MARK_WORDS.get(marks[i], "")))
     gaps = sum(p.value is None for p in points)
+    shown_marks = [m if p.value is not None else None for m, p in zip(marks, points)]
+    periods = "; ".join(period_words(p, names[p.start + offset]) for p in window.periods)
     alt = (f"{'Bar' if bars else 'Line'} chart of {kpi.label.lower()} for each month from "
-           f"{month_name(months[0])} to {month_name(months[-1])}"
-           f"{_target_words(kpi, target)}"
-           f"{', and the SPC mean and process limits' if limits else ''}. {sentence}"
+           f"{names[0]} to {names[-1]}{_target_words(kpi, target)}"
+           f"{', and the centre line and process limits of each SPC period' if limits else ''}."
+           f"{f' Periods: {periods}.' if periods else ''}"
+           f"{' ' + signal_words(names, _marked(window, shown_marks[offset:])) if limits else ''}"
+           f" {sentence}"
            f"{f' {gaps} months are not drawn (no data or too few cases).' if gaps else ''}"
            f" The table that follows gives every figure.")
     return Chart(f"{kpi.label}, by month", alt, drawing,
-                 Table(f"{kpi.label} by month (the data of the chart above)", header, rows))
+                 Table(f"{kpi.label} by month (the data of the chart above)", header,
+                       tuple(rows)))
+
+
+def _marked(spc: SpcResult, marks: list[str | None]) -> SpcResult:
+    """The reading with only the marks drawn (a month not published is not marked)."""
+    return SpcResult(spc.values, spc.mean, spc.lower, spc.upper, marks, spc.rules,
+                     spc.variation, spc.assurance, spc.periods, spc.sides)
 
 
 def _target_words(kpi: Kpi, target: float | None) -> str:
@@ -219,37 +333,44 @@ def _complaints(sources: Sources, f: _Figures, half: str, settings) -> Section:
     threshold, _ = _thresholds(settings)
     name = half_name(half)
     months, before = half_months(half), half_months(shift_half(half, -1))
-    themes = themes_by_month(sources.complaints, before[0], months[-1], {})
+    themes = themes_by_month(sources.complaints, before[0], months[-1], {}, stage=1)
     counts = (themes.group_by("category").agg(
         pl.col("complaints").filter(pl.col("month").is_in(months)).sum().alias("now"),
         pl.col("complaints").filter(pl.col("month").is_in(before)).sum().alias("before"))
         .filter(pl.col("now") > 0).sort(["now", "category"], descending=[True, False])
         .head(TOP_THEMES))
+    new, escalated = (_missing(k, f.half) for k in HEADLINE_ONLY)
+    new_before, escalated_before = (_missing(k, f.previous) for k in HEADLINE_ONLY)
     blocks: list = [Paragraph(
-        "Complaints are grouped by the theme (category) recorded for them; each stage of a "
-        "complaint counts once.")]
+        f"In {name} the council received {new.text} new complaints (stage 1), against "
+        f"{new_before.text} in the previous six months, and {escalated.text} complaints were "
+        f"escalated to stage 2, against {escalated_before.text}. An escalation is a complaint "
+        f"already counted at stage 1, taken further by a complainant who was not satisfied, "
+        f"so it is counted apart, not as another complaint."), Paragraph(
+        "New complaints are grouped by the theme (category) recorded for them.")]
     rows, values = [], []
     for category, now, previous in counts.iter_rows():
         now_text, before_text = suppress_count(now, threshold), suppress_count(previous, threshold)
         publishable = now >= threshold and (previous >= threshold or previous == 0)
-        change = f"{now - previous:+d}" if publishable else "—"
-        rows.append((readable(category), now_text, before_text, change))
+        moved = f"{now - previous:+d}".replace("-", "−") if publishable else "—"
+        rows.append((readable(category), now_text, before_text, moved))
         values.append(float(now) if now >= threshold else None)
     if rows:
         top = rows[0]
         blocks.append(Paragraph(
-            f"The most common theme in {name} was {top[0].lower()} ({top[1]} complaints, "
-            f"against {top[2]} in the previous six months)." + _biggest_change(rows)))
+            f"The most common theme of new complaints in {name} was {top[0].lower()} "
+            f"({top[1]} complaints, against {top[2]} in the previous six months)."
+            + _biggest_change(rows)))
         drawing = bar_or_line_chart([r[0][:14] for r in rows], values, "count", True)
         blocks.append(Chart(
             f"Top complaint themes, {name}",
-            f"Bar chart of the {len(rows)} most common complaint themes in {name}: "
+            f"Bar chart of the {len(rows)} most common themes of new complaints in {name}: "
             + "; ".join(f"{r[0]} {r[1]}" for r in rows) + ". Themes with fewer than "
             f"{threshold} complaints are not drawn. The table that follows gives every figure.",
             drawing, Table(f"Top complaint themes, {name} (the data of the chart above)",
                            ("Theme", name, "Previous six months", "Change"), tuple(rows))))
     else:
-        blocks.append(Paragraph(f"No complaints were received in {name}."))
+        blocks.append(Paragraph(f"No new complaints were received in {name}."))
     stage_rows = []
     for kpi_id, stage, days in (("stage1_on_time_pct", "Stage 1", 10),
                                 ("stage2_on_time_pct", "Stage 2", 20)):
@@ -258,7 +379,7 @@ def _complaints(sources: Sources, f: _Figures, half: str, settings) -> Section:
                            previous.text))
         blocks.append(Paragraph(kpi_sentence(
             REGISTRY[kpi_id], now.value, now.text, previous.value, previous.text, name,
-            "the previous six months", f.spc[kpi_id])))
+            "the previous six months", _spc_of(REGISTRY[kpi_id], f), month_name(months[-1]))))
     blocks.append(Table(
         f"Replies on time at each stage, {name}",
         ("Stage", "Deadline (complaint handling codes)", f"On time, {name}", "Replies",
@@ -272,51 +393,74 @@ def _complaints(sources: Sources, f: _Figures, half: str, settings) -> Section:
 
 
 def _biggest_change(rows: list[tuple[str, ...]]) -> str:
-    moved = [(int(r[3]), r[0]) for r in rows if r[3] != "—" and r[3] not in ("+0", "0")]
+    moved = [(int(r[3].replace("−", "-")), r[0]) for r in rows
+             if r[3] != "—" and r[3] not in ("+0", "0")]
     if not moved:
         return ""
-    change, category = max(moved, key=lambda m: (abs(m[0]), m[1]))
+    amount, category = max(moved, key=lambda m: (abs(m[0]), m[1]))
     return (f" The largest change among the published themes was {category.lower()}, "
-            f"{'up' if change > 0 else 'down'} by {abs(change)} complaints.")
+            f"{'up' if amount > 0 else 'down'} by {abs(amount)} complaints.")
 
 
 def _method(sources: Sources, f: _Figures, half: str, reference: Reference) -> Section:
     threshold, min_denominator = _thresholds(reference.settings)
+    shown = headline_kpis()
+    measures = (*shown, *(k for k in REGISTRY.values() if k not in shown))
     definitions = tuple((k.label, k.description, k.formula, k.unit,
                          {"higher": "higher", "lower": "lower"}.get(k.better or "", "neither"))
-                        for k in REGISTRY.values())
-    coverage = tuple((month_name(m), _missing("contacts", f.monthly[m]).text,
-                      _missing("complaints_received", f.monthly[m]).text,
-                      _missing("survey_responses", f.monthly[m]).text)
+                        for k in measures)
+    coverage = tuple((month_name(m), *(_missing(k, f.monthly[m]).text for k in (
+                          "contacts", *HEADLINE_ONLY, "survey_responses")))
                      for m in half_months(half))
     a = reference.assumptions.sort("channel")
     assumptions = tuple(
         (readable(r["channel"]), f"£{r['unit_cost_gbp']:.2f}",
-         f"{r['cost_source']} ({r['cost_year']})", f"{r['carbon_kg']:g}",
-         f"{r['carbon_source']} ({r['carbon_year']})")
+         f"{r['cost_source']} ({r['cost_year']})",
+         f"×{r['uplift_factor']:.3f} to {r['uplift_year']} prices ({r['uplift_source']})"
+         if r["uplift_factor"] is not None else "none",
+         f"{r['carbon_kg']:g}", f"{r['carbon_source']} ({r['carbon_year']})")
         for r in a.iter_rows(named=True))
     as_of = sources.as_of.isoformat(timespec="minutes") if sources.as_of else "none"
     loaded = (reference.latest_load.isoformat(timespec="minutes")
               if reference.latest_load else "none")
     baseline = (f"{month_name(sources.baseline[0])} to {month_name(sources.baseline[1])}"
                 if sources.baseline else "not set (no contacts)")
+    recorded = "; ".join(_change_point_words(c) for c in sources.change_points)
+    uplift = (f" The council records an uplift of some unit costs to later prices "
+              f"({uplift_text(reference.assumptions)}); where it does, the theme pages also "
+              f"give the money figures at those prices." if has_uplift(reference.assumptions)
+              else " No uplift to later prices is recorded, so none is applied.")
     return Section("method", "Method notes", (
         Heading("What each measure means"),
         Table("Definitions of every measure", ("Measure", "What it measures",
                                                "How it is counted", "Unit", "Better when"),
               definitions),
         Heading("Data coverage and freshness"),
-        Paragraph(f"The latest contact loaded was received at {as_of} (UTC), the data "
-                  f"horizon; the latest file was loaded at {loaded} (UTC). Each figure belongs "
-                  f"to the Europe/London calendar month of its date."),
+        Paragraph(f"The latest contact loaded was received at {as_of} (UTC), the "
+                  f"{gloss('data horizon')}; the latest file was loaded at {loaded} (UTC). "
+                  f"Each figure belongs to the Europe/London calendar month of its date."),
         Table(f"Records in each month of {half_name(half)}",
-              ("Month", "Contacts", "Complaints received", "Survey responses"), coverage),
+              ("Month", "Contacts", "Stage 1 complaints received", "Escalations to stage 2",
+               "Survey responses"), coverage),
+        Heading("How SPC is read"),
+        Paragraph("Each measure's monthly figures are read from its first month with a figure, "
+                  "in periods. A period's centre line and process limits come from its first "
+                  "12 months; a new period starts after 7 or more months in a row on one side "
+                  "of the centre line, or where the council records a change, once 12 months "
+                  "of the new period exist. The charts show the last 12 months with each "
+                  "period's limits, and mark each special cause with a triangle (improvement: "
+                  "pointing up; concern: pointing down) or a diamond (neither). "
+                  + (f"Changes recorded: {recorded}." if recorded
+                     else "No change has been recorded.")),
         Heading("Assumptions"),
         Paragraph(f"Cost and carbon figures use a unit cost and a carbon factor per channel, "
                   f"kept in the table ref_channel_assumptions with their sources and years. "
-                  f"Channel-shift savings compare each month with the channel mix of the "
-                  f"baseline period, {baseline}."),
+                  f"Money figures are at {prices_text(reference.assumptions)}, the years of "
+                  f"the unit costs' sources.{uplift} Channel-shift savings compare each month "
+                  f"with the channel mix of the baseline period, {baseline}; they are "
+                  f"{NOTIONAL}."),
         Table("Unit costs and carbon factors", ("Channel", "Unit cost", "Cost source (year)",
+                                               "Uplift to later prices",
                                                "kg CO2e per contact", "Carbon source (year)"),
               assumptions),
         Heading("Small numbers"),
@@ -326,34 +470,65 @@ def _method(sources: Sources, f: _Figures, half: str, reference: Reference) -> S
                   f"not shown ('{NOT_SHOWN}'), in tables, charts and sentences alike.")))
 
 
+def _change_point_words(point: ChangePoint) -> str:
+    """"April 2025, for every measure: the strategy starts"."""
+    known = {**REGISTRY, **HEADLINE_ONLY}
+    what = (known[point.kpi].label.lower() if point.kpi in known
+            else point.kpi or "every measure")
+    return f"{month_name(point.month)}, for {what}: {point.reason}"
+
+
+def _glossary() -> Section:
+    return Section("glossary", "Glossary", (
+        Paragraph("The terms this report uses, in plain words."),
+        Table("Glossary", ("Term", "What it means"),
+              tuple((term[0].upper() + term[1:], meaning)
+                    for term, meaning in sorted(GLOSSARY.items(), key=lambda t: t[0].lower())
+                    ))))
+
+
 def one_pager(sources: Sources, month: str, targets: dict[str, tuple[float, float]],
-              settings: dict[str, str]) -> Document:
-    """The cabinet one-pager for `month`: every scorecard tile and a sentence per theme."""
+              reference: Reference) -> Document:
+    """The cabinet one-pager for `month`: every scorecard tile (the month's figure, its target,
+    last month and a year ago with the direction, SPC) and a sentence per theme."""
     tiles = scorecard(sources, month, targets)
-    frame = pl.DataFrame([(t.kpi.id, t.numerator, t.denominator, t.value) for t in tiles],
-                         schema={"kpi": pl.String, "numerator": pl.Float64,
-                                 "denominator": pl.Float64, "value": pl.Float64}, orient="row")
-    figures = _figures(frame, settings) if tiles else {}
+    # The month, last month and a year ago, each published as the month's own figures are.
+    now, last_month, year_ago = (_figures(pl.DataFrame(
+        [(t.kpi.id, *t.rows.get(m, (None, None, None))) for t in tiles],
+        schema={"kpi": pl.String, "numerator": pl.Float64, "denominator": pl.Float64,
+                "value": pl.Float64}, orient="row"), reference.settings) if tiles else {}
+        for m in (month, shift_month(month, -1), shift_month(month, -12)))
+    prices = prices_text(reference.assumptions)
     views = []
     # Grouped by theme, in the strategy's order, as on the dashboard.
     for tile in sorted(tiles, key=lambda t: list(THEMES).index(t.kpi.theme)):
-        figure = figures[tile.kpi.id]
-        views.append(TileView(tile.kpi.label, THEMES[tile.kpi.theme], figure.text,
-                              _rag_text(tile.kpi, figure, targets), _spc_text(tile.spc)))
+        kpi, figure = tile.kpi, now[tile.kpi.id]
+        status = rag_shown(kpi, figure.value, tile.target, tile.tolerance)
+        before, long_ago = last_month[kpi.id], year_ago[kpi.id]
+        note = (f"At {prices}; {NOTIONAL}" if kpi.id == "channel_shift_saving_gbp"
+                else f"At {prices}" if kpi.id in MONEY else "")
+        views.append(TileView(
+            kpi.label, THEMES[kpi.theme], figure.text, rag_line(kpi, status, tile.target),
+            versus(kpi, figure.value, before.value, before.text, "Last month"),
+            versus(kpi, figure.value, long_ago.value, long_ago.text, "A year ago"),
+            f"SPC: {spc_short(tile.spc)}", note))
     sentences = []
     for theme, title in THEMES.items():
         mine = [t for t in tiles if t.kpi.theme == theme]
-        rated = [_rag_text(t.kpi, figures[t.kpi.id], targets) for t in mine]
-        with_target = [r for r in rated if r not in ("no target", NOT_SHOWN)]
+        rated = [rag_shown(t.kpi, now[t.kpi.id].value, t.target, t.tolerance) for t in mine
+                 if t.target is not None and t.kpi.better]
+        judged = [r for r in rated if r is not None]
         sentences.append(Paragraph(theme_sentence(
-            title, sum(r.endswith("Meets target") for r in with_target), len(with_target),
+            title, sum(r.status == "green" for r in judged), len(judged),
             [t.kpi.label for t in mine if t.spc.variation == "improvement"],
             [t.kpi.label for t in mine if t.spc.variation == "concern"])))
     return Document(
         title="Customer services scorecard", subtitle=month_name(month),
-        cover=(f"For cabinet. Each tile: the month's figure, against its target, and its "
-               f"trend over {HISTORY_MONTHS} months read as SPC. Counts 1–4 read <5; rates "
-               f"based on fewer than 10 cases are not shown.",),
+        cover=("For cabinet. Each tile: the month's figure; its target and whether the figure "
+               "as shown meets it; last month and a year ago, with the direction (↑ up, ↓ down, "
+               "→ no change) and whether that is better or worse; and the month read with "
+               "statistical process control (SPC): within normal variation, or a special "
+               "cause, a real change. Counts 1–4 read <5; rates based on fewer than 10 cases "
+               "are not shown.",),
         sections=(Section("scorecard", "Scorecard", (Tiles(tuple(views)), *sentences)),),
         landscape=True, contents=False)
-

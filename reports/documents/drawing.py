@@ -7,10 +7,11 @@ target line, and values missing or not published left as gaps, never drawn as ze
 
 import io
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
-from reports.charts.base import GREY, PALETTE
+from reports.charts.base import CONCERN, GREY, IMPROVEMENT, NEITHER, PALETTE
 
 WIDTH, HEIGHT = 640, 260
 LEFT, RIGHT, TOP, BOTTOM = 64, 16, 16, 56
@@ -21,8 +22,8 @@ FONT = "DejaVu Sans"
 
 @dataclass(frozen=True)
 class Shape:
-    kind: str  # "rect", "line", "polyline", "circle", "text"
-    points: tuple[float, ...]  # rect: x, y, w, h; line: x1, y1, x2, y2; polyline: x, y, ...
+    kind: str  # "rect", "line", "polyline", "polygon" (filled, outlined), "circle", "text"
+    points: tuple[float, ...]  # rect: x, y, w, h; line: x1, y1, x2, y2; poly...: x, y, ...
     colour: str = GREY
     width: float = 1.0
     dash: bool = False
@@ -36,6 +37,25 @@ class Drawing:
     width: int
     height: int
     shapes: tuple[Shape, ...]
+
+
+@dataclass(frozen=True)
+class Limits:
+    """One SPC period's centre line and process limits over chart slots first..last
+    (inclusive), the limits already clipped to what the measure can take."""
+
+    first: int
+    last: int
+    mean: float
+    lower: float
+    upper: float
+
+
+# An SPC signal's mark: (legend words, colour, shape), as the dashboard's charts draw them.
+MARKS = {"improvement": ("Improvement (special cause)", IMPROVEMENT, "up"),
+         "concern": ("Concern (special cause)", CONCERN, "down"),
+         "neither": ("Special cause, neither better nor worse", NEITHER, "diamond")}
+LEGEND_ROW = 16
 
 
 def _ticks(low: float, high: float, count: int = 5) -> list[float]:
@@ -54,26 +74,56 @@ def _tick_text(value: float, unit: str) -> str:
     return f"{value:,.1f}"
 
 
-def bar_or_line_chart(labels: list[str], values: list[float | None], unit: str, bars: bool,
-                      target: float | None = None,
-                      limits: tuple[float, float, float] | None = None) -> Drawing:
-    """Bars (counts, money, carbon) or a line with markers (rates, scores) over `labels`;
-    `limits` (mean, lower, upper) adds the SPC centre line and process limits."""
-    shown = [v for v in values if v is not None]
-    extra = [target] if target is not None else []
-    extra += list(limits) if limits else []
-    low = min([0.0, *shown, *extra]) if bars or unit == "%" else min([*shown, *extra], default=0)
-    high = max([*shown, *extra], default=1.0)
-    if unit == "%":
-        low, high = min(low, 0.0), max(high, 100.0)
-    if high == low:
+def axis(values: list[float], bars: bool,
+         bounds: tuple[float | None, float | None]) -> list[float]:
+    """The y axis's ticks. Bars start at 0 (a bar's length is its value). Lines span what
+    they draw, with a tenth of that range to spare either side, so that a change shows (a fall
+    from 34.5 % to 25.1 % is not flattened on 0–100); never beyond what the measure can take."""
+    low, high = min([*values, 0.0] if bars else values), max(values)
+    if not bars:
+        spare = (high - low) / 10 or abs(high) / 20 or 1.0
+        low, high = low - spare, high + spare
+    if bounds[0] is not None:
+        low = max(low, bounds[0])
+    if bounds[1] is not None:
+        high = min(high, bounds[1])
+    if high <= low:
         high = low + 1
     ticks = _ticks(low, high)
+    return [t for t in ticks if (bounds[0] is None or t >= bounds[0])
+            and (bounds[1] is None or t <= bounds[1])] or ticks
+
+
+def _mark(kind: str, x: float, y: float) -> Shape:
+    """A filled, outlined triangle (up, down) or diamond centred on (x, y)."""
+    _, colour, shape = MARKS[kind]
+    points = {"up": (x, y - 7, x - 6, y + 5, x + 6, y + 5),
+              "down": (x, y + 7, x - 6, y - 5, x + 6, y - 5),
+              "diamond": (x, y - 7, x + 6, y, x, y + 7, x - 6, y)}[shape]
+    return Shape("polygon", points, colour)
+
+
+def bar_or_line_chart(labels: list[str], values: list[float | None], unit: str, bars: bool,
+                      target: float | None = None, limits: Sequence[Limits] = (),
+                      marks: Sequence[str | None] = (),
+                      bounds: tuple[float | None, float | None] = (None, None)) -> Drawing:
+    """Bars (counts, money, carbon) or a line with markers (rates, scores) over `labels`;
+    `limits` adds each SPC period's centre line and process limits, `marks` (per slot: a
+    signal or None) marks the special causes by shape and colour; `bounds` is what the measure
+    can take."""
+    shown = [v for v in values if v is not None]
+    levels = [*shown, *([target] if target is not None else []),
+              *(x for period in limits for x in (period.mean, period.lower, period.upper))]
+    ticks = axis(levels or [0.0], bars, bounds)
     low, high = ticks[0], ticks[-1]
-    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    plot_w = WIDTH - LEFT - RIGHT
+    legend = _legend(bars, target is not None, bool(limits), [m for m in MARKS if m in marks])
+    # Each legend row after the first makes the drawing taller.
+    height = HEIGHT + int(max(s.points[1] for s in legend if s.kind == "text") - (HEIGHT - 14))
+    plot_bottom = HEIGHT - BOTTOM
 
     def y(v: float) -> float:
-        return TOP + plot_h * (high - v) / (high - low)
+        return TOP + (plot_bottom - TOP) * (high - v) / (high - low)
 
     shapes: list[Shape] = []
     for tick in ticks:
@@ -85,12 +135,15 @@ def bar_or_line_chart(labels: list[str], values: list[float | None], unit: str, 
     # Every other label when crowded: each text costs layout time, and the table names them all.
     step = 2 if len(labels) > 8 else 1
     for x, label in list(zip(xs, labels))[::step]:
-        shapes.append(Shape("text", (x, HEIGHT - BOTTOM + 16), "#1f1f1f", text=label, size=10))
-    if limits:
-        mean, lower, upper = limits
-        for level, dash in ((mean, False), (lower, True), (upper, True)):
-            shapes.append(Shape("line", (LEFT, y(level), WIDTH - RIGHT, y(level)), "#1f1f1f",
-                                dash=dash))
+        shapes.append(Shape("text", (x, plot_bottom + 16), "#1f1f1f", text=label, size=10))
+    for period in limits:
+        left, right = LEFT + slot * period.first, LEFT + slot * (period.last + 1)
+        if period.first > 0:
+            shapes.append(Shape("line", (left, TOP, left, plot_bottom), GREY, dash=True))
+            shapes.append(Shape("text", (left + 3, TOP + 9), GREY, text="New period", size=9,
+                                anchor="start"))
+        for level, dash in ((period.mean, False), (period.lower, True), (period.upper, True)):
+            shapes.append(Shape("line", (left, y(level), right, y(level)), "#1f1f1f", dash=dash))
     if bars:
         for x, v in zip(xs, values):
             if v is not None:
@@ -109,22 +162,32 @@ def bar_or_line_chart(labels: list[str], values: list[float | None], unit: str, 
         for x, v in zip(xs, values):
             if v is not None:
                 shapes.append(Shape("circle", (x, y(v), 3.5), PALETTE[0]))
+    for x, v, kind in zip(xs, values, marks):
+        if v is not None and kind in MARKS:
+            shapes.append(_mark(kind, x, y(v) - (9 if bars else 0)))
     if target is not None:
         shapes.append(Shape("line", (LEFT, y(target), WIDTH - RIGHT, y(target)), PALETTE[2],
                             width=2, dash=True))
-    shapes += _legend(bars, target is not None, limits is not None)
-    return Drawing(WIDTH, HEIGHT, tuple(shapes))
+    return Drawing(WIDTH, height, tuple(shapes + legend))
 
 
-def _legend(bars: bool, target: bool, limits: bool) -> list[Shape]:
-    items = [("Value", PALETTE[0], False)]
-    items += [("Target", PALETTE[2], True)] if target else []
-    items += [("Mean and process limits (dotted)", "#1f1f1f", False)] if limits else []
+def _legend(bars: bool, target: bool, limits: bool, marks: list[str]) -> list[Shape]:
+    """Legend entries in rows under the chart: a line sample, or a mark's shape."""
+    items = [("Value", PALETTE[0], False, None)]
+    items += [("Target", PALETTE[2], True, None)] if target else []
+    items += [("Centre line and process limits (dotted)", "#1f1f1f", False, None)] if limits else []
+    items += [(MARKS[m][0], MARKS[m][1], False, m) for m in marks]
     shapes, x, y = [], LEFT, HEIGHT - 14
-    for name, colour, dash in items:
-        shapes.append(Shape("line", (x, y - 4, x + 22, y - 4), colour, width=2, dash=dash))
+    for name, colour, dash, mark in items:
+        width = 40 + 6.5 * len(name)
+        if x > LEFT and x + width > WIDTH - RIGHT:
+            x, y = LEFT, y + LEGEND_ROW
+        if mark:
+            shapes.append(_mark(mark, x + 11, y - 4))
+        else:
+            shapes.append(Shape("line", (x, y - 4, x + 22, y - 4), colour, width=2, dash=dash))
         shapes.append(Shape("text", (x + 28, y), "#1f1f1f", text=name, size=10, anchor="start"))
-        x += 40 + 6.5 * len(name)
+        x += width
     return shapes
 
 
@@ -146,6 +209,9 @@ def svg(drawing: Drawing) -> str:
         elif s.kind == "polyline":
             parts.append(f'<polyline points="{" ".join(p)}" fill="none" stroke="{s.colour}" '
                          f'stroke-width="{s.width}"/>')
+        elif s.kind == "polygon":
+            parts.append(f'<polygon points="{" ".join(p)}" fill="{s.colour}" '
+                         f'stroke="#1f1f1f" stroke-width="1"/>')
         elif s.kind == "circle":
             parts.append(f'<circle cx="{p[0]}" cy="{p[1]}" r="{p[2]}" fill="{s.colour}"/>')
         else:
@@ -168,6 +234,8 @@ def png(drawing: Drawing, scale: int = 2) -> bytes:
             pen.rectangle((p[0], p[1], p[0] + p[2], p[1] + p[3]), fill=s.colour)
         elif s.kind in ("line", "polyline"):
             pen.line(p, fill=s.colour, width=max(1, int(s.width * scale)))
+        elif s.kind == "polygon":
+            pen.polygon(p, fill=s.colour, outline="#1f1f1f")
         elif s.kind == "circle":
             pen.ellipse((p[0] - p[2], p[1] - p[2], p[0] + p[2], p[1] + p[2]), fill=s.colour)
         else:

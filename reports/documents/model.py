@@ -38,13 +38,17 @@ class Heading:
 
 @dataclass(frozen=True)
 class TileView:
-    """One scorecard tile as printed: every figure already published (suppressed)."""
+    """One scorecard tile as printed: every figure already published (suppressed), each line
+    worded by `metrics.wording`."""
 
     label: str
     theme: str
     value: str
-    rag: str  # icon and words, or "" without a target
-    spc: str  # icon and words
+    target: str  # "✔ Meets target · target 25.0 %", or "no target"
+    last_month: str  # "Last month 25.0 % · ↓ down 0.3 points (better)"
+    year_ago: str  # "A year ago 31.0 % · ↓ down 6.3 points (better)"
+    spc: str  # "SPC: ↔ normal variation"
+    note: str = ""  # the price base of a money figure
 
 
 @dataclass(frozen=True)

@@ -34,5 +34,5 @@ def pack_bytes(engine: Engine, half: str, fmt: str = "pdf") -> bytes:
 def one_pager_bytes(engine: Engine, month: str) -> bytes:
     """The cabinet one-pager for `month` ("2025-06") as PDF."""
     document = content.one_pager(sources_from_warehouse(engine), month, read_targets(engine),
-                                 read_settings(engine))
+                                 _reference(engine))
     return pdf_bytes(document)

@@ -17,6 +17,7 @@ CSS = """
         @bottom-right { content: "Page " counter(page) " of " counter(pages);
                         font-size: 8pt; color: #404040; } }
 @page cover { @bottom-right { content: none; } }
+@page onepage { margin: 12mm 14mm 12mm 14mm; }
 body { font-family: "DejaVu Sans", "Liberation Sans", sans-serif; font-size: 9.5pt;
        color: #1f1f1f; line-height: 1.35; }
 .cover { page: cover; page-break-after: always; padding-top: 60mm; }
@@ -40,13 +41,16 @@ th, td { border: 0.5pt solid #9e9e9e; padding: 0.8mm 1.5mm; text-align: left;
 th { background: #eef3f7; }
 thead { display: table-header-group; }
 tr { page-break-inside: avoid; }
-.tiles { display: flex; flex-wrap: wrap; gap: 1.6mm; margin-bottom: 2mm; }
-.tile { width: 42mm; border: 0.6pt solid #9e9e9e; padding: 1.2mm 1.6mm; font-size: 7pt; }
-.tile .label { font-weight: bold; }
-.tile .value { font-size: 12pt; font-weight: bold; color: #0b3d63; }
+.tiles { display: flex; flex-wrap: wrap; gap: 1.2mm; margin-bottom: 1.2mm; }
+.tile { width: 60mm; border: 0.6pt solid #9e9e9e; padding: 0.5mm 1.4mm; font-size: 6.6pt;
+        line-height: 1.15; }
+.tile .head { display: flex; justify-content: space-between; align-items: baseline; }
+.tile .label { font-weight: bold; font-size: 7.2pt; }
+.tile .value { font-size: 9.5pt; font-weight: bold; color: #0b3d63; white-space: nowrap; }
+.onepage { page: onepage; }
 .onepage h1 { font-size: 15pt; margin: 0; color: #0b3d63; }
-.onepage .intro { font-size: 7.5pt; margin: 0 0 2mm 0; }
-.onepage p { margin: 0.6mm 0; font-size: 8pt; }
+.onepage .intro { font-size: 7pt; margin: 0 0 1.5mm 0; }
+.onepage p { margin: 0.3mm 0; font-size: 7pt; line-height: 1.25; }
 .onepage h2 { position: absolute; left: -9999px; }
 """
 
@@ -92,10 +96,11 @@ def _block(block) -> str:
                 f"</figure>{_table(block.table)}")
     if isinstance(block, Tiles):
         return '<div class="tiles">' + "".join(
-            f'<div class="tile"><div class="label">{escape(t.label)}</div>'
-            f'<div class="value">{escape(t.value)}</div>'
-            f"<div>{escape(t.rag)}</div><div>{escape(t.spc)}</div></div>"
-            for t in block.tiles) + "</div>"
+            f'<div class="tile"><div class="head"><span class="label">{escape(t.label)}</span>'
+            f' <span class="value">{escape(t.value)}</span></div>'
+            + "".join(f"<div>{escape(line)}</div>" for line in (
+                t.target, t.last_month, t.year_ago, t.spc, t.note) if line)
+            + "</div>" for t in block.tiles) + "</div>"
     raise TypeError(f"not a block: {block!r}")
 
 

@@ -62,8 +62,10 @@ def docx_bytes(document: Document) -> bytes:
                 _table(doc, block.table)
             elif isinstance(block, Tiles):
                 _table(doc, Table("Scorecard", ("Measure", "Figure", "Against target",
-                                                "Trend (SPC)"),
-                                  tuple((t.label, t.value, t.rag, t.spc) for t in block.tiles)))
+                                                "Last month", "A year ago", "This month (SPC)"),
+                                  tuple((t.label, f"{t.value} {t.note}".strip(), t.target,
+                                         t.last_month, t.year_ago, t.spc)
+                                        for t in block.tiles)))
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()

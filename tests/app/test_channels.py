@@ -5,10 +5,17 @@ assumptions, after which the money figures are priced with the new values."""
 
 import pytest
 
-from metrics.channels_view import HEADLINE_KPIS, channel_mix, digital_by_service, headline
+from metrics.channels_view import (
+    HEADLINE_KPIS,
+    TREND_KPIS,
+    channel_mix,
+    cost_carbon_by_channel,
+    digital_by_service,
+    headline,
+)
 from metrics.reads import sources_from_warehouse
 from metrics.registry import REGISTRY
-from metrics.scorecard import format_value
+from metrics.wording import format_value
 from tests.app.conftest import LATEST_MONTH, open_page
 
 
@@ -45,9 +52,20 @@ def test_the_page_shows_the_latest_month_as_metrics_computes_it(app, demo_engine
     assert not app.exception
     assert_shows(app, demo_engine, LATEST_MONTH, LATEST_MONTH, {})
     assert int(shown_metrics(app)["Contacts"].replace(",", "")) > 1000
-    # One SPC trend per trend KPI, and the assumptions with their sources.
-    assert len([d for d in app.dataframe if "upper limit" in d.value.columns]) == 5
+    # One SPC trend per trend KPI (self-service share beside digital share), and the
+    # assumptions with their sources.
+    assert len([d for d in app.dataframe if "upper limit" in d.value.columns]) == len(
+        TREND_KPIS) == 6
     assert "Source of the unit cost" in frame_with(app, "Source of the carbon factor").columns
+    # Digital is not self-service: both, with the difference in words.
+    labels = [m.label for m in app.metric]
+    assert labels.index("Self-service share") == labels.index("Digital share") + 1
+    captions = [c.value for c in app.caption]
+    assert "Web and app only: residents served themselves, no staff needed." in captions
+    # Every money figure with its price base; the saving as notional. The demo's unit costs
+    # are all from 2008 sources, and no uplift is recorded.
+    assert "At 2008 prices." in captions
+    assert "At 2008 prices; notional: an avoided cost, not cash." in captions
 
 
 def test_filters_and_a_longer_period_change_the_figures(app, demo_engine):
@@ -98,6 +116,40 @@ def test_a_staff_edit_reprices_the_cost_to_serve(staff_app, own_warehouse):
     history = frame_with(app, "Old value")
     assert sorted(history["Field"]) == ["cost_source", "cost_year", "unit_cost_gbp"]
     assert set(history["Who"]) == {"officer@example.com"}
+
+
+def test_a_staff_uplift_shows_the_money_at_later_prices(staff_app, own_warehouse):
+    """Phone and web unit costs uplifted ×1.5 to 2025 prices: the money figures at the unit
+    costs' own prices stay as they were (the export's definition), and beside them the cost at
+    the later prices, which is the cost plus half the phone and web costs."""
+    app = open_page(staff_app, "channels")
+    before = shown_metrics(app)["Cost to serve"]
+    for channel in ("phone", "web"):
+        app.selectbox(key="assumption_channel").set_value(channel).run()
+        app.number_input(key="assumption_uplift_factor").set_value(1.5)
+        app.text_input(key="assumption_uplift_source").set_value("ONS CPIH, test index")
+        app.number_input(key="assumption_uplift_year").set_value(2025)
+        app.button(key="save_assumptions").click().run()
+        assert not app.exception
+        assert "now use the new values" in app.success[0].value, app.error
+    assert shown_metrics(app)["Cost to serve"] == before
+    src = sources_from_warehouse(own_warehouse)
+    by_channel = cost_carbon_by_channel(src, LATEST_MONTH, LATEST_MONTH, {})
+    cost = dict(by_channel.select("channel", "cost_to_serve_gbp").iter_rows())
+    later = sum(cost.values()) + 0.5 * (cost["phone"] + cost["web"])
+    expected = format_value(REGISTRY["cost_to_serve_gbp"], later)
+    captions = [c.value for c in app.caption]
+    prices = ("2008 prices (app, email, face to face, letter, other, social media, webchat) and "
+              "2025 prices (phone, web)")
+    assert (f"At 2008 prices. At {prices}: {expected} (×1.500 from 2008 to 2025 prices (ONS "
+            "CPIH, test index) for phone, web).") in captions
+    # A blank factor clears the uplift again, and the history says so.
+    app.selectbox(key="assumption_channel").set_value("phone").run()
+    app.number_input(key="assumption_uplift_factor").set_value(None)
+    app.button(key="save_assumptions").click().run()
+    assert not app.error and app.number_input(key="assumption_uplift_factor").value is None
+    history = frame_with(app, "Old value")
+    assert "(none)" in set(history["New value"])
 
 
 def test_a_staff_edit_without_a_source_is_refused(staff_app, own_warehouse):

@@ -10,7 +10,7 @@ from metrics.compute import Query, compute
 from metrics.drill import breakdown, period_parts
 from metrics.reads import sources_from_warehouse
 from metrics.registry import REGISTRY
-from metrics.scorecard import format_value
+from metrics.wording import format_value
 from tests.app.conftest import LATEST_MONTH, open_page
 
 HEADLINE = ("failure_demand_pct", "repeat_contact_pct")
@@ -75,6 +75,29 @@ def test_drilling_into_a_service_and_grouping_by_reason(app):
     pareto = tables(app)[0]
     assert pareto.columns[:2] == ["failure type", "reason"]
     assert pareto.get_column("cumulative share %").max() == pytest.approx(100, abs=0.1)
+
+
+def test_a_services_reasons_are_counts_and_shares_of_its_failure(app, demo_engine):
+    """By reason the page showed failure demand of 100.0 % or 0.0 % (a reason is a failure
+    reason or not). It shows each reason's failure contacts and share of the service's failure
+    contacts, biggest first, adding up to the service's failure contacts and to 100 %."""
+    open_page(app, "failure_demand")
+    service = app.selectbox(key="fd_service").value
+    reasons = next(t for t in tables(app) if t.columns[0] == "reason")
+    assert reasons.columns == ["reason", "failure contacts", "share of failure %",
+                               "cumulative share %"]
+    counts = reasons.get_column("failure contacts").to_list()
+    assert counts == sorted(counts, reverse=True)
+    drilled = breakdown(period_parts(demo_engine, LATEST_MONTH, LATEST_MONTH,
+                                     {"service": (service,)}), [], ["failure_demand_pct"])
+    assert sum(counts) == drilled.item(0, "numerator") > 0
+    # Each share is shown to 0.1, so their sum is 100 within 0.05 a row.
+    assert reasons.get_column("share of failure %").sum() == pytest.approx(
+        100, abs=0.05 * reasons.height)
+    first = reasons.row(0, named=True)
+    assert first["share of failure %"] == round(100 * first["failure contacts"] / sum(counts), 1)
+    assert not any("Failure demand %" in t.columns and "reason" in t.columns
+                   for t in tables(app))
 
 
 def test_contact_chains_are_hidden_from_anonymous_visitors(app):

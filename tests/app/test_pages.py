@@ -3,7 +3,8 @@ computes."""
 
 from data.warehouse import get_engine
 from metrics.reads import read_targets, sources_from_warehouse
-from metrics.scorecard import format_value, scorecard
+from metrics.scorecard import scorecard
+from metrics.wording import format_value
 from tests.app.conftest import open_page
 
 

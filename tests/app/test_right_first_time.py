@@ -9,7 +9,7 @@ from metrics.compute import Query, compute
 from metrics.drill import breakdown, period_parts, ranking
 from metrics.reads import sources_from_warehouse
 from metrics.registry import REGISTRY
-from metrics.scorecard import format_value
+from metrics.wording import format_value
 from tests.app.conftest import LATEST_MONTH, open_page
 
 RFT = "right_first_time_pct"

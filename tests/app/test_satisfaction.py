@@ -4,7 +4,7 @@ shows what `metrics.satisfaction_view` computes, and shows comments to signed-in
 from metrics.reads import sources_from_warehouse
 from metrics.registry import REGISTRY
 from metrics.satisfaction_view import interval_text, latest_comments, satisfaction_by
-from metrics.scorecard import format_value
+from metrics.wording import format_value
 from tests.app.conftest import LATEST_MONTH, open_page
 
 

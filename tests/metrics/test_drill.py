@@ -152,6 +152,22 @@ def test_pareto_of_failure_types():
     assert by_reason.get_column("failure_contacts").sum() == 5
 
 
+def test_pareto_of_reasons_within_each_service():
+    # Waste: 4 failure contacts, all "missed bin" (rows 1, 2, 3, 5); Housing: 1, "rent".
+    # Each reason's share is of its own service's failure, not of everyone's.
+    assert pareto(january(), ["reason"], within=["service"]).rows() == [
+        ("Housing", "rent", 1, 100.0, 100.0), ("Waste", "missed bin", 4, 100.0, 100.0)]
+    # Waste: missed bin 3, bulky 1 (the value contact is not failure); Housing: rent 2, repair 2
+    # (a tie: by name).
+    parts = pl.DataFrame({
+        "service": ["Waste"] * 5 + ["Housing"] * 4,
+        "reason": ["missed bin"] * 3 + ["bulky", "bulky", "rent", "rent", "repair", "repair"],
+        "failure": [True, True, True, True, False, True, True, True, True]})
+    assert pareto(parts, ["reason"], within=["service"]).rows() == [
+        ("Housing", "rent", 2, 50.0, 50.0), ("Housing", "repair", 2, 50.0, 100.0),
+        ("Waste", "missed bin", 3, 75.0, 75.0), ("Waste", "bulky", 1, 25.0, 100.0)]
+
+
 def test_follow_up_gaps_of_eligible_first_contacts():
     # 1 -> 2 after 2 d, 4 -> 5 after 10 d, 5 -> 9 after 1 d, 7 -> 8 after 8 h
     result = follow_up_gaps(january(), AS_OF)

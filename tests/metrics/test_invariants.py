@@ -33,6 +33,7 @@ CHANNELS = ["phone", "email", "web", "face_to_face", "letter", "webchat", "socia
 CHANNEL_WEIGHTS = [0.35, 0.15, 0.15, 0.08, 0.07, 0.07, 0.04, 0.05, 0.04]
 WARDS = ["North", "South", "East", "West", "Central", None]
 DIGITAL = {"email", "web", "webchat", "social_media", "app"}
+SELF_SERVICE = {"web", "app"}
 WRITTEN = {"email", "web", "letter"}
 WINDOW = timedelta(days=7)
 CONTACT_KPIS = list(kpis_of("contacts", needs=("parts",)))
@@ -176,6 +177,7 @@ def reference_contact_figures(rows: list[dict]) -> dict:
         add(month, "right_first_time_pct",
             eligible and not followed and r["resolved_at_first_point"] is not False, eligible)
         add(month, "digital_pct", channel in DIGITAL, 1)
+        add(month, "self_service_pct", channel in SELF_SERVICE, 1)
         phone = channel == "phone"
         add(month, "abandoned_pct", phone and r["abandoned"] is True,
             phone and r["abandoned"] is not None)

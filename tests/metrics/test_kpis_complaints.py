@@ -10,6 +10,7 @@ import polars as pl
 import pytest
 
 from metrics.kpis.complaints import due_on, overdue_complaints
+from metrics.registry import headline_kpis
 from tests.metrics.builders import (
     complaint,
     complaints,
@@ -132,6 +133,30 @@ def test_received_escalation_and_compliments():
     # February: a stage 2 and no stage 1 -> 1 ÷ 0: no value.
     assert figure(result, "escalation_pct", "2024-02") == (1, 0, None)
     assert figure(result, "compliments_received", "2024-02") is None
+
+
+def test_headlines_count_stage_1_complaints_and_escalations_apart():
+    """Councillors read "1,047 complaints received" as 1,047 complaints: headlines show the 4
+    new complaints and the 1 escalation of January apart, never 5 complaints; the export keeps
+    `complaints_received` as its definition says, and has neither headline count."""
+    rows = complaints(
+        *(complaint(date(2024, 1, d), 1) for d in (2, 3, 4, 5)),
+        complaint(date(2024, 1, 20), 2),
+        complaint(date(2024, 1, 21), kind="compliment"),
+        complaint(date(2024, 2, 1), 2),
+    )
+    counts = ("stage1_complaints_received", "stage2_escalations_received")
+    result = run(complaint_rows=rows, kpis=(*counts, "escalation_pct"))
+    assert figure(result, "stage1_complaints_received", "2024-01") == (4, None, 4)
+    assert figure(result, "stage2_escalations_received", "2024-01") == (1, None, 1)
+    assert figure(result, "stage1_complaints_received", "2024-02") == (0, None, 0)
+    assert figure(result, "stage2_escalations_received", "2024-02") == (1, None, 1)
+    # They are escalation_pct's denominator and numerator.
+    assert figure(result, "escalation_pct", "2024-01")[:2] == (1, 4)
+    everything = run(complaint_rows=rows)
+    assert not set(everything.get_column("kpi")) & set(counts)
+    shown = [k.id for k in headline_kpis() if k.theme == "accountability"]
+    assert shown[:2] == list(counts) and "complaints_received" not in shown
 
 
 def test_upheld_excludes_withdrawn_and_undecided():

@@ -154,6 +154,20 @@ def test_digital_pct_counts_email_web_webchat_social_media_and_app():
     assert figure(result, "digital_pct", "2024-01") == pytest.approx((5, 9, 500 / 9))
 
 
+def test_self_service_pct_counts_web_and_app_only():
+    channels = ("phone", "email", "web", "face_to_face", "letter", "webchat", "social_media",
+                "app", "other", "web")
+    result = run(contacts(*(contact(utc(2024, 1, 10), c) for c in channels)))
+    # web twice and app once: 3 self-service of 10 contacts; e-mail, webchat and social media
+    # are digital (6 of 10) but need staff.
+    assert figure(result, "self_service_pct", "2024-01") == pytest.approx((3, 10, 30))
+    assert figure(result, "digital_pct", "2024-01") == pytest.approx((6, 10, 60))
+    by_channel = run(contacts(*(contact(utc(2024, 1, 10), c) for c in channels)),
+                     by=("channel",))
+    assert figure(by_channel, "self_service_pct", "2024-01", channel="web") == (2, 2, 100)
+    assert figure(by_channel, "self_service_pct", "2024-01", channel="email") == (0, 1, 0)
+
+
 def test_abandoned_and_answered_in_60_seconds():
     rows = contacts(
         contact(utc(2024, 1, 10), "phone", abandoned=True, wait_seconds=120),
