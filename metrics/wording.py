@@ -215,9 +215,9 @@ def versus(kpi: Kpi, now: float | None, before: float | None, before_text: str,
 def reading(kpi: Kpi, value: float | None, year_ago: float | None, spc: SpcResult) -> str:
     """One claim about the year, then one about this month: "Stage 1 replies on time 93.2 %,
     down 1.1 points from 94.3 % a year ago (worse); this month is within normal variation."."""
-    text = f"{kpi.label} {format_value(kpi, value)}"
     if value is None:
-        return f"{text}."
+        return f"{kpi.label}: no data for this month."
+    text = f"{kpi.label} {format_value(kpi, value)}"
     moved = against(kpi, value, year_ago, "a year ago")
     return f"{text}{f', {moved}' if moved else ''}; {spc_reading(spc)}."
 

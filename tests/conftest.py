@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from data.warehouse import make_engine
+from tests.demo_sources import demo_sources
 
 POSTGRES_URL = os.environ.get(
     "TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -80,3 +81,9 @@ def sqlite_engine(tmp_path):
     engine = make_engine(sqlite_url(tmp_path))
     yield engine
     engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def whole_demo(tmp_path_factory):
+    """The whole demo council as (sources, targets, channel assumptions), built once."""
+    return demo_sources(tmp_path_factory.mktemp("demo-feeds"))

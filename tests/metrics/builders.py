@@ -10,8 +10,19 @@ from pathlib import Path
 
 import polars as pl
 
+from data.bulk import schema_of
+from data.models import ContactsMonthly
 from data.reference import CHANNEL_ASSUMPTIONS
-from metrics.compute import Query, Sources, compute, sources_from_facts
+from metrics.compute import (
+    Query,
+    Sources,
+    baseline_period,
+    compute,
+    sources_from_facts,
+    with_response_month,
+)
+from metrics.months import months_between
+from metrics.spc import ChangePoint
 
 UTC_TIME = pl.Datetime("us", "UTC")
 
@@ -42,6 +53,7 @@ COMPLAINT_SCHEMA = {
     "extended_due_on": pl.Date,
     "service": pl.String,
     "outcome": pl.String,
+    "category": pl.String,
     "channel": pl.String,
     "ward": pl.String,
 }
@@ -168,3 +180,53 @@ def write_csv(frame: pl.DataFrame, path: Path, drop: tuple[str, ...] = ("source_
         for row in frame.select(columns).iter_rows():
             writer.writerow([_cell(v) for v in row])
     return path
+
+
+# ---- a warehouse of every shape of series -----------------------------------------------------
+
+HAND_BUILT_MONTHS = months_between("2023-01", "2025-02")
+HAND_BUILT_EMPTY = "2023-11"
+
+
+def _part(m: int, channel: str) -> dict:
+    """Month m's figures on one channel: flat, rising, falling, zero and missing series."""
+    phone = channel == "phone"
+    contacts = 100 if phone else 20 + 3 * m  # flat; rising
+    return {
+        "contacts": contacts, "classified": contacts,
+        "failure": 40 - m if phone else 5,  # falling; flat
+        "with_customer": contacts, "repeats": 10 if phone else 2 + m % 2,
+        # right first time has no eligible contacts in months 5 and 6: missing
+        "rft_eligible": 0 if m in (5, 6) else 80 if phone else 10,
+        "rft_met": 60 + m % 3 if phone else 9,
+        "abandon_known": 100 if phone else 0, "abandoned": 0,  # zero
+        "answer_known": 100 if phone else 0,
+        "answered_in_standard": 50 + m if phone else 0,  # rising
+        "written_due": 0 if phone else contacts,
+        "written_on_time": 0 if phone else contacts - m % 4,
+        "safeguarding": 0 if phone else int(m % 5 == 0),
+    }
+
+
+def hand_built() -> Sources:
+    """One service over HAND_BUILT_MONTHS (26 months), phone and web, with flat, rising,
+    falling, zero and missing series (HAND_BUILT_EMPTY has no records at all), complaints,
+    survey responses and a change point recorded for every KPI in 2024-06."""
+    months = [(m, month) for m, month in enumerate(HAND_BUILT_MONTHS)
+              if month != HAND_BUILT_EMPTY]
+    rows = [{"month": month, "service": "Waste", "channel": channel, "ward": "",
+             **_part(m, channel)} for m, month in months for channel in ("phone", "web")]
+    parts = pl.DataFrame(rows, schema=schema_of(ContactsMonthly.__table__))
+    complaint_rows = complaints(*(
+        complaint(date(int(month[:4]), int(month[5:]), 3), stage,
+                  responded_on=date(int(month[:4]), int(month[5:]), 20), outcome="upheld")
+        for m, month in months for stage in (1, 1, 1, 2)[: 2 + m % 3]))
+    response_rows = responses(*(
+        response(datetime(int(month[:4]), int(month[5:]), 9, 12, tzinfo=UTC),
+                 csat=5 if i < 12 else 2, nps=9, ces=5)
+        for _, month in months for i in range(20)))
+    return Sources(parts=parts, complaints=complaint_rows,
+                   responses=with_response_month(response_rows), assumptions=assumptions(),
+                   as_of=datetime(2025, 2, 28, 12, tzinfo=UTC),
+                   baseline=baseline_period(parts, {}),
+                   change_points=(ChangePoint("2024-06", "a recorded change"),))
