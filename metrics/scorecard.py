@@ -40,14 +40,6 @@ class Tile:
         return self._figure(self.month, 2)
 
     @property
-    def numerator(self) -> float | None:
-        return self._figure(self.month, 0)
-
-    @property
-    def denominator(self) -> float | None:
-        return self._figure(self.month, 1)
-
-    @property
     def last_month(self) -> float | None:
         return self._figure(shift_month(self.month, -1), 2)
 

@@ -233,11 +233,10 @@ def why_they_differ(kpi: Kpi, status: Rag | None, spc: SpcResult) -> str | None:
     limits = (f"{format_value(kpi, bounded(kpi, spc.lower))} to "
               f"{format_value(kpi, bounded(kpi, spc.upper))}")
     if meets:
-        return (f"Why both: this month meets the target, but the process limits of the current "
-                f"period ({limits}) both miss it, so most months are expected to miss it unless "
-                f"this month's change lasts.")
-    return (f"Why both: this month misses the target, but the process limits of the current "
-            f"period ({limits}) both meet it, so most months are expected to meet it.")
+        return (f"Why both: this month meets the target, but the current period's limits "
+                f"({limits}) both miss it, so most months will miss it unless this change lasts.")
+    return (f"Why both: this month misses the target, but the current period's limits "
+            f"({limits}) both meet it, so most months will meet it.")
 
 
 def period_words(period: Period, month: str) -> str:

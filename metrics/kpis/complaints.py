@@ -45,25 +45,30 @@ def complaints_received(inputs: Inputs, by: list[str]):
 
 
 # Councillors read "complaints received" as complaints, not as stages: headlines show these two
-# counts in its place.
-@complaint_kpi("stage1_complaints_received", "Stage 1 complaints received", "count", None,
-               "accountability",
-     "New complaints received in the month (stage 1). An escalation of a complaint to stage 2 "
-     "is counted separately, never as a second complaint.", replaces="complaints_received")
+# counts in its place (never exported).
+headline_count = partial(complaint_kpi, unit="count", better=None, theme="accountability",
+                         replaces="complaints_received")
+
+
+def _received_at(inputs: Inputs, by: list[str], stage: int):
+    return ratio(_complaints(inputs, "received_on"), by, pl.col("stage") == stage, None)
+
+
+@headline_count("stage1_complaints_received", "Stage 1 complaints received",
+                description="New complaints received in the month (stage 1). An escalation of a "
+                            "complaint to stage 2 is counted separately, never as a second "
+                            "complaint.")
 def stage1_complaints_received(inputs: Inputs, by: list[str]):
-    """numerator: stage-1 complaint rows, month of received_on (the denominator of
-    escalation_pct)."""
-    return ratio(_complaints(inputs, "received_on"), by, pl.col("stage") == 1, None)
+    """numerator: stage-1 complaint rows, month of received_on (escalation_pct's denominator)."""
+    return _received_at(inputs, by, 1)
 
 
-@complaint_kpi("stage2_escalations_received", "Escalations to stage 2", "count", None,
-               "accountability",
-     "Complaints taken to stage 2 in the month because the complainant was not satisfied with "
-     "the stage 1 reply.", replaces="complaints_received")
+@headline_count("stage2_escalations_received", "Escalations to stage 2",
+                description="Complaints taken to stage 2 in the month because the complainant "
+                            "was not satisfied with the stage 1 reply.")
 def stage2_escalations_received(inputs: Inputs, by: list[str]):
-    """numerator: stage-2 complaint rows, month of received_on (the numerator of
-    escalation_pct)."""
-    return ratio(_complaints(inputs, "received_on"), by, pl.col("stage") == 2, None)
+    """numerator: stage-2 complaint rows, month of received_on (escalation_pct's numerator)."""
+    return _received_at(inputs, by, 2)
 
 
 def _on_time(inputs: Inputs, by: list[str], stage: int):

@@ -105,3 +105,37 @@ def test_staff_see_the_quarantined_rows_with_short_aliases(staff_app, quarantine
     assert len(rows) == 1 and len(rows[0]) == 3
     text = " ".join(rows[0]["raw_text"])
     assert "ab12cd34…" in text and PSEUDONYM not in text
+
+
+def test_staff_record_and_remove_a_change_point_everyone_sees_it(staff_app, warehouse_copy):
+    app = open_page(staff_app, "data_quality")
+    assert any("No change has been recorded." in c.value for c in app.caption)
+    app.selectbox(key="change_point_month").set_value("2023-12")
+    app.selectbox(key="change_point_kpi").set_value("answered_in_60s_pct")
+    app.text_input(key="change_point_reason").set_value("New phone system")
+    app.button(key="record_change_point").click().run()
+    assert not app.exception
+    assert any("now read it" in m.value for m in app.success)
+    shown = frame_with(app, "change_point_id", "month", "kpi", "reason", "recorded_by",
+                       "recorded_at")
+    assert shown[["month", "kpi", "reason", "recorded_by"]].values.tolist() == [
+        ["2023-12", "answered_in_60s_pct", "New phone system", "officer@example.com"]]
+    assert [(c.month, c.kpi, c.reason) for c in
+            sources_from_warehouse(warehouse_copy).change_points] == [
+        ("2023-12", "answered_in_60s_pct", "New phone system")]
+    app.button(key="remove_change_point").click().run()
+    assert not app.exception
+    assert any("Removed" in m.value for m in app.success)
+    assert sources_from_warehouse(warehouse_copy).change_points == ()
+
+
+def test_a_change_point_without_a_reason_is_refused_and_visitors_cannot_record(staff_app,
+                                                                               warehouse_copy):
+    app = open_page(staff_app, "data_quality")
+    app.button(key="record_change_point").click().run()
+    assert any("Not recorded. reason: say what changed" in m.value for m in app.error)
+    assert sources_from_warehouse(warehouse_copy).change_points == ()
+    staff_app.user = {"is_logged_in": False}
+    open_page(staff_app, "data_quality")
+    assert "record_change_point" not in [b.key for b in staff_app.button]
+    assert any("Recording change points" in i.value for i in staff_app.info)

@@ -211,7 +211,7 @@ def _part(m: int, channel: str) -> dict:
 def hand_built() -> Sources:
     """One service over HAND_BUILT_MONTHS (26 months), phone and web, with flat, rising,
     falling, zero and missing series (HAND_BUILT_EMPTY has no records at all), complaints,
-    survey responses and a change point recorded for every KPI in 2024-06."""
+    survey responses and a change point recorded for every KPI in 2024-02."""
     months = [(m, month) for m, month in enumerate(HAND_BUILT_MONTHS)
               if month != HAND_BUILT_EMPTY]
     rows = [{"month": month, "service": "Waste", "channel": channel, "ward": "",
@@ -229,4 +229,4 @@ def hand_built() -> Sources:
                    responses=with_response_month(response_rows), assumptions=assumptions(),
                    as_of=datetime(2025, 2, 28, 12, tzinfo=UTC),
                    baseline=baseline_period(parts, {}),
-                   change_points=(ChangePoint("2024-06", "a recorded change"),))
+                   change_points=(ChangePoint("2024-02", "a recorded change"),))

@@ -126,17 +126,16 @@ def test_one_line_explains_rag_and_assurance_pointing_opposite_ways():
     spc = xmr(FLAT, "lower", target=25)
     assert spc.assurance == "fail"
     assert why_they_differ(kpi, GREEN, spc) == (
-        "Why both: this month meets the target, but the process limits of the current period "
-        "(86.7 % to 97.3 %) both miss it, so most months are expected to miss it unless this "
-        "month's change lasts.")
+        "Why both: this month meets the target, but the current period's limits (86.7 % to "
+        "97.3 %) both miss it, so most months will miss it unless this change lasts.")
     spc = xmr(FLAT, "lower", target=100)
     assert why_they_differ(kpi, RED, spc).startswith("Why both: this month misses the target")
     # Limits are said as drawn, clipped to 0–100: [97, 99] × 6 has limits 98 ± 5.32, so 92.68
     # to 103.32, said "92.7 % to 100.0 %".
     spc = xmr([97.0, 99.0] * 6, "higher", target=90)
     assert why_they_differ(K["csat_pct"], RED, spc) == (
-        "Why both: this month misses the target, but the process limits of the current period "
-        "(92.7 % to 100.0 %) both meet it, so most months are expected to meet it.")
+        "Why both: this month misses the target, but the current period's limits (92.7 % to "
+        "100.0 %) both meet it, so most months will meet it.")
     assert why_they_differ(kpi, GREEN, spc) is None
     assert why_they_differ(kpi, None, spc) is None
 
