@@ -23,7 +23,7 @@ from metrics.reads import sources_from_warehouse  # noqa: E402
 from reports.documents.halves import complete_halves  # noqa: E402
 from reports.documents.papers import one_pager_bytes, pack_bytes  # noqa: E402
 from tests.browser import ARTIFACTS, launch_chromium, start_server  # noqa: E402
-from tests.browser.conftest import nav_pages, open_url  # noqa: E402
+from tests.browser.conftest import assert_no_exception, nav_pages, open_url  # noqa: E402
 from tests.browser.test_pages import SCREENSHOTS, TABLET, full_page_screenshot  # noqa: E402
 
 DOCS = ROOT / "docs"
@@ -39,6 +39,7 @@ def pages(url: str) -> None:
             page.set_default_timeout(180_000)
             for nav in nav_pages(page, server):
                 open_url(page, nav.url)
+                assert_no_exception(page, nav.title)
                 full_page_screenshot(page, nav.slug)
             open_url(page, server.url)
             full_page_screenshot(page, "monthly-scorecard-tablet", width=TABLET)

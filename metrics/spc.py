@@ -100,6 +100,7 @@ class Period:
     upper: float
     why: str
     reason: str = ""
+    earlier: bool = False  # it began before the first of the values (a `tail` cut it)
 
 
 @dataclass(frozen=True)
@@ -131,7 +132,8 @@ class SpcResult:
         """The last n points of the same reading: the per-point lists cut, the periods that reach
         into them kept (one that began earlier now starts at 0); verdicts unchanged."""
         cut = max(len(self.values) - n, 0)
-        periods = tuple(replace(p, start=max(p.start - cut, 0)) for i, p in enumerate(self.periods)
+        periods = tuple(replace(p, start=max(p.start - cut, 0), earlier=p.start < cut)
+                        for i, p in enumerate(self.periods)
                         if i + 1 == len(self.periods) or self.periods[i + 1].start > cut)
         return replace(self, values=self.values[cut:], signals=self.signals[cut:],
                        rules=self.rules[cut:], sides=self.sides[cut:], periods=periods)

@@ -241,6 +241,8 @@ def why_they_differ(kpi: Kpi, status: Rag | None, spc: SpcResult) -> str | None:
 
 def period_words(period: Period, month: str) -> str:
     """Why a period of the SPC reading starts at `month` (its first month), in plain words."""
+    if period.earlier:
+        return f"from before {month}"
     if period.why == SHIFT:
         return (f"from {month}, after 7 or more months in a row {period.reason} the previous "
                 f"centre line")

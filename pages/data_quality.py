@@ -28,6 +28,7 @@ from pages.shared import (
     edited,
     editor,
     engine,
+    is_staff,
     months,
     sidebar_filters,
     sources,
@@ -140,7 +141,10 @@ if points.height:
           "spc_change_points")
 else:
     st.caption("No change has been recorded.")
-if staff_only("Recording change points") and selection is not None:
+if not is_staff():
+    # One "Sign in" a page: the quarantine's, above.
+    st.caption("Signed-in staff record and remove change points.")
+elif selection is not None:
     who = editor()
     with st.form("change_point_form"):
         st.selectbox("Month the change took effect", sorted(months(sources())),

@@ -98,9 +98,13 @@ def spc_chart(kpi: Kpi, months: list[str], spc: SpcResult, target: float | None 
                                line={"color": "#1f1f1f" if key == "centre" else GREY,
                                      "width": 1, "dash": dash, "shape": "hv"}, hoverinfo="skip")
         for period in spc.periods[1:] if spc.periods[0].start == 0 else spc.periods:
-            figure.add_vline(x=months[period.start], line={"color": GREY, "dash": "dash",
-                                                           "width": 1},
-                             annotation_text="New period", annotation_position="top left")
+            # A shape and a note of their own: add_vline cannot place its note on these months.
+            month = months[period.start]
+            figure.add_shape(type="line", x0=month, x1=month, y0=0, y1=1, xref="x",
+                             yref="paper", line={"color": GREY, "dash": "dash", "width": 1})
+            figure.add_annotation(x=month, y=1, xref="x", yref="paper", text="New period",
+                                  showarrow=False, xanchor="left", yanchor="bottom",
+                                  font={"color": GREY})
     if target is not None:
         figure.add_scatter(x=months, y=[target] * len(months), mode="lines", name="Target",
                            line={"color": PALETTE[2], "width": 2, "dash": "dash"},
@@ -112,7 +116,6 @@ def spc_chart(kpi: Kpi, months: list[str], spc: SpcResult, target: float | None 
                                mode="markers", name=name,
                                marker={"size": 13, "color": colour, "symbol": symbol,
                                        "line": {"width": 1, "color": "#1f1f1f"}})
-    figure.update_xaxes(type="category")
     return layout(figure, title or f"{kpi.label}: monthly, with SPC limits", axis_title(kpi))
 
 

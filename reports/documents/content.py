@@ -24,7 +24,7 @@ from metrics.months import months_between, shift_month
 from metrics.periods import period_totals
 from metrics.prices import NOTIONAL, has_uplift, prices_text, uplift_text, uplifted
 from metrics.publish import suppress_count
-from metrics.registry import HEADLINE_ONLY, REGISTRY, THEMES, Kpi, headline_kpis
+from metrics.registry import HEADLINE_ONLY, REGISTRY, THEMES, Kpi, headline_kpis, measure
 from metrics.scorecard import scorecard, series_spc
 from metrics.spc import ChangePoint, SpcResult
 from metrics.wording import (
@@ -91,7 +91,7 @@ def _figures(totals: pl.DataFrame, settings: dict[str, str]) -> dict[str, Figure
     shown = published(totals.select("kpi", "numerator", "denominator", "value"), settings)
     out = {}
     for raw, text in zip(totals.iter_rows(named=True), shown.iter_rows(named=True)):
-        kpi = REGISTRY.get(raw["kpi"]) or HEADLINE_ONLY[raw["kpi"]]
+        kpi = measure(raw["kpi"])
         based_on = (text["denominator"] or "") if kpi.has_denominator else ""
         if text["value"] is None:
             out[kpi.id] = Figure(None, NOT_SHOWN if raw["value"] is not None else NO_DATA,
@@ -258,8 +258,9 @@ def _context(kpi: Kpi, now: Figure, f: _Figures, reference: Reference) -> list[P
     satisfaction rate."""
     if kpi.id in MONEY:
         prices = prices_text(reference.assumptions)
+        base = gloss("price base") if kpi.id == MONEY[0] else "price base"  # explained once
         text = (f"These figures are at {prices}, the years of the unit costs' sources: that is "
-                f"their {gloss('price base')}.")
+                f"their {base}.")
         if kpi.id == "channel_shift_saving_gbp":
             text += f" The saving is {NOTIONAL}."
         later = f.at_later_prices.get(kpi.id)
@@ -472,9 +473,8 @@ def _method(sources: Sources, f: _Figures, half: str, reference: Reference) -> S
 
 def _change_point_words(point: ChangePoint) -> str:
     """"April 2025, for every measure: the strategy starts"."""
-    known = {**REGISTRY, **HEADLINE_ONLY}
-    what = (known[point.kpi].label.lower() if point.kpi in known
-            else point.kpi or "every measure")
+    known = point.kpi in REGISTRY or point.kpi in HEADLINE_ONLY
+    what = measure(point.kpi).label.lower() if known else point.kpi or "every measure"
     return f"{month_name(point.month)}, for {what}: {point.reason}"
 
 

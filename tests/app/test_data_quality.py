@@ -138,4 +138,5 @@ def test_a_change_point_without_a_reason_is_refused_and_visitors_cannot_record(s
     staff_app.user = {"is_logged_in": False}
     open_page(staff_app, "data_quality")
     assert "record_change_point" not in [b.key for b in staff_app.button]
-    assert any("Recording change points" in i.value for i in staff_app.info)
+    assert any("Signed-in staff record and remove change points." == c.value
+               for c in staff_app.caption)

@@ -221,8 +221,8 @@ def test_tail_keeps_the_periods_that_reach_into_the_window() -> None:
     assert r.values == AFTER[6:]
     assert [(p.start, p.mean) for p in r.periods] == [(0, pytest.approx(20))]
     r = xmr(BEFORE + AFTER, "higher").tail(14)
-    assert [(p.start, p.mean) for p in r.periods] == [(0, pytest.approx(10)),
-                                                      (2, pytest.approx(20))]
+    assert [(p.start, p.mean, p.earlier) for p in r.periods] == [
+        (0, pytest.approx(10), True), (2, pytest.approx(20), False)]
 
 
 @pytest.mark.parametrize(

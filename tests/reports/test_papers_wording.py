@@ -169,7 +169,7 @@ def test_hand_built_papers_say_what_their_figures_say(hand_built_papers):
 
 def test_the_cover_says_figures_up_to_a_date_and_every_term_is_explained_at_first_use(
         hand_built_papers):
-    _, pack, _ = hand_built_papers
+    _, pack, pagers = hand_built_papers
     cover = pack[:pack.index("Contents")]
     assert "Figures up to 28 February 2025, the date of the latest contact loaded." in cover
     assert "horizon" not in cover.lower()
@@ -185,3 +185,9 @@ def test_the_cover_says_figures_up_to_a_date_and_every_term_is_explained_at_firs
         assert meaning in explained, f"{term} first used without its meaning: {explained!r}"
     for kpi in HEADLINE_ONLY.values():
         assert kpi.label in pack
+    # Money with its price base (every default unit cost is from a 2008 source), the saving
+    # notional; one-pager tiles say so too.
+    assert pack.count("These figures are at 2008 prices, the years of the unit costs' sources:"
+                      ) == 2
+    assert "The saving is notional: an avoided cost, not cash." in pack
+    assert "At 2008 prices; notional: an avoided cost, not cash" in pagers["2025-02"]
