@@ -13,33 +13,30 @@ from datetime import UTC, datetime
 import polars as pl
 from sqlalchemy import Engine, insert, select, update
 
-from data.bulk import read_frame, schema_of
+from data.bulk import read_frame
 from data.models import AssumptionChange, ChannelAssumption
+from data.reference import channel_assumptions
 
 FIRST_YEAR = 1990
 NUMBERS = ("unit_cost_gbp", "carbon_kg")
 SOURCES = ("cost_source", "carbon_source")
 FIELDS = ("unit_cost_gbp", "cost_source", "cost_year", "carbon_kg", "carbon_source", "carbon_year")
+CHANGE_COLUMNS = ("change_id", "changed_at", "changed_by", "channel", "field", "old_value",
+                  "new_value")
 
 
 def read_assumptions(engine: Engine) -> pl.DataFrame:
     """Every channel's assumptions with their sources, years and last editor, by channel."""
-    table = ChannelAssumption.__table__
-    names = ["channel", *FIELDS, "updated_by", "updated_at"]
     with engine.connect() as conn:
-        sql = f'SELECT {", ".join(names)} FROM "{table.name}" ORDER BY channel'
-        return read_frame(conn, sql, schema_of(table, names))
+        return channel_assumptions(conn, ("channel", *FIELDS, "updated_by", "updated_at"))
 
 
 def read_changes(engine: Engine, limit: int = 500) -> pl.DataFrame:
     """The latest edits, newest first."""
-    table = AssumptionChange.__table__
-    names = ["change_id", "changed_at", "changed_by", "channel", "field", "old_value",
-             "new_value"]
+    c = AssumptionChange.__table__.c
     with engine.connect() as conn:
-        sql = (f'SELECT {", ".join(names)} FROM "{table.name}" '
-               f"ORDER BY change_id DESC LIMIT {int(limit)}")
-        return read_frame(conn, sql, schema_of(table, names))
+        return read_frame(conn, select(*(c[n] for n in CHANGE_COLUMNS))
+                          .order_by(c.change_id.desc()).limit(limit))
 
 
 def update_assumption(engine: Engine, channel: str, *, by: str, unit_cost_gbp: float | None = None,

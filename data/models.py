@@ -6,20 +6,23 @@ aggregates that pages read, `ref_` tables hold reference data an analyst may edi
 `load_log` / `quarantine_rows` record what every ingest did.
 
 All timestamps are stored as UTC instants (`DateTime(timezone=True)`): `timestamptz` on
-PostgreSQL, ISO text on SQLite, always written by `data.bulk` so that there is one format.
+PostgreSQL, ISO text on SQLite, always written by `data.bulk` so that there is one format, and
+bound in queries through `data.types.UtcDateTime`, which converts any aware datetime to it.
 """
 
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, DateTime, Float, Index, Integer, Text
+from sqlalchemy import BigInteger, Float, Index, Integer, Text
 from sqlmodel import Field, SQLModel
+
+from data.types import UtcDateTime
 
 # SQLite only autoincrements an INTEGER PRIMARY KEY; PostgreSQL ids need 64 bits.
 SERIAL = BigInteger().with_variant(Integer, "sqlite")
 
 
 def _utc(**kwargs) -> Field:
-    return Field(sa_type=DateTime(timezone=True), **kwargs)
+    return Field(sa_type=UtcDateTime(), **kwargs)
 
 
 class Contact(SQLModel, table=True):
@@ -245,3 +248,13 @@ class Setting(SQLModel, table=True):
     value: str = Field(sa_type=Text)
     updated_by: str = Field(default="defaults", max_length=100)
     updated_at: datetime = _utc()
+
+
+class WarehouseVersion(SQLModel, table=True):
+    """How many times each part of the warehouse has been written: what every cache on the pages
+    is keyed on. Grain: part (`data.versions` lists them and who moves each)."""
+
+    __tablename__ = "warehouse_versions"
+
+    part: str = Field(primary_key=True, max_length=50)
+    version: int = Field(default=0, sa_type=BigInteger)

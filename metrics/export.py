@@ -1,4 +1,4 @@
-"""The long-form export of `feeds.md`: month, service, channel, kpi, numerator, denominator,
+"""The long-form export of `docs/feeds.md`: month, service, channel, kpi, numerator, denominator,
 value, as CSV or JSON. Counts print as whole numbers; an empty cell (CSV) or null (JSON) is
 an undefined value."""
 
@@ -10,7 +10,7 @@ from sqlalchemy import Engine
 
 from data.reference import read_settings
 from metrics.compute import Query, compute
-from metrics.publish import suppress_frame
+from metrics.publish import number_text, suppress_frame, thresholds
 from metrics.reads import sources_from_warehouse
 from metrics.registry import REGISTRY
 
@@ -24,11 +24,11 @@ def export_frame(engine: Engine, by: tuple[str, ...] = (), first_month: str | No
 
 
 def published(frame: pl.DataFrame, settings: dict[str, str]) -> pl.DataFrame:
-    """The frame with small numbers suppressed as `kpis.md` says, for anything published."""
+    """The frame with small numbers suppressed as `docs/kpis.md` says, for anything published."""
+    threshold, min_denominator = thresholds(settings)
     return suppress_frame(
         frame, count_kpis={k.id for k in REGISTRY.values() if k.unit == "count"},
-        threshold=int(settings.get("suppress_counts_below") or 5),
-        min_denominator=float(settings.get("suppress_rates_denominator_below") or 10),
+        threshold=threshold, min_denominator=min_denominator,
         numerator_scales={"complaints_per_1000_contacts": 1000})
 
 
@@ -43,7 +43,7 @@ def write_export(engine: Engine, out: TextIO, by: tuple[str, ...] = (), first_mo
         out.write("\n")
         return
     if not publish:
-        frame = frame.with_columns(_number_text(c) for c in NUMBERS)
+        frame = frame.with_columns(number_text(pl.col(c)).alias(c) for c in NUMBERS)
     out.write(frame.write_csv())
 
 
@@ -55,8 +55,3 @@ def _number(value: float | str | None) -> int | float | str | None:
         return value
     return int(value) if float(value).is_integer() else value
 
-
-def _number_text(column: str) -> pl.Expr:
-    x = pl.col(column)
-    return (pl.when(x == x.round(0)).then(x.cast(pl.Int64).cast(pl.String))
-            .otherwise(x.cast(pl.String)).alias(column))

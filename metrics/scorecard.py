@@ -35,12 +35,13 @@ class Tile:
 
 def scorecard(sources: Sources, month: str, targets: dict[str, tuple[float, float]],
               filters: dict[str, tuple[str, ...]] | None = None) -> list[Tile]:
-    """Tiles for every KPI in registry order, for `month`, over its last 24 months."""
+    """Tiles for every KPI in registry order, for `month`, over its last 24 months; each KPI
+    worded with the warehouse's service standards."""
     first = shift_month(month, -(HISTORY_MONTHS - 1))
     frame = compute(sources, Query(first_month=first, last_month=month, filters=filters or {}))
     months = months_between(first, month)
     tiles = []
-    for kpi in REGISTRY.values():
+    for kpi in (k.worded(sources.standards) for k in REGISTRY.values()):
         rows = frame.filter(pl.col("kpi") == kpi.id)
         if rows.height == 0:
             continue

@@ -2,14 +2,15 @@
 cost to serve and carbon with the savings from channel shift, their 24-month trends, and the
 assumptions behind the money and carbon figures (editable by signed-in staff, every edit kept)."""
 
-import os
 from datetime import UTC, datetime
 
 import polars as pl
 import streamlit as st
 
 from data.edits import read_assumptions, read_changes, update_assumption
+from metrics.applicability import left_out
 from metrics.channels_view import (
+    BY_CHANNEL_KPIS,
     HEADLINE_KPIS,
     TREND_KPIS,
     channel_mix,
@@ -17,12 +18,15 @@ from metrics.channels_view import (
     digital_by_service,
     headline,
 )
-from metrics.registry import REGISTRY
-from metrics.scorecard import format_value
+from metrics.compute import Query
+from metrics.reads import parts_read
 from pages.shared import (
+    cached,
     chart,
+    editor,
     engine,
-    figure_cells,
+    explain_left_out,
+    metric_tiles,
     no_data,
     scorecard_tiles,
     sidebar_filters,
@@ -30,7 +34,6 @@ from pages.shared import (
     spc_trend,
     staff_only,
     table,
-    version,
 )
 from reports.charts.channels import (
     by_channel_chart,
@@ -52,20 +55,11 @@ ASSUMPTION_LABELS = {
     "updated_by": "Updated by", "updated_at": "Updated at (UTC)"}
 
 
-@st.cache_data(max_entries=32)
-def _figures(load_version: int, first: str, month: str,
-             filters: dict[str, tuple[str, ...]]) -> tuple:
+@cached(*parts_read((*HEADLINE_KPIS, *BY_CHANNEL_KPIS)))
+def _figures(stamp, query: Query) -> tuple:
     src = sources()
-    return (headline(src, first, month, filters), channel_mix(src, first, month, filters),
-            digital_by_service(src, first, month, filters),
-            cost_carbon_by_channel(src, first, month, filters))
-
-
-def _who() -> str:
-    """Who is editing: the signed-in e-mail or name; the demo's stand-in otherwise."""
-    if st.user.get("is_logged_in"):
-        return st.user.get("email") or st.user.get("name") or "signed-in staff"
-    return "demo staff" if os.environ.get("ONCE_AND_DONE_DEMO_STAFF") == "1" else "unknown"
+    return (headline(src, query), channel_mix(src, query), digital_by_service(src, query),
+            cost_carbon_by_channel(src, query))
 
 
 def _fill_form() -> None:
@@ -90,10 +84,8 @@ def _save(who: str) -> None:
     if not changed:
         st.session_state["assumption_message"] = ("info", "Nothing changed: nothing saved.")
         return
-    # Sources (and every figure cached from them) are keyed on the load version, which an edit
-    # does not move: drop them so that every figure is priced with the new values.
-    st.cache_data.clear()
-    st.cache_resource.clear()
+    # The edit moved the version of the assumptions (a trigger in the warehouse): the figures
+    # priced with them are computed again on the next run, and nothing else is.
     _fill_form()
     st.session_state["assumption_message"] = (
         "success", f"Saved {channel}: {', '.join(ASSUMPTION_LABELS[f].lower() for f in changed)}"
@@ -105,15 +97,12 @@ selection = sidebar_filters(sources(), period=True)
 if selection is None:
     no_data()
 first, month, filters = selection.first_month, selection.month, selection.filters
-figures, mix, digital, per_channel = _figures(version(), first, month, filters)
+figures, mix, digital, per_channel = _figures(selection.query)
 
 st.caption(f"{selection.label}. Money and carbon are priced with the assumptions at the foot of "
            "the page; savings compare each month with the baseline channel mix.")
-for column, kpi_id in zip(figure_cells(len(HEADLINE_KPIS)), HEADLINE_KPIS):
-    kpi = REGISTRY[kpi_id]
-    with column:
-        st.metric(kpi.label, format_value(kpi, figures[kpi_id]), border=True,
-                  help=kpi.description)
+explain_left_out(HEADLINE_KPIS, filters)
+metric_tiles([(kpi_id, figures[kpi_id], None) for kpi_id in HEADLINE_KPIS])
 
 st.subheader("Channel mix against the baseline")
 baseline = sources().baseline
@@ -130,8 +119,8 @@ chart(digital_chart(digital), digital, digital_alt(digital, selection.label),
       "digital_by_service", "Digital take-up by service")
 
 st.subheader("Cost to serve and carbon by channel")
-st.caption("Contacts × each channel's unit cost and carbon factor. Savings from channel shift "
-           "compare the whole mix, so they are not split by channel.")
+st.caption("Contacts × each channel's unit cost and carbon factor. "
+           + " ".join(gap.sentence for gap in left_out(HEADLINE_KPIS, ("channel",))))
 left, right = st.columns(2)
 with left:
     chart(by_channel_chart(per_channel, "cost_to_serve_gbp", "Cost to serve by channel", "£"),
@@ -158,7 +147,7 @@ assumptions = read_assumptions(engine())
 table(assumptions.rename(ASSUMPTION_LABELS), "channel_assumptions")
 
 if staff_only("Editing assumptions"):
-    who = _who()
+    who = editor()
     st.selectbox("Channel to edit", assumptions.get_column("channel").to_list(),
                  key="assumption_channel", on_change=_fill_form)
     if (st.session_state.get("assumption_filled_for") != st.session_state["assumption_channel"]

@@ -14,25 +14,36 @@ from metrics.complaints_view import (
     service_table,
     themes_by_month,
 )
-from metrics.registry import REGISTRY
-from metrics.scorecard import format_value
-from pages.shared import chart, figure_cells, no_data, sidebar_filters, sources, table, version
+from metrics.compute import Query
+from metrics.reads import parts_read
+from pages.shared import (
+    cached,
+    chart,
+    explain_left_out,
+    metric_tiles,
+    no_data,
+    sidebar_filters,
+    sources,
+    table,
+)
 from reports.charts.complaints import per_thousand_alt, per_thousand_chart, themes_alt, themes_chart
 
-
-@st.cache_data(max_entries=32)
-def _figures(load_version: int, first: str, last: str,
-             filters: dict[str, tuple[str, ...]]) -> ComplaintFigures | None:
-    return complaint_figures(sources(), first, last, filters)
+# Overdue is counted at the data horizon, which is read with the mart.
+READS = parts_read(COMPLAINT_KPIS)
 
 
-@st.cache_data(max_entries=32)
-def _themes(load_version: int, first: str, last: str, filters: dict[str, tuple[str, ...]]):
-    return themes_by_month(sources().complaints, first, last, filters)
+@cached(*READS)
+def _figures(stamp, query: Query) -> ComplaintFigures | None:
+    return complaint_figures(sources(), query)
 
 
-@st.cache_data(max_entries=32)
-def _overdue(load_version: int, filters: dict[str, tuple[str, ...]]):
+@cached("complaints")
+def _themes(stamp, query: Query):
+    return themes_by_month(sources().complaints, query)
+
+
+@cached(*READS)
+def _overdue(stamp, filters: dict[str, tuple[str, ...]]):
     return overdue_by_service(sources().complaints, sources().as_of, filters)
 
 
@@ -41,28 +52,22 @@ src = sources()
 selection = sidebar_filters(src, period=True)
 if selection is None:
     no_data()
-if "channel" in selection.filters:
-    st.info("Complaint figures are not defined by channel: a complaint is counted against its "
-            "service, not the channel of a contact. Clear the channel filter in the sidebar to "
-            "see them.", icon=":material/info:")
+if not explain_left_out(COMPLAINT_KPIS, selection.filters):
     st.stop()
 
 first, last, filters = selection.first_month, selection.month, selection.filters
-figures = _figures(version(), first, last, filters)
+figures = _figures(selection.query)
 overall = figures.overall.row(0, named=True)
 st.caption(f"{selection.label}. Each figure adds up the months' counts, then divides; a "
            "stage 2 escalation counts as a complaint again.")
 
-for column, kpi_id in zip(figure_cells(len(COMPLAINT_KPIS)), COMPLAINT_KPIS):
-    kpi = REGISTRY[kpi_id]
-    with column:
-        st.metric(kpi.label, format_value(kpi, overall[kpi_id]), border=True,
-                  help=f"{kpi.description} {kpi.formula}")
-        if kpi_id in OUT_OF and overall[f"{kpi_id}_n"] is not None:
-            st.caption(f"out of {overall[f'{kpi_id}_n']:,.0f} {OUT_OF[kpi_id]}")
+metric_tiles([(kpi_id, overall[kpi_id],
+               f"out of {overall[f'{kpi_id}_n']:,.0f} {OUT_OF[kpi_id]}"
+               if kpi_id in OUT_OF and overall[f"{kpi_id}_n"] is not None else None)
+              for kpi_id in COMPLAINT_KPIS])
 
 st.subheader("Overdue now")
-overdue = _overdue(version(), filters)
+overdue = _overdue(filters)
 day = as_of_date(src.as_of)
 st.metric("Open complaints overdue", f"{overdue.get_column('overdue').sum():,}", border=True,
           help="Open complaints whose due date is before the data horizon's date, whatever "
@@ -81,6 +86,6 @@ chart(per_thousand_chart(by_service), by_service, per_thousand_alt(by_service),
       f"complaints-by-service-{first}-{last}", "Complaints by service")
 
 st.subheader("Themes over time")
-themes = _themes(version(), first, last, filters)
+themes = _themes(selection.query)
 chart(themes_chart(themes), themes, themes_alt(themes), f"complaint-themes-{first}-{last}",
       "Complaint themes")

@@ -6,6 +6,7 @@ from datetime import date
 import polars as pl
 import streamlit as st
 
+from metrics.compute import Query
 from metrics.months import london_today
 from metrics.quality import (
     FRESH_DAYS,
@@ -18,8 +19,9 @@ from metrics.quality import (
     rule_counts,
     short_aliases,
 )
-from metrics.reads import load_history, quarantine
+from metrics.reads import load_history, parts_read, quarantine
 from pages.shared import (
+    cached,
     chart,
     download_buttons,
     engine,
@@ -28,27 +30,24 @@ from pages.shared import (
     staff_only,
     table,
     targets,
-    version,
 )
 from reports.charts.quality import coverage_alt, coverage_chart
 
 
-@st.cache_data(max_entries=8)
-def _freshness(load_version: int, today: date) -> pl.DataFrame:
+@cached("loads", max_entries=8)
+def _freshness(stamp, today: date) -> pl.DataFrame:
     return freshness(read_latest(engine()), today)
 
 
-@st.cache_data(max_entries=8)
-def _rules(load_version: int) -> pl.DataFrame:
+@cached("loads", max_entries=8)
+def _rules(stamp) -> pl.DataFrame:
     return rule_counts(read_quarantine_reasons(engine()))
 
 
-@st.cache_data(max_entries=32)
-def _coverage(load_version: int, first: str, month: str,
-              filters: dict[str, tuple[str, ...]]) -> tuple[pl.DataFrame, pl.DataFrame]:
+@cached(*parts_read(("classified_pct",)))
+def _coverage(stamp, query: Query) -> tuple[pl.DataFrame, pl.DataFrame]:
     src = sources()
-    return (coverage_by_service(src, first, month, filters),
-            coverage_by_month(src, first, month, filters))
+    return coverage_by_service(src, query), coverage_by_month(src, query)
 
 
 st.title("Data quality")
@@ -64,12 +63,12 @@ today = london_today()
 st.caption(f"Age on {today} of each feed's newest record, by source system: ✔ Fresh up to "
            f"{FRESH_DAYS} days, ● Due up to {STALE_DAYS} days (a monthly file is expected), "
            f"▲ Stale over {STALE_DAYS} days (a monthly file missed). Not filtered by the sidebar.")
-table(_freshness(version(), today), "freshness")
+table(_freshness(today), "freshness")
 
 st.subheader("Quarantine")
 st.caption("Rows that broke a rule of the feed contract are kept, never loaded. Rows breaking "
            "each rule, by feed (a row breaking two rules counts under both):")
-rules = _rules(version())
+rules = _rules()
 if rules.height:
     table(rules, "quarantine_rules")
 else:
@@ -86,9 +85,8 @@ st.caption("Share of contacts with a demand type (value or failure): failure dem
 if selection is None:
     st.info("The warehouse has no contacts yet.")
 else:
-    by_service, by_month = _coverage(version(), selection.first_month, selection.month,
-                                     selection.filters)
-    target = targets(version()).get("classified_pct", (None, None))[0]
+    by_service, by_month = _coverage(selection.query)
+    target = targets().get("classified_pct", (None, None))[0]
     chart(coverage_chart(by_service, target), by_service,
           coverage_alt(by_service, selection.label, target), "classification_coverage",
           "Classification coverage by service")

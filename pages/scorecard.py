@@ -4,10 +4,18 @@ whether a change is real (SPC) or noise."""
 import polars as pl
 import streamlit as st
 
-from metrics.registry import THEMES
+from metrics.registry import REGISTRY, THEMES
 from metrics.scorecard import Tile, change_text, format_value
 from metrics.spc import assurance_label, variation_label
-from pages.shared import figure_cells, no_data, scorecard_tiles, sidebar_filters, sources, table
+from pages.shared import (
+    explain_left_out,
+    figure_cells,
+    no_data,
+    scorecard_tiles,
+    sidebar_filters,
+    sources,
+    table,
+)
 
 
 def show_tile(tile: Tile) -> None:
@@ -56,6 +64,7 @@ tiles = scorecard_tiles(month, selection.filters)
 st.caption(f"{month}. Each figure against the council's target (RAG in words and symbol), its "
            "last 24 months as a sparkline, and its variation read with SPC (NHS Making Data "
            "Count): a change is called real only when it is a signal, not noise.")
+explain_left_out(tuple(REGISTRY), selection.filters)
 for theme, title in THEMES.items():
     themed = [t for t in tiles if t.kpi.theme == theme]
     if not themed:

@@ -14,14 +14,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import polars as pl
-from sqlalchemy import Connection, Engine, insert, select, update
+from sqlalchemy import Connection, Engine
 
 from data.bulk import insert_frame, schema_of
-from data.models import LoadLog, QuarantineRow
+from data.loads import already_loaded, close_log, log_alone, open_log
+from data.models import QuarantineRow
+from data.writes import existing_rows, matter_contacts, replace_rows, update_neighbours
 from pipelines.feeds import FEEDS, Feed
 from pipelines.parse import ROW, RawFile, RejectedFile, parse_cells, read_raw, spreadsheet_row
 from pipelines.privacy import mask_text, pseudonym_key, pseudonymise
-from pipelines.writes import existing_rows, matter_contacts, replace_rows, update_neighbours
 from transform.marts import refresh_contact_marts
 from transform.matters import MATTER, REACH, matter_neighbours
 
@@ -81,7 +82,9 @@ def load(engine: Engine, offer: Offer, progress: Progress | None = None) -> Load
     log = dict(feed=spec.name, source_system=source_system, file_name=name, sha256=offer.digest,
                started_at=started)
 
-    if _already_loaded(engine, spec.name, source_system, offer.digest):
+    with engine.connect() as conn:
+        skipped = already_loaded(conn, spec.name, source_system, offer.digest)
+    if skipped:
         result = LoadResult(spec.name, name, "skipped",
                             errors=[f"{name}: these exact bytes were loaded before"])
         _log_alone(engine, log, result)
@@ -114,7 +117,7 @@ def load(engine: Engine, offer: Offer, progress: Progress | None = None) -> Load
 
     say(f"writing {good.height:,} rows")
     with engine.begin() as conn:
-        load_id = _open_log(conn, log)
+        load_id = open_log(conn, **log)
         stored = _store(spec, good, source_system, load_id)
         writes, replaced, result.rows_unchanged = _classify(conn, spec, stored, source_system)
         result.rows_updated = replaced.height
@@ -131,8 +134,8 @@ def load(engine: Engine, offer: Offer, progress: Progress | None = None) -> Load
             refresh_contact_marts(conn, changed_instants=pl.concat([
                 writes.get_column("received_at"), replaced.get_column("received_at"),
                 moved.get_column("received_at")]), written=writes, load_id=load_id)
-        conn.execute(update(LoadLog).where(LoadLog.load_id == load_id).values(
-            **_counts(result), finished_at=datetime.now(UTC), errors=json.dumps(result.errors)))
+        close_log(conn, load_id, spec.name, **_counts(result), finished_at=datetime.now(UTC),
+                  errors=json.dumps(result.errors))
     return result
 
 
@@ -186,14 +189,6 @@ def _store(feed: Feed, frame: pl.DataFrame, source_system: str, load_id: int) ->
 
 # ---- the warehouse ----------------------------------------------------------------------------
 
-def _already_loaded(engine: Engine, feed: str, source_system: str, digest: str) -> bool:
-    with engine.connect() as conn:
-        found = conn.execute(select(LoadLog.load_id).where(
-            LoadLog.sha256 == digest, LoadLog.feed == feed,
-            LoadLog.source_system == source_system, LoadLog.status == "loaded").limit(1))
-        return found.first() is not None
-
-
 def _counts(result: LoadResult) -> dict:
     return {k: getattr(result, k) for k in ("rows_read", "rows_inserted", "rows_updated",
                                             "rows_unchanged", "rows_quarantined")}
@@ -201,18 +196,8 @@ def _counts(result: LoadResult) -> dict:
 
 def _log_alone(engine: Engine, log: dict, result: LoadResult) -> None:
     with engine.begin() as conn:
-        conn.execute(insert(LoadLog).values(
-            **log, status=result.status, **_counts(result), finished_at=datetime.now(UTC),
-            errors=json.dumps(result.errors)))
-
-
-def _open_log(conn: Connection, log: dict) -> int:
-    if conn.dialect.name == "postgresql":
-        # One load at a time: each reads what the previous one wrote.
-        conn.exec_driver_sql("SELECT pg_advisory_xact_lock(4242)")
-    # On SQLite this first write takes the database's write lock for the whole load.
-    opened = insert(LoadLog).values(**log, status="loaded", finished_at=log["started_at"])
-    return conn.execute(opened.returning(LoadLog.load_id)).scalar_one()
+        log_alone(conn, **log, status=result.status, **_counts(result),
+                  finished_at=datetime.now(UTC), errors=json.dumps(result.errors))
 
 
 def _classify(conn: Connection, feed: Feed,

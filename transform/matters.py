@@ -14,7 +14,8 @@ from datetime import timedelta
 
 import polars as pl
 
-MATTER = ["customer_pseudonym", "service"]
+from data.vocabulary import MATTER
+
 REACH = timedelta(days=31)
 
 

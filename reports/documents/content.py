@@ -18,7 +18,7 @@ from metrics.export import published
 from metrics.labels import readable
 from metrics.months import months_between, shift_month
 from metrics.periods import period_totals
-from metrics.publish import suppress_count
+from metrics.publish import suppress_count, thresholds
 from metrics.registry import REGISTRY, THEMES, Kpi
 from metrics.scorecard import HISTORY_MONTHS, format_value, scorecard
 from metrics.spc import SpcResult, variation_text, xmr
@@ -60,11 +60,6 @@ class Reference:
     assumptions: pl.DataFrame  # ref_channel_assumptions: channel, unit_cost_gbp, cost_source, ...
     settings: dict[str, str]
     latest_load: datetime | None
-
-
-def _thresholds(settings: dict[str, str]) -> tuple[int, float]:
-    return (int(settings.get("suppress_counts_below") or 5),
-            float(settings.get("suppress_rates_denominator_below") or 10))
 
 
 def _figures(totals: pl.DataFrame, settings: dict[str, str]) -> dict[str, Figure]:
@@ -143,10 +138,13 @@ def pack(sources: Sources, half: str, targets: dict[str, tuple[float, float]],
     figures = _pack_figures(sources, half, targets, reference.settings)
     name = half_name(half)
     as_of = sources.as_of.date().isoformat() if sources.as_of else "no data loaded"
-    sections = (_summary(figures, half, targets),
-                *(_theme(theme, title, figures, half, targets) for theme, title in THEMES.items()),
+    # Labels, descriptions and formulas state the warehouse's own service standards.
+    kpis = [k.worded(sources.standards) for k in REGISTRY.values()]
+    sections = (_summary(kpis, figures, half, targets),
+                *(_theme(kpis, theme, title, figures, half, targets)
+                  for theme, title in THEMES.items()),
                 _complaints(sources, figures, half, reference.settings),
-                _method(sources, figures, half, reference))
+                _method(kpis, sources, figures, half, reference))
     return Document(
         title="Customer services: six-monthly progress report",
         subtitle=f"{name} ({half})",
@@ -156,14 +154,14 @@ def pack(sources: Sources, half: str, targets: dict[str, tuple[float, float]],
         sections=sections)
 
 
-def _summary(f: _Figures, half: str, targets) -> Section:
+def _summary(kpis: list[Kpi], f: _Figures, half: str, targets) -> Section:
     name = half_name(half)
     header = ("Measure", name, "Previous six months", "Same half a year earlier", "Target",
               "Against target", "Monthly trend (SPC)")
     rows = tuple((k.label, _missing(k.id, f.half).text, _missing(k.id, f.previous).text,
                   _missing(k.id, f.year_ago).text, _target_text(k, targets),
                   _rag_text(k, _missing(k.id, f.half), targets), _spc_text(f.spc[k.id]))
-                 for k in REGISTRY.values())
+                 for k in kpis)
     return Section("summary", "Summary", (
         Paragraph(f"The headline measures for {name}, each added up over the six months, "
                   f"against the previous six months and the same six months a year earlier. "
@@ -173,12 +171,13 @@ def _summary(f: _Figures, half: str, targets) -> Section:
         Table(f"Headline measures, {name}", header, rows)))
 
 
-def _theme(theme: str, title: str, f: _Figures, half: str, targets) -> Section:
+def _theme(kpis: list[Kpi], theme: str, title: str, f: _Figures, half: str,
+           targets) -> Section:
     name = half_name(half)
     blocks: list = []
     last = half_months(half)[-1]
     chart_months = months_between(shift_month(last, -(CHART_MONTHS - 1)), last)
-    for kpi in (k for k in REGISTRY.values() if k.theme == theme):
+    for kpi in (k for k in kpis if k.theme == theme):
         now, before = _missing(kpi.id, f.half), _missing(kpi.id, f.previous)
         sentence = kpi_sentence(kpi, now.value, now.text, before.value, before.text,
                                 name, "the previous six months", f.spc[kpi.id])
@@ -216,10 +215,11 @@ def _target_words(kpi: Kpi, target: float | None) -> str:
 
 
 def _complaints(sources: Sources, f: _Figures, half: str, settings) -> Section:
-    threshold, _ = _thresholds(settings)
+    threshold, _ = thresholds(settings)
     name = half_name(half)
     months, before = half_months(half), half_months(shift_half(half, -1))
-    themes = themes_by_month(sources.complaints, before[0], months[-1], {})
+    themes = themes_by_month(sources.complaints,
+                             Query(first_month=before[0], last_month=months[-1]))
     counts = (themes.group_by("category").agg(
         pl.col("complaints").filter(pl.col("month").is_in(months)).sum().alias("now"),
         pl.col("complaints").filter(pl.col("month").is_in(before)).sum().alias("before"))
@@ -280,11 +280,12 @@ def _biggest_change(rows: list[tuple[str, ...]]) -> str:
             f"{'up' if change > 0 else 'down'} by {abs(change)} complaints.")
 
 
-def _method(sources: Sources, f: _Figures, half: str, reference: Reference) -> Section:
-    threshold, min_denominator = _thresholds(reference.settings)
+def _method(kpis: list[Kpi], sources: Sources, f: _Figures, half: str,
+            reference: Reference) -> Section:
+    threshold, min_denominator = thresholds(reference.settings)
     definitions = tuple((k.label, k.description, k.formula, k.unit,
                          {"higher": "higher", "lower": "lower"}.get(k.better or "", "neither"))
-                        for k in REGISTRY.values())
+                        for k in kpis)
     coverage = tuple((month_name(m), _missing("contacts", f.monthly[m]).text,
                       _missing("complaints_received", f.monthly[m]).text,
                       _missing("survey_responses", f.monthly[m]).text)

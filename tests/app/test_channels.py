@@ -6,6 +6,7 @@ assumptions, after which the money figures are priced with the new values."""
 import pytest
 
 from metrics.channels_view import HEADLINE_KPIS, channel_mix, digital_by_service, headline
+from metrics.compute import Query
 from metrics.reads import sources_from_warehouse
 from metrics.registry import REGISTRY
 from metrics.scorecard import format_value
@@ -25,16 +26,17 @@ def frame_with(app, column: str):
 
 def assert_shows(app, engine, first: str, last: str, filters: dict) -> None:
     src = sources_from_warehouse(engine)
-    expected = headline(src, first, last, filters)
+    query = Query(first_month=first, last_month=last, filters=filters)
+    expected = headline(src, query)
     shown = shown_metrics(app)
     for kpi_id in HEADLINE_KPIS:
         kpi = REGISTRY[kpi_id]
         assert shown[kpi.label] == format_value(kpi, expected[kpi_id]), kpi_id
-    mix = channel_mix(src, first, last, filters)
+    mix = channel_mix(src, query)
     table = frame_with(app, "baseline_share_pct")
     assert list(table["channel"]) == mix.get_column("channel").to_list()
     assert list(table["share_pct"]) == pytest.approx(mix.get_column("share_pct").to_list())
-    digital = digital_by_service(src, first, last, filters)
+    digital = digital_by_service(src, query)
     table = frame_with(app, "digital_pct")
     assert list(table["service"]) == digital.get_column("service").to_list()
     assert list(table["digital_pct"]) == pytest.approx(digital.get_column("digital_pct").to_list())

@@ -9,6 +9,7 @@ import pytest
 
 from data.bulk import insert_frame
 from data.models import QuarantineRow
+from metrics.compute import Query
 from metrics.quality import (
     coverage_by_service,
     freshness,
@@ -34,7 +35,8 @@ def tables_with(app, column: str) -> list:
 
 
 def assert_coverage(app, engine, first: str, last: str, filters: dict) -> None:
-    expected = coverage_by_service(sources_from_warehouse(engine), first, last, filters)
+    expected = coverage_by_service(sources_from_warehouse(engine),
+                                   Query(first_month=first, last_month=last, filters=filters))
     shown = frame_with(app, *expected.columns)
     assert list(shown["service"]) == expected.get_column("service").to_list()
     assert list(shown["classified_pct"]) == pytest.approx(

@@ -58,6 +58,12 @@ RESPONSE_SCHEMA = {
 }
 
 
+def months(first: str, last: str | None = None, by: tuple[str, ...] = (),
+           **filters: tuple[str, ...]) -> Query:
+    """The London months first..last (last: first by default), grouped and filtered."""
+    return Query(by=by, first_month=first, last_month=last or first, filters=filters)
+
+
 def utc(*parts: int) -> datetime:
     return datetime(*parts, tzinfo=UTC)
 
