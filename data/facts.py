@@ -64,7 +64,8 @@ def _contact_instant(conn: Connection, aggregate) -> datetime | None:
 
 
 def has_contacts(conn: Connection) -> bool:
-    return conn.execute(select(Contact.contact_id).limit(1)).first() is not None
+    c = Contact.__table__.c
+    return conn.execute(select(c.contact_id).limit(1)).first() is not None
 
 
 def latest_comments(conn: Connection, service: str, start: datetime, end: datetime,

@@ -17,13 +17,13 @@ class LeftOut:
     dimension: str
     kpis: tuple[Kpi, ...]
     reason: str  # "" when the declarations give none
-    whole_feed: bool  # every KPI of their feed that was asked for
+    whole_feed: bool  # every KPI of their feed is left out
 
     @property
     def sentence(self) -> str:
         """"Complaint figures are not defined by channel: a complaint is counted against its
-        service, not the channel of a contact." A feed's figures are named by the feed when all
-        of them asked for are left out, else one by one."""
+        service, not the channel of a contact." A feed's figures are named by the feed when
+        none of them is defined for the dimension, else one by one."""
         if self.whole_feed:
             subject, verb = f"{FEEDS[self.kpis[0].feed]} figures", "are"
         else:
@@ -52,6 +52,7 @@ def left_out(kpi_ids: Sequence[str], dimensions: Iterable[str]) -> list[LeftOut]
             if dimension not in kpi.dimensions:
                 groups.setdefault((kpi.feed, kpi.why_not.get(dimension, "")), []).append(kpi)
         for (feed, reason), kpis in groups.items():
-            whole = all(dimension not in k.dimensions for k in asked if k.feed == feed)
+            whole = all(dimension not in k.dimensions for k in REGISTRY.values()
+                        if k.feed == feed)
             found.append(LeftOut(dimension, tuple(kpis), reason, whole))
     return found

@@ -80,7 +80,7 @@ class Kpi:
     dimensions: tuple[str, ...]
     scale: float | None = None  # value = scale × numerator ÷ denominator; None: value = numerator
     # dimension it is not defined for -> why, in words that finish "not defined by <dimension>: "
-    why_not: dict[str, str] = field(default_factory=dict)
+    why_not: dict[str, str] = field(default_factory=dict, hash=False)
     formula: str = ""  # the function's docstring on one line
 
     @property

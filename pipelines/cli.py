@@ -1,4 +1,4 @@
-"""`python -m pipelines`: the command line of `feeds.md` (ingest), plus demo and refresh."""
+"""`python -m pipelines`: the command line of `docs/feeds.md` (ingest), plus demo and refresh."""
 
 import argparse
 import json
@@ -6,9 +6,7 @@ import os
 import sys
 from pathlib import Path
 
-from sqlmodel import select
-
-from data.models import Contact
+from data.facts import has_contacts
 from data.warehouse import get_engine, warehouse_url
 from pipelines.feeds import FEEDS
 
@@ -87,7 +85,7 @@ def _demo(args) -> int:
 
 def _has_contacts(engine) -> bool:
     with engine.connect() as conn:
-        return conn.execute(select(Contact.contact_id).limit(1)).first() is not None
+        return has_contacts(conn)
 
 
 def _refresh(_args) -> int:

@@ -50,7 +50,7 @@ def repeat_contact_pct(inputs: Inputs, by: list[str]):
 
 @contact_kpi("right_first_time_pct", "Right first time", "%", "higher", "right_first_time",
      "Share of first contacts resolved without the resident needing to come back within "
-     "{repeat_window} (only contacts whose {repeat_window} have fully passed).", scale=100)
+     "{repeat_window} (each counted once that time has fully passed).", scale=100)
 def right_first_time_pct(inputs: Inputs, by: list[str]):
     """100 × eligible first contacts with no later contact of the same matter in
     (t, t + {repeat_window}] and resolved_at_first_point not false ÷ eligible first contacts

@@ -39,6 +39,10 @@ from tests.metrics.builders import (
 from transform.marts import Standards
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "pack"
+NO_ASSUMPTIONS = pl.DataFrame(schema={
+    "channel": pl.String, "unit_cost_gbp": pl.Float64, "cost_source": pl.String,
+    "cost_year": pl.Int64, "carbon_kg": pl.Float64, "carbon_source": pl.String,
+    "carbon_year": pl.Int64})
 HALF = "2025-H1"
 
 
@@ -192,12 +196,8 @@ def test_the_pdf_is_tagged_with_alt_text_and_vector_charts(tiny):
 def test_the_pack_writes_draws_and_tabulates_a_theme_code_in_words():
     rows = complaints(*[complaint(date(2025, 3, 3 + i)) for i in range(6)]).with_columns(
         pl.lit("staff_conduct").alias("category"))
-    no_assumptions = pl.DataFrame(schema={
-        "channel": pl.String, "unit_cost_gbp": pl.Float64, "cost_source": pl.String,
-        "cost_year": pl.Int64, "carbon_kg": pl.Float64, "carbon_source": pl.String,
-        "carbon_year": pl.Int64})
     document = content.pack(sources(contacts(contact(utc(2025, 3, 3, 9))), rows), HALF, {},
-                            content.Reference(no_assumptions, {}, None))
+                            content.Reference(NO_ASSUMPTIONS, {}, None))
     section = next(s for s in document.sections if s.anchor == "complaints")
     assert ("The most common theme in January to June 2025 was staff conduct (6 complaints"
             in section.blocks[1].text)
@@ -272,3 +272,21 @@ def test_the_one_pager_is_one_landscape_page_of_published_tiles(demo, tiny):
     assert shown["Complaints received"] == "<5"  # 3 complaints in March 2025
     assert "<5" in _pdf_text(one_pager_bytes(tiny_engine, "2025-03"))
     assert shift_half(HALF, -1) == "2024-H2"
+
+
+def test_the_pack_states_the_standards_as_configured():
+    settings = {"repeat_window_days": "10", "answer_standard_seconds": "45",
+                "written_standard_working_days": "3"}
+    themed = complaints(complaint(date(2025, 3, 3))).with_columns(pl.lit("x").alias("category"))
+    document = content.pack(sources(contacts(contact(utc(2025, 3, 3, 9))), themed,
+                                    settings=settings),
+                            HALF, {}, content.Reference(NO_ASSUMPTIONS, settings, None))
+    method = next(s for s in document.sections if s.anchor == "method")
+    definitions = {row[0]: row for row in method.blocks[1].rows}
+    assert "Calls answered in 60 seconds" not in definitions
+    answered = definitions["Calls answered in 45 seconds"]
+    assert "within 45 seconds" in answered[1] and "wait_seconds within 45 seconds" in answered[2]
+    assert "received_at + 3 working days" in definitions["Written replies on time"][2]
+    assert "[t − 10 days, t)" in definitions["Repeat contact"][2]
+    words = " ".join(" ".join(row) for row in method.blocks[1].rows)
+    assert "{" not in words and "7 days" not in words and "5 working days" not in words
