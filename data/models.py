@@ -193,8 +193,8 @@ class ContactsMonthly(SQLModel, table=True):
 class ChannelAssumption(SQLModel, table=True):
     """Per-channel unit cost and carbon factor, with where each figure comes from.
 
-    Grain: channel. Seeded from `kpis.md`'s defaults; an analyst may edit, and each edit records
-    who and when.
+    Grain: channel. Seeded with the defaults of `docs/kpis.md`; an analyst may edit, and each edit
+    records who and when.
     """
 
     __tablename__ = "ref_channel_assumptions"

@@ -1,4 +1,4 @@
-"""Reference data the KPIs need, seeded with the defaults of `kpis.md` on first use.
+"""Reference data the KPIs need, seeded with the defaults of `docs/kpis.md` on first use.
 
 Analysts edit these rows later (the dashboard records who and when); seeding never overwrites.
 """

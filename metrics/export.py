@@ -17,9 +17,11 @@ from metrics.registry import REGISTRY
 COLUMNS = ["month", "service", "channel", "kpi", "numerator", "denominator", "value"]
 
 
-def export_frame(engine: Engine, by: tuple[str, ...] = (), first_month: str | None = None,
-                 last_month: str | None = None) -> pl.DataFrame:
-    query = Query(by=by, first_month=first_month, last_month=last_month)
+EVERYTHING = Query()  # every month, not grouped
+
+
+def export_frame(engine: Engine, query: Query = EVERYTHING) -> pl.DataFrame:
+    """Every monthly KPI by the query's groups and months, in the export's columns."""
     return compute(sources_from_warehouse(engine), query).select(COLUMNS)
 
 
@@ -32,9 +34,9 @@ def published(frame: pl.DataFrame, settings: dict[str, str]) -> pl.DataFrame:
         numerator_scales={"complaints_per_1000_contacts": 1000})
 
 
-def write_export(engine: Engine, out: TextIO, by: tuple[str, ...] = (), first_month=None,
-                 last_month=None, fmt: str = "csv", publish: bool = False) -> None:
-    frame = export_frame(engine, by, first_month, last_month)
+def write_export(engine: Engine, out: TextIO, query: Query = EVERYTHING, fmt: str = "csv",
+                 publish: bool = False) -> None:
+    frame = export_frame(engine, query)
     if publish:
         frame = published(frame, read_settings(engine))
     if fmt == "json":

@@ -25,11 +25,9 @@ from pages.shared import (
     chart,
     editor,
     engine,
-    explain_left_out,
     metric_tiles,
-    no_data,
+    page_selection,
     scorecard_tiles,
-    sidebar_filters,
     sources,
     spc_trend,
     staff_only,
@@ -93,15 +91,12 @@ def _save(who: str) -> None:
 
 
 st.title("Channels, cost and carbon")
-selection = sidebar_filters(sources(), period=True)
-if selection is None:
-    no_data()
+selection = page_selection(HEADLINE_KPIS)
 first, month, filters = selection.first_month, selection.month, selection.filters
 figures, mix, digital, per_channel = _figures(selection.query)
 
 st.caption(f"{selection.label}. Money and carbon are priced with the assumptions at the foot of "
            "the page; savings compare each month with the baseline channel mix.")
-explain_left_out(HEADLINE_KPIS, filters)
 metric_tiles([(kpi_id, figures[kpi_id], None) for kpi_id in HEADLINE_KPIS])
 
 st.subheader("Channel mix against the baseline")

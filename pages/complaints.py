@@ -19,10 +19,8 @@ from metrics.reads import parts_read
 from pages.shared import (
     cached,
     chart,
-    explain_left_out,
     metric_tiles,
-    no_data,
-    sidebar_filters,
+    page_selection,
     sources,
     table,
 )
@@ -48,12 +46,7 @@ def _overdue(stamp, filters: dict[str, tuple[str, ...]]):
 
 
 st.title("Complaints and compliments")
-src = sources()
-selection = sidebar_filters(src, period=True)
-if selection is None:
-    no_data()
-if not explain_left_out(COMPLAINT_KPIS, selection.filters):
-    st.stop()
+selection = page_selection(COMPLAINT_KPIS)
 
 first, last, filters = selection.first_month, selection.month, selection.filters
 figures = _figures(selection.query)
@@ -68,7 +61,7 @@ metric_tiles([(kpi_id, overall[kpi_id],
 
 st.subheader("Overdue now")
 overdue = _overdue(filters)
-day = as_of_date(src.as_of)
+day = as_of_date(sources().as_of)
 st.metric("Open complaints overdue", f"{overdue.get_column('overdue').sum():,}", border=True,
           help="Open complaints whose due date is before the data horizon's date, whatever "
                "period is chosen.")

@@ -13,10 +13,8 @@ from pages.shared import (
     chart,
     engine,
     headline_metrics,
-    no_data,
+    page_selection,
     scorecard_tiles,
-    sidebar_filters,
-    sources,
     spc_trend,
     staff_only,
     standards_words,
@@ -58,9 +56,7 @@ def _chains(stamp, service: str, query: Query) -> pl.DataFrame:
 
 
 st.title("Failure demand")
-selection = sidebar_filters(sources(), period=True)
-if selection is None:
-    no_data()
+selection = page_selection(HEADLINE)
 first, last, filters = selection.first_month, selection.month, selection.filters
 figures = _figures(selection.query)
 st.caption(f"{selection.label}. Failure demand is contact caused by a failure to do something, "

@@ -19,10 +19,8 @@ from pages.shared import (
     chart,
     engine,
     headline_metrics,
-    no_data,
+    page_selection,
     scorecard_tiles,
-    sidebar_filters,
-    sources,
     spc_trend,
     standards_words,
 )
@@ -61,9 +59,7 @@ def _figures(stamp, query: Query) -> dict:
 
 
 st.title("Right first time")
-selection = sidebar_filters(sources(), period=True)
-if selection is None:
-    no_data()
+selection = page_selection(HEADLINE)
 first, last, filters = selection.first_month, selection.month, selection.filters
 figures = _figures(selection.query)
 st.caption(f"{selection.label}. A first contact is right first time when it was resolved at "

@@ -20,11 +20,9 @@ from pages.shared import (
     cached,
     chart,
     engine,
-    explain_left_out,
     metric_tiles,
-    no_data,
+    page_selection,
     scorecard_tiles,
-    sidebar_filters,
     sources,
     spc_trend,
     staff_only,
@@ -44,12 +42,7 @@ def _comments(stamp, service: str, query: Query):
 
 
 st.title("Satisfaction")
-src = sources()
-selection = sidebar_filters(src, period=True)
-if selection is None:
-    no_data()
-if not explain_left_out(SATISFACTION_KPIS, selection.filters):
-    st.stop()
+selection = page_selection(SATISFACTION_KPIS)
 
 first, last, filters = selection.first_month, selection.month, selection.filters
 query = selection.query

@@ -8,12 +8,9 @@ from metrics.registry import REGISTRY, THEMES
 from metrics.scorecard import Tile, change_text, format_value
 from metrics.spc import assurance_label, variation_label
 from pages.shared import (
-    explain_left_out,
     figure_cells,
-    no_data,
+    page_selection,
     scorecard_tiles,
-    sidebar_filters,
-    sources,
     table,
 )
 
@@ -56,15 +53,12 @@ def scorecard_table(tiles: list[Tile]) -> pl.DataFrame:
 
 
 st.title("Monthly scorecard")
-selection = sidebar_filters(sources())
-if selection is None:
-    no_data()
+selection = page_selection(tuple(REGISTRY), period=False)
 month = selection.month
 tiles = scorecard_tiles(month, selection.filters)
 st.caption(f"{month}. Each figure against the council's target (RAG in words and symbol), its "
            "last 24 months as a sparkline, and its variation read with SPC (NHS Making Data "
            "Count): a change is called real only when it is a signal, not noise.")
-explain_left_out(tuple(REGISTRY), selection.filters)
 for theme, title in THEMES.items():
     themed = [t for t in tiles if t.kpi.theme == theme]
     if not themed:

@@ -259,6 +259,18 @@ def sidebar_filters(src: Sources, period: bool = False) -> Selection | None:
     return Selection(month, first, filters)
 
 
+def page_selection(kpi_ids: Sequence[str] = (), period: bool = True) -> Selection:
+    """The sidebar's choice for a page about `kpi_ids`. While the warehouse has no contacts the
+    page says how to load some and stops; each of its KPIs that the filters leave out is
+    explained (`explain_left_out`), and when they leave out every one the page stops there."""
+    selection = sidebar_filters(sources(), period)
+    if selection is None:
+        no_data()
+    if kpi_ids and not explain_left_out(kpi_ids, selection.filters):
+        st.stop()
+    return selection
+
+
 def no_data() -> None:
     st.info("The warehouse has no contacts yet. Load feeds with `python -m pipelines ingest` "
             "or build the demo with `python -m pipelines demo`.")

@@ -64,7 +64,7 @@ class Offer:
 
 def ingest_file(engine: Engine, feed: str, path: Path | str, source_system: str = "canonical",
                 progress: Progress | None = None) -> LoadResult:
-    """Load one canonical file of `feed` from `path` into the warehouse, as `feeds.md` says."""
+    """Load one canonical file of `feed` from `path` into the warehouse, as `docs/feeds.md` says."""
     spec = FEEDS[feed]
     path = Path(path)
     data = path.read_bytes()

@@ -1,7 +1,7 @@
 """The monthly contact mart: additive numerators and denominators by month, service, channel and
 ward, so that pages and exports read thousands of rows instead of millions.
 
-`contact_parts` is the single definition of each per-contact indicator (`kpis.md`, Contacts);
+`contact_parts` is the single definition of each per-contact indicator (`docs/kpis.md`, Contacts);
 the mart is that function summed by month, and `metrics.compute` reads the same function's output
 whether it comes from the mart or straight from the facts.
 """
@@ -42,7 +42,7 @@ PARTS = [c for c in ContactsMonthly.__table__.columns.keys() if c not in GRAIN]
 
 @dataclass(frozen=True)
 class Standards:
-    """Service standards from `ref_settings` (configurable defaults of `kpis.md`)."""
+    """Service standards from `ref_settings` (configurable defaults of `docs/kpis.md`)."""
 
     repeat_window_days: int = 7
     answer_standard_seconds: int = 60

@@ -1,7 +1,7 @@
 """Sentences for councillors, generated from published figures.
 
 Each says where a figure stands, which way and how far it moved, and whether the movement is a
-real change. Only an SPC signal (kpis.md, Making Data Count) earns the words "real change";
+real change. Only an SPC signal (docs/kpis.md, Making Data Count) earns the words "real change";
 otherwise a movement is described as within normal variation, so noise is never presented as
 progress. Every number in a sentence is a published one: a suppressed figure is never compared.
 """

@@ -108,7 +108,7 @@ def _frame(rows, schema: dict, id_column: str, prefix: str) -> pl.DataFrame:
 
 
 def assumptions() -> pl.DataFrame:
-    """The default channel assumptions of `kpis.md` (data.reference)."""
+    """The default channel assumptions of `docs/kpis.md` (data.reference)."""
     return pl.DataFrame(
         [(channel, cost, kg) for channel, (cost, _, _, kg, _, _) in CHANNEL_ASSUMPTIONS.items()],
         schema={"channel": pl.String, "unit_cost_gbp": pl.Float64, "carbon_kg": pl.Float64},

@@ -15,6 +15,7 @@ import pytest
 from pypdf import PdfReader
 
 from data.warehouse import get_engine
+from metrics.compute import Query
 from metrics.export import export_frame
 from metrics.reads import read_targets, sources_from_warehouse
 from metrics.registry import REGISTRY, THEMES
@@ -85,7 +86,7 @@ def _expected_half(engine, half: str) -> dict[str, str]:
     """Each KPI's half-year figure from `metrics export`, summed by hand: Σ numerators ÷ Σ
     denominators over the six months."""
     months = half_months(half)
-    frame = export_frame(engine, first_month=months[0], last_month=months[-1])
+    frame = export_frame(engine, Query(first_month=months[0], last_month=months[-1]))
     out = {}
     for kpi in REGISTRY.values():
         rows = frame.filter(pl.col("kpi") == kpi.id)
