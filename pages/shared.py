@@ -81,6 +81,7 @@ class Selection:
 
 @st.cache_resource
 def engine():
+    """The connection pool, one per server: not data, so no version or ttl applies to it."""
     return open_warehouse()
 
 
