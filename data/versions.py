@@ -30,7 +30,8 @@ Readers then name the parts they read (`pages.shared.cached`).
 
 import secrets
 
-from sqlalchemy import DDL, Connection, Engine, func, select
+from sqlalchemy import DDL, Connection, Engine, column, func, select
+from sqlalchemy import table as table_clause
 from sqlalchemy.dialects import postgresql, sqlite
 
 from data.models import WarehouseVersion
@@ -59,11 +60,15 @@ $$ LANGUAGE plpgsql"""
 
 def install(engine: Engine) -> None:
     """Every part's row, the creation number and the triggers of `HAND_EDITED`, where missing.
-    Run on every engine (`data.warehouse.make_engine`), so that older warehouses gain them."""
+    Run on every engine (`data.warehouse.make_engine`), so that older warehouses gain them; once
+    all are there it only reads, so a server starting while a load runs does not wait for it."""
     table = WarehouseVersion.__table__
+    with engine.connect() as conn:
+        if _complete(conn, set(conn.execute(select(table.c.part)).scalars())):
+            return
     with engine.begin() as conn:
         if conn.dialect.name == "postgresql":
-            # Two processes starting at once would otherwise replace the same function together.
+            # Two processes starting at once would otherwise create the same triggers together.
             conn.execute(select(func.pg_advisory_xact_lock(INSTALL_LOCK)))
         have = set(conn.execute(select(table.c.part)).scalars())
         rows = [{"part": p, "version": 0} for p in sorted(set(HAND_EDITED.values()))
@@ -74,9 +79,30 @@ def install(engine: Engine) -> None:
             conn.execute(table.insert(), rows)
         if conn.dialect.name == "postgresql":
             conn.execute(DDL(PG_FUNCTION))
+        existing = _triggers(conn)
         for name, part in HAND_EDITED.items():
             for event in EVENTS:
-                conn.execute(DDL(_trigger(conn.dialect.name, name, part, event)))
+                if _trigger_name(name, event) not in existing:
+                    conn.execute(DDL(_trigger(conn.dialect.name, name, part, event)))
+
+
+def _complete(conn: Connection, parts: set[str]) -> bool:
+    wanted = {_trigger_name(t, e) for t in HAND_EDITED for e in EVENTS}
+    return {CREATED, *HAND_EDITED.values()} <= parts and wanted <= _triggers(conn)
+
+
+def _triggers(conn: Connection) -> set[str]:
+    """The names of the triggers on the tables this connection sees."""
+    if conn.dialect.name == "postgresql":
+        trigger = table_clause("pg_trigger", column("tgname"), column("tgrelid"))
+        relation = table_clause("pg_class", column("oid"))
+        query = (select(trigger.c.tgname)
+                 .join(relation, relation.c.oid == trigger.c.tgrelid)
+                 .where(func.pg_table_is_visible(relation.c.oid)))
+    else:
+        master = table_clause("sqlite_master", column("name"), column("type"))
+        query = select(master.c.name).where(master.c.type == "trigger")
+    return set(conn.execute(query).scalars())
 
 
 def moved(conn: Connection, *parts: str) -> None:
@@ -95,8 +121,12 @@ def read_versions(conn: Connection) -> dict[str, int]:
     return dict(conn.execute(select(table.c.part, table.c.version)).tuples().all())
 
 
+def _trigger_name(table: str, event: str) -> str:
+    return f"{table}_{event.lower()}_moves_version"
+
+
 def _trigger(dialect: str, table: str, part: str, event: str) -> str:
-    name = f"{table}_{event.lower()}_moves_version"
+    name = _trigger_name(table, event)
     if dialect == "postgresql":
         return (f"CREATE OR REPLACE TRIGGER {name} AFTER {event} ON {table} FOR EACH ROW "
                 f"EXECUTE FUNCTION warehouse_version_moves('{part}')")

@@ -4,10 +4,10 @@ both backends; hand edits of reference tables (plain SQL from another connection
 import subprocess
 import sys
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, event, text
 
 from data.edits import update_assumption
-from data.versions import CREATED, moved, read_versions
+from data.versions import CREATED, HAND_EDITED, install, moved, read_versions
 from data.warehouse import make_engine
 from tests.pipelines.helpers import csv_text, load
 from transform.marts import refresh_contact_marts
@@ -115,3 +115,30 @@ def test_an_edit_in_another_process_is_seen(sqlite_engine):
         "    db.execute(\"UPDATE ref_kpi_targets SET target = 42 WHERE kpi = 'nps'\")\n"),
         database], check=True)
     assert moves(before, versions(sqlite_engine)) == {"targets": 1}
+
+
+def test_an_older_warehouse_gains_its_versions_and_triggers_when_opened(engine, warehouse_url):
+    """A warehouse made before versions existed: opening it adds them, and hand edits move
+    them from then on; opening a complete one only reads."""
+    with engine.begin() as conn:
+        for name in HAND_EDITED:
+            for kind in ("insert", "update", "delete"):
+                conn.execute(text(f"DROP TRIGGER IF EXISTS {name}_{kind}_moves_version"
+                                  + (f" ON {name}" if conn.dialect.name == "postgresql"
+                                     else "")))
+        conn.execute(text("DELETE FROM warehouse_versions"))
+    reopened = make_engine(warehouse_url)
+    try:
+        assert {"settings", "targets", "assumptions", CREATED} <= set(versions(reopened))
+        before = versions(reopened)
+        with reopened.begin() as conn:
+            conn.execute(text("UPDATE ref_kpi_targets SET target = 1 WHERE kpi = 'nps'"))
+        assert moves(before, versions(reopened)) == {"targets": 1}
+        sent: list[str] = []
+        event.listen(reopened, "before_cursor_execute",
+                     lambda conn, cursor, statement, *args: sent.append(statement))
+        install(reopened)
+        assert sent and not any(s.lstrip().upper().startswith(("CREATE", "INSERT", "DROP"))
+                                or "advisory" in s for s in sent), sent
+    finally:
+        reopened.dispose()
