@@ -58,8 +58,9 @@ def translate_legs(source: Source, data: bytes, name: str) -> Translation:
              .join(calls.select(pl.col(POS).alias("_call_pos"), "_key"), on="_key")
              .select(pl.col("_call_pos").alias(POS), "column", "message"))
     cells = calls.drop("_key")
+    # A call that ended in the IVR entered no queue: a contact all the same.
     return finish(source, records, cells, frame.height - kept.height, kept.height - calls.height,
-                  [early])
+                  [early], fallbacks={"service": NOT_RECORDED})
 
 
 def _read(source: Source, data: bytes, name: str):
@@ -166,9 +167,7 @@ def _calls(legs: pl.DataFrame, source: Source) -> pl.DataFrame:
         "handle_seconds": pl.when(pl.col("_handled")).then(pl.col("_handle").cast(pl.String)),
         "channel": pl.lit("phone"),
         "contact_id": pl.col("contact_id"),
-        # A call that ended in the IVR entered no queue: it is a contact all the same.
-        "service": pl.coalesce(pl.col("service"), pl.lit(source.defaults.get(
-            "service", NOT_RECORDED))),
+        "service": pl.col("service"),
     }
     cells = {c: pl.coalesce(pl.col(f"_col_{c}"), derived[c]) if c in derived
              else pl.col(f"_col_{c}") for c in canonical}

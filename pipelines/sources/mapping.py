@@ -6,10 +6,11 @@ In order, for the records of one file (or pull):
    counted as excluded.
 2. The adapter combines records (status histories, repeated requests, a call's legs) and
    counts the others as combined.
-3. Each canonical column: `constants` win, then the first non-empty of its `columns`, then what
-   the adapter derives, then `defaults`.
-4. `values` maps (matched as feeds.md matches enums); an enum value neither mapped nor valid
-   quarantines its row as "unmapped"; `classify` sets the demand type of rows without one.
+3. Each canonical column from the first non-empty of its `columns`, else what the adapter
+   derives, through the `values` maps (matched as feeds.md matches enums); an enum value
+   neither mapped nor valid quarantines its row as "unmapped".
+4. `constants` (which win over everything) and `defaults` (for empty cells): canonical values,
+   which no map sees; then `classify` sets the demand type of rows without one.
 5. Timestamps and dates in the source's own formats and time zone become canonical text.
 
 Every value a map or the classification table missed is counted, as the source wrote it, so
@@ -161,22 +162,25 @@ def as_canonical_time(instant: pl.Expr) -> pl.Expr:
 
 def finish(source: Source, records: Records, cells: pl.DataFrame, excluded_count: int,
            combined_count: int, early: list[pl.DataFrame] | None = None,
-           notes: list[str] | None = None) -> Translation:
+           fallbacks: dict[str, str] | None = None) -> Translation:
     """The Translation of a file: `cells` has POS and the canonical columns the adapter found
-    (from `columns` and its own derivations, as text); this applies constants, defaults, value
-    maps, enums, classification and the source's timestamp forms, and builds the RawFile."""
+    (from `columns` and its own derivations, as source text); this applies value maps and
+    enums to them, then the canonical values of `constants`, `defaults` and the adapter's
+    `fallbacks` (which no map sees), then classification and the source's timestamp forms,
+    and builds the RawFile."""
     feed = source.feed
     frame = cells.with_columns(
-        (pl.lit(source.constants[c.name], pl.String) if c.name in source.constants
-         else _present(cells, c.name)).alias(c.name)
-        for c in feed.columns)
-    frame = frame.with_columns(
-        pl.col(c).fill_null(pl.lit(v, pl.String)) for c, v in source.defaults.items())
+        (pl.lit(None, pl.String) if c.name in source.constants else _present(cells, c.name))
+        .alias(c.name) for c in feed.columns)
     unmapped: Unmapped = {}
     problems = list(early or [])
     for col in feed.columns:
         frame, found = _mapped(frame, col, source, unmapped)
         problems.append(found)
+    frame = frame.with_columns(pl.lit(v, pl.String).alias(c) for c, v in source.constants.items())
+    for given in (source.defaults, fallbacks or {}):
+        frame = frame.with_columns(pl.col(c).fill_null(pl.lit(v, pl.String))
+                                   for c, v in given.items())
     frame, misses = _classified(frame, source)
     if misses:
         unmapped.setdefault("reason", Counter()).update(misses)
@@ -197,8 +201,7 @@ def finish(source: Source, records: Records, cells: pl.DataFrame, excluded_count
         early_problems=early_problems,
         source_text=lambda rows: records.texts(positions.gather(rows).to_list()))
     return Translation(raw, records.frame.height, excluded_count, combined_count,
-                       {c: v for c, v in unmapped.items() if v}, [*records.notes, *(notes or [])],
-                       positions)
+                       {c: v for c, v in unmapped.items() if v}, records.notes, positions)
 
 
 def _present(cells: pl.DataFrame, name: str) -> pl.Expr:

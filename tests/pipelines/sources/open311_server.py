@@ -22,6 +22,7 @@ class Open311Server:
         self.wrap = wrap
         self.faults: list[tuple] = []  # ("status", code, headers) | ("sleep", s) | ("body", b)
         self.seen: list[dict[str, str]] = []  # the query of every request, in order
+        self.arrivals: list[float] = []  # when each arrived (time.monotonic)
         self.lock = threading.Lock()
         server = self
 
@@ -51,6 +52,7 @@ class Open311Server:
         query = {k: v[0] for k, v in parse_qs(urlsplit(handler.path).query).items()}
         with self.lock:
             self.seen.append(query)
+            self.arrivals.append(time.monotonic())
             fault = self.faults.pop(0) if self.faults else None
         if fault and fault[0] == "sleep":
             time.sleep(fault[1])
