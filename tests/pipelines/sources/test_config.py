@@ -1,6 +1,8 @@
 """The configuration file of `sources.md`: read with tomllib, every key checked before anything
 is processed, and every problem named by file, source and key."""
 
+from pathlib import Path
+
 import pytest
 
 from pipelines.sources.config import ConfigError, check_environment, match_key, read_config
@@ -193,3 +195,12 @@ def test_an_open311_source_and_its_secret(tmp_path, monkeypatch):
 ])
 def test_source_values_are_matched_as_enums_are(written, key):
     assert match_key(written) == key
+
+
+def test_the_documentation_describes_every_key():
+    """docs/sources.md lists every key a source or the file may hold."""
+    from pipelines.sources.config import KEYS
+
+    text = (Path(__file__).resolve().parents[3] / "docs" / "sources.md").read_text()
+    keys = {"name", "feed", "adapter", "wait_seconds", *(k for ks in KEYS.values() for k in ks)}
+    assert [k for k in sorted(keys) if f"`{k}`" not in text] == []
