@@ -1,7 +1,8 @@
 """The `call_legs` adapter: call segments (a telephony export, or JSON lines such as Amazon
 Connect contact records) into one contact per call.
 
-Legs share a call id (`call_id`; for Amazon Connect `["InitialContactId", "ContactId"]`). A leg
+Legs share a call id (`call_id`, or else the source column of `contact_id`; for Amazon Connect
+`["InitialContactId", "ContactId"]`); a leg starts at `started_at` (or else `received_at`'s). A leg
 seen twice (same `leg_id`) counts once: the copy with the greatest `updated_at`. Then, per call,
 with its legs in order of start:
 - contact_id = the call id; received_at = the earliest leg start;
@@ -13,6 +14,7 @@ with its legs in order of start:
   it needs is unknown;
 - abandoned = it entered a queue and no agent answered (`agent_connected_at` or `answered`);
   a call that ended before any queue (in the IVR) is a contact, not abandoned, with no wait;
+  empty when the legs say nothing of queues or of answers;
 - handle_seconds = the sum over its legs; channel = phone unless the source says otherwise;
 - any other canonical column in `columns`: the first non-empty value over its legs.
 Legs beyond a call's first count as combined records.
@@ -21,7 +23,7 @@ Legs beyond a call's first count as combined records.
 import polars as pl
 
 from pipelines.parse import FALSE, TRUE, enum_key
-from pipelines.sources.config import LEG_FIELDS, Source
+from pipelines.sources.config import LEG_FALLBACKS, LEG_FIELDS, Source
 from pipelines.sources.mapping import (
     POS,
     Translation,
@@ -80,7 +82,9 @@ def _legs(frame: pl.DataFrame, source: Source) -> tuple[pl.DataFrame, pl.DataFra
     """Each leg's fields typed (`_call`, `_leg`, `_queue`, `_started`, ..., the canonical
     columns of `columns` as text), and the problems of cells that could not be read."""
     def cell(field: str) -> pl.Expr:
-        return first_of(frame, source.source_columns(field), source)
+        names = source.source_columns(field) or source.source_columns(
+            LEG_FALLBACKS.get(field, ""))
+        return first_of(frame, names, source)
 
     legs = frame.select(POS, cell("call_id").alias("_call"), cell("leg_id").alias("_leg"),
                         cell("queue").alias("_queue"), cell("answered").alias("_answered_text"),
@@ -128,6 +132,12 @@ def _seconds(text: pl.Expr) -> pl.Expr:
     return pl.coalesce(number, seconds)
 
 
+def _knows_abandonment(source: Source) -> bool:
+    """Whether the legs say both if a call queued and if an agent answered it."""
+    return (any(f in source.columns for f in ("queued_at", "queue_seconds", "queue"))
+            and any(f in source.columns for f in ("agent_connected_at", "answered")))
+
+
 def _calls(legs: pl.DataFrame, source: Source) -> pl.DataFrame:
     """One row per call: POS of its first leg, `_key`, and its canonical cells as text."""
     answered = (pl.col("_agent_connected").is_not_null() | pl.col("_answered").fill_null(False))
@@ -163,7 +173,8 @@ def _calls(legs: pl.DataFrame, source: Source) -> pl.DataFrame:
         "wait_seconds": pl.when(pl.col("_queued_any") & ~pl.col("_wait_unknown"))
         .then(pl.col("_wait").cast(pl.String)),
         "abandoned": pl.when(pl.col("_queued_any") & ~pl.col("_answered_any"))
-        .then(pl.lit("true")).otherwise(pl.lit("false")),
+        .then(pl.lit("true")).otherwise(pl.lit("false")) if _knows_abandonment(source)
+        else pl.lit(None, pl.String),
         "handle_seconds": pl.when(pl.col("_handled")).then(pl.col("_handle").cast(pl.String)),
         "channel": pl.lit("phone"),
         "contact_id": pl.col("contact_id"),

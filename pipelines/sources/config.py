@@ -26,6 +26,8 @@ DEFAULT_WAIT_SECONDS = 600.0
 # The fields of a call's legs that the call_legs adapter reads (sources.md).
 LEG_FIELDS = ("call_id", "leg_id", "started_at", "queued_at", "dequeued_at", "queue_seconds",
               "agent_connected_at", "answered", "handle_seconds", "queue", "updated_at")
+# A call's id and start may be named as the contact's own columns instead.
+LEG_FALLBACKS = {"call_id": "contact_id", "started_at": "received_at"}
 # sources.md names stage an enum column, although feeds.md types it as a number.
 ENUM_NUMBERS = {"stage": ("1", "2")}
 # Columns whose values never go through a value map: it would list raw identifiers or text.
@@ -435,9 +437,10 @@ class _Reader:
 
     def _check_required(self, source: Source) -> None:
         if self.adapter == "call_legs":
-            for leg in ("call_id", "started_at"):
-                if leg not in source.columns:
-                    raise self.fail(f"columns.{leg}", "required by the call_legs adapter")
+            for leg, canonical in LEG_FALLBACKS.items():
+                if leg not in source.columns and canonical not in source.columns:
+                    raise self.fail(f"columns.{leg}", f"required by the call_legs adapter (or "
+                                                      f"{canonical}, which it stands for)")
         if self.adapter not in ("csv", "survey"):
             return
         if source.keep_latest_by and self.feed.id_column not in source.columns:

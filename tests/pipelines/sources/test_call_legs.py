@@ -212,3 +212,56 @@ def test_a_telephony_export_with_durations_and_an_answered_flag(sqlite_engine, t
         "M": ("Council Tax", 125, True, None, utc("2024-05-01 10:00")),
     }
     assert result["unmapped"] == {"service": {"Benefits": 1}}
+
+
+# The configuration as sources.md writes it, comments and all: the call's id and start given as
+# the contact's own columns.
+SPEC_EXAMPLE = """\
+[[source]]
+name = "telephony"                 # the source system its rows load under
+feed = "contacts"
+adapter = "call_legs"              # canonical | csv | open311 | call_legs | survey
+path = "exports/telephony/*.csv"   # file sources: a glob (or a list of globs)
+# url = "https://..."              # HTTP sources (open311) instead of path
+
+[source.columns]                   # canonical column = source column
+contact_id = "Call ID"             # CSV: header text, matched as feeds.md matches headers
+received_at = "Start Time"         # JSON: a key, or a dotted path into nested objects
+service = "Queue"
+
+[source.constants]                 # canonical column = the same value on every row
+channel = "phone"
+
+[source.values.service]            # for one canonical column: source value = canonical value
+"CT Enquiries" = "Council Tax"
+
+[source.classify]                  # the row's reason (after mapping) = its demand classification
+"Chasing an existing request" = { demand_type = "failure", failure_type = "progress_chasing" }
+"Report a missed bin" = { demand_type = "value" }
+
+[source.exclude]                   # records that are not the feed's records, by source column
+InitiationMethod = ["OUTBOUND", "CALLBACK"]
+"""
+
+
+def test_the_specifications_own_example(sqlite_engine, tmp_path):
+    path = config(tmp_path, SPEC_EXAMPLE)
+    export(tmp_path, "exports/telephony/calls-2024-05-01.csv", (
+        "Call ID,Leg,Start Time,Queue,InitiationMethod\n"
+        "C100,1,2024-05-01 09:00:05,CT Enquiries,INBOUND\n"
+        "C100,2,2024-05-01 09:04:00,Waste,TRANSFER\n"
+        "C101,1,2024-05-01 09:10:00,Waste,inbound\n"
+        "C102,1,2024-05-01 09:20:00,CT Enquiries,OUTBOUND\n"
+        "C103,1,2024-05-01 09:30:00,,INBOUND\n"))
+    result = run(sqlite_engine, path)
+    assert [result[k] for k in ("records_read", "records_excluded", "records_combined",
+                                "rows_read", "rows_inserted", "rows_quarantined")] == [
+        5, 1, 1, 3, 3, 0]
+    calls = contacts(sqlite_engine, "telephony")
+    assert {k: (v["received_at"], v["service"], v["channel"], v["abandoned"])
+            for k, v in calls.items()} == {
+        # Nothing says whether an agent answered: abandonment is not known.
+        "C100": (utc("2024-05-01 08:00:05"), "Council Tax", "phone", None),
+        "C101": (utc("2024-05-01 08:10"), "Waste", "phone", None),
+        "C103": (utc("2024-05-01 08:30"), "Not recorded", "phone", None)}
+    assert result["unmapped"] == {"service": {"Waste": 1}}
