@@ -54,7 +54,11 @@ def translate_legs(source: Source, data: bytes, name: str) -> Translation:
     kept = frame.filter(~excluded(frame, source))
     legs, problems = _legs(kept, source)
     if "leg_id" in source.columns:
-        legs = keep_latest(legs, pl.col("_leg"), pl.col("_updated"))
+        # Only the legs whose id repeats need choosing between.
+        repeated = legs.get_column("_leg").is_duplicated()
+        if repeated.any():
+            legs = pl.concat([legs.filter(~repeated), keep_latest(
+                legs.filter(repeated), pl.col("_leg"), pl.col("_updated"))])
     calls = _calls(legs, source)
     early = (problems.join(legs.select(POS, "_key"), on=POS)
              .join(calls.select(pl.col(POS).alias("_call_pos"), "_key"), on="_key")
@@ -92,13 +96,17 @@ def _legs(frame: pl.DataFrame, source: Source) -> tuple[pl.DataFrame, pl.DataFra
                         *(cell(c).alias(c) for c in source.columns if c not in LEG_FIELDS))
     problems = []
     for field, column in TIMES.items():
-        text = legs.get_column(f"_{field}_text")
-        typed, message = instants(text, source)
-        legs = legs.with_columns(typed.alias(f"_{field.removesuffix('_at')}"))
+        name = f"_{field.removesuffix('_at')}"
+        if not (source.source_columns(field) or source.source_columns(
+                LEG_FALLBACKS.get(field, ""))):
+            legs = legs.with_columns(pl.lit(None, pl.Datetime("us", "UTC")).alias(name))
+            continue
+        typed, message = instants(legs.get_column(f"_{field}_text"), source)
+        legs = legs.with_columns(typed.alias(name))
         problems.append(_problem(legs, message, field, column))
     for field, column in SECONDS.items():
         text = pl.col(f"_{field}_text")
-        legs = legs.with_columns(_seconds(text).alias(f"_{field}"))
+        legs = legs.with_columns(_seconds(legs.get_column(f"_{field}_text")).alias(f"_{field}"))
         message = legs.select(pl.when(text.is_not_null() & pl.col(f"_{field}").is_null()).then(
             pl.format("'{}' is not a number of seconds (e.g. 75 or 1:15)", text))).to_series()
         problems.append(_problem(legs, message, field, column))
@@ -121,15 +129,17 @@ def _problem(legs: pl.DataFrame, message: pl.Series, field: str, column: str) ->
     ).filter(pl.lit(message).is_not_null())
 
 
-def _seconds(text: pl.Expr) -> pl.Expr:
+def _seconds(text: pl.Series) -> pl.Series:
     """A duration: a number of seconds (a fraction rounded) or [H:]MM:SS, as telephony
-    exports write them."""
-    number = text.str.strip_chars().cast(pl.Float64, strict=False).round(0).cast(pl.Int64)
-    clock = text.str.extract_groups(r"^\s*(?:(\d+):)?(\d{1,2}):(\d{2})\s*$")
-    seconds = (clock.struct.field("1").cast(pl.Int64).fill_null(0) * 3600
-               + clock.struct.field("2").cast(pl.Int64) * 60
-               + clock.struct.field("3").cast(pl.Int64))
-    return pl.coalesce(number, seconds)
+    exports write them. The clock form is looked for only in cells that are not a number."""
+    seconds = text.str.strip_chars().cast(pl.Float64, strict=False).round(0).cast(pl.Int64)
+    other = (seconds.is_null() & text.is_not_null()).arg_true()
+    if not other.len():
+        return seconds
+    clock = text.gather(other).str.extract_groups(r"^\s*(?:(\d+):)?(\d{1,2}):(\d{2})\s*$")
+    return seconds.scatter(other, (clock.struct.field("1").cast(pl.Int64).fill_null(0) * 3600
+                                   + clock.struct.field("2").cast(pl.Int64) * 60
+                                   + clock.struct.field("3").cast(pl.Int64)))
 
 
 def _knows_abandonment(source: Source) -> bool:
@@ -139,7 +149,10 @@ def _knows_abandonment(source: Source) -> bool:
 
 
 def _calls(legs: pl.DataFrame, source: Source) -> pl.DataFrame:
-    """One row per call: POS of its first leg, `_key`, and its canonical cells as text."""
+    """One row per call: POS of its first leg, `_key`, and its canonical cells as text.
+
+    Most calls are one leg: those are read row by row, and only calls of several legs are
+    grouped (over a million legs, grouping them all costs several times as long)."""
     answered = (pl.col("_agent_connected").is_not_null() | pl.col("_answered").fill_null(False))
     entered = (pl.col("_queued").is_not_null() | pl.col("_queue_seconds").is_not_null()
                | pl.col("_queue").is_not_null())
@@ -147,27 +160,22 @@ def _calls(legs: pl.DataFrame, source: Source) -> pl.DataFrame:
         (pl.col("_dequeued") - pl.col("_queued")).dt.total_seconds(),
         pl.col("_queue_seconds"),
         (pl.col("_agent_connected") - pl.col("_queued")).dt.total_seconds())
-    ordered = legs.sort("_key", "_started", POS, nulls_last=True).with_columns(
-        answered.alias("_answered_leg"), entered.alias("_entered"),
-        queue_time.alias("_queue_time"))
+    legs = legs.with_columns(answered.alias("_answered_leg"), entered.alias("_entered"),
+                             queue_time.alias("_queue_time"))
+    shared = legs.get_column("_key").is_duplicated()
+    several = legs.filter(shared).sort("_key", "_started", POS, nulls_last=True)
     # A leg's queue time counts while no earlier leg of its call was answered.
     answers = pl.col("_answered_leg").cast(pl.Int32)
-    ordered = ordered.with_columns(
+    several = several.with_columns(
         (((answers.cum_sum() - answers).over("_key") == 0) & pl.col("_entered"))
         .alias("_counted"))
-    canonical = [c for c in source.columns if c not in LEG_FIELDS]
-    calls = ordered.group_by("_key", maintain_order=True).agg(
-        pl.col(POS).first(),
-        pl.col("_call").first().alias("contact_id"),
-        pl.col("_started").min().alias("_received"),
-        pl.col("_queue").drop_nulls().first().alias("service"),
-        pl.col("_handle_seconds").sum().alias("_handle"),
-        pl.col("_handle_seconds").is_not_null().any().alias("_handled"),
-        pl.col("_entered").any().alias("_queued_any"),
-        pl.col("_answered_leg").any().alias("_answered_any"),
-        pl.col("_queue_time").filter(pl.col("_counted")).sum().alias("_wait"),
-        (pl.col("_counted") & pl.col("_queue_time").is_null()).any().alias("_wait_unknown"),
-        *(pl.col(c).drop_nulls().first().alias(f"_col_{c}") for c in canonical))
+    single = legs.filter(~shared).with_columns(pl.col("_entered").alias("_counted"))
+    fields = _per_call([c for c in source.columns if c not in LEG_FIELDS])
+    calls = pl.concat([
+        single.select("_key", *(row.alias(name) for name, (_, row) in fields.items())),
+        several.group_by("_key", maintain_order=True).agg(
+            *(over.alias(name) for name, (over, _) in fields.items())),
+    ])
     derived = {
         "received_at": as_canonical_time(pl.col("_received")),
         "wait_seconds": pl.when(pl.col("_queued_any") & ~pl.col("_wait_unknown"))
@@ -180,7 +188,28 @@ def _calls(legs: pl.DataFrame, source: Source) -> pl.DataFrame:
         "contact_id": pl.col("contact_id"),
         "service": pl.col("service"),
     }
+    canonical = [name.removeprefix("_col_") for name in fields if name.startswith("_col_")]
     cells = {c: pl.coalesce(pl.col(f"_col_{c}"), derived[c]) if c in derived
              else pl.col(f"_col_{c}") for c in canonical}
     cells = {**derived, **cells}
     return calls.select(POS, "_key", *(e.alias(c) for c, e in cells.items()))
+
+
+def _per_call(canonical: list[str]) -> dict[str, tuple[pl.Expr, pl.Expr]]:
+    """Each call's field: (over its legs in order of start, for a call of one leg)."""
+    unknown = pl.col("_counted") & pl.col("_queue_time").is_null()
+    return {
+        POS: (pl.col(POS).first(), pl.col(POS)),
+        "contact_id": (pl.col("_call").first(), pl.col("_call")),
+        "_received": (pl.col("_started").min(), pl.col("_started")),
+        "service": (pl.col("_queue").drop_nulls().first(), pl.col("_queue")),
+        "_handle": (pl.col("_handle_seconds").sum(), pl.col("_handle_seconds")),
+        "_handled": (pl.col("_handle_seconds").is_not_null().any(),
+                     pl.col("_handle_seconds").is_not_null()),
+        "_queued_any": (pl.col("_entered").any(), pl.col("_entered")),
+        "_answered_any": (pl.col("_answered_leg").any(), pl.col("_answered_leg")),
+        "_wait": (pl.col("_queue_time").filter(pl.col("_counted")).sum(),
+                  pl.col("_queue_time")),
+        "_wait_unknown": (unknown.any(), unknown),
+        **{f"_col_{c}": (pl.col(c).drop_nulls().first(), pl.col(c)) for c in canonical},
+    }

@@ -68,8 +68,26 @@ def first_of(frame: pl.DataFrame, columns: tuple[str, ...], source: Source) -> p
 
 
 def from_columns(frame: pl.DataFrame, source: Source) -> dict[str, pl.Expr]:
-    """Each canonical column `columns` names, from its source cells."""
-    return {column: first_of(frame, names, source) for column, names in source.columns.items()}
+    """Each canonical column `columns` names, from its source cells. A cell the mapping only
+    passes on is passed as written (the load trims it, as it trims a canonical file's): over a
+    million rows, trimming every column twice costs seconds."""
+    return {column: first_of(frame, names, source) if _read_here(source, column, names)
+            else pl.col(names[0]) if names[0] in frame.columns else pl.lit(None, pl.String)
+            for column, names in source.columns.items()}
+
+
+def _read_here(source: Source, column: str, names: tuple[str, ...]) -> bool:
+    """Whether the mapping reads the column's values itself (and so needs them clean)."""
+    if source.nulls or len(names) > 1 or column in source.values:
+        return True
+    if column not in {c.name for c in source.feed.columns}:
+        return True  # a call leg's field
+    col = source.feed.column(column)
+    custom_times = (source.datetime_formats or source.date_formats
+                    or source.timezone != LONDON)
+    return (enum_values(source.feed, col) is not None
+            or (column == "reason" and bool(source.classify))
+            or (col.kind in ("timestamp", "date") and bool(custom_times)))
 
 
 def needs(source: Source, extra: dict[str, tuple[str, ...]] | None = None,
@@ -190,7 +208,9 @@ def finish(source: Source, records: Records, cells: pl.DataFrame, excluded_count
                                "message": list(records.unreadable.values())},
                               schema={POS: pl.UInt32, "column": pl.String, "message": pl.String})
     problems.append(unreadable)
-    frame = frame.sort(POS).with_row_index(ROW)
+    if not frame.get_column(POS).is_sorted():
+        frame = frame.sort(POS)
+    frame = frame.with_row_index(ROW)
     positions = frame.get_column(POS)
     early_problems = _by_row(pl.concat(p.select(POS, "column", "message").cast(
         {POS: pl.UInt32}) for p in problems), frame)
@@ -217,38 +237,47 @@ def _by_row(problems: pl.DataFrame, frame: pl.DataFrame) -> pl.DataFrame:
 def _mapped(frame: pl.DataFrame, col: Column, source: Source,
             unmapped: Unmapped) -> tuple[pl.DataFrame, pl.DataFrame]:
     """The column through its value map; for an enum column, values neither mapped nor valid
-    become problems (the cell is left empty). Counts the values the map missed."""
+    become problems (the cell is left empty). Counts the values the map missed. Each distinct
+    value is looked up once, and the rows take their value's answer."""
     mapping = source.values.get(col.name)
     allowed = enum_values(source.feed, col)
-    value = pl.col(col.name)
     if mapping is None and allowed is None:
         return frame, _no_problems()
-    key = enum_key(value.str.strip_chars())
-    hit = key.is_in(list(mapping)) if mapping else pl.lit(False)
-    result = (pl.when(hit).then(key.replace_strict(mapping, default=None, return_dtype=pl.String))
-              .otherwise(value)) if mapping else value
-    valid = (enum_key(result).is_in(allowed) if allowed is not None
-             else result.str.contains(r"^\s*[+-]?\d+\s*$") if col.kind == "int" else None)
-    flagged = frame.with_columns(result.alias("_result"), hit.alias("_hit"),
-                                 (valid if valid is not None else pl.lit(True)).alias("_valid"))
-    present = pl.col(col.name).is_not_null()
-    missed = present & ~pl.col("_hit") & (pl.lit(True) if col.kind == "text"
-                                         else ~pl.col("_valid"))
-    if mapping or allowed is not None:
-        counts = flagged.filter(missed).get_column(col.name).value_counts()
-        if counts.height:
-            unmapped.setdefault(col.name, Counter()).update(dict(counts.iter_rows()))
-    problems = _no_problems()
+    name = col.name
+    table = _distinct(frame, name)
+    hit = pl.col("_key").is_in(list(mapping or {}))
+    table = table.with_columns(hit.alias("_hit"), pl.when(hit).then(pl.col("_key").replace_strict(
+        mapping or {}, default=None, return_dtype=pl.String)).otherwise(pl.col("_value"))
+        .alias("_result"))
     if allowed is not None:
-        bad = present & ~pl.col("_valid")
-        problems = flagged.filter(bad).select(
-            POS, pl.lit(col.name).alias("column"),
-            pl.format(UNMAPPED_TEXT.format(column=col.name, value="{}", source=source.name),
-                      pl.col(col.name)).alias("message"))
-        flagged = flagged.with_columns(
-            pl.when(bad).then(None).otherwise(pl.col("_result")).alias("_result"))
-    return flagged.with_columns(pl.col("_result").alias(col.name)).drop(
-        "_result", "_hit", "_valid"), problems
+        valid = enum_key(pl.col("_result").str.strip_chars()).is_in(allowed)
+    elif col.kind == "int":
+        valid = pl.col("_result").str.contains(r"^\s*[+-]?\d+\s*$")
+    else:
+        valid = pl.lit(False)  # a text column: only the map's keys are mapped
+    table = table.with_columns(valid.alias("_valid"))
+    missed = table.filter(~pl.col("_hit") & ~pl.col("_valid")).get_column("_value")
+    if missed.len():
+        counts = frame.filter(pl.col(name).is_in(missed.implode())).get_column(name).value_counts()
+        unmapped.setdefault(name, Counter()).update(dict(counts.iter_rows()))
+    bad = table.filter(~pl.col("_valid")).get_column("_value") if allowed is not None \
+        else pl.Series([], dtype=pl.String)
+    problems = frame.filter(pl.col(name).is_in(bad.implode())).select(
+        POS, pl.lit(name).alias("column"),
+        pl.format(UNMAPPED_TEXT.format(column=name, value="{}", source=source.name),
+                  pl.col(name)).alias("message"))
+    kept = table.with_columns(pl.when(pl.col("_valid") | pl.lit(allowed is None))
+                              .then(pl.col("_result")).alias("_result"))
+    return frame.with_columns(pl.col(name).replace_strict(
+        kept.get_column("_value"), kept.get_column("_result"), default=None,
+        return_dtype=pl.String)), problems
+
+
+def _distinct(frame: pl.DataFrame, name: str) -> pl.DataFrame:
+    """The column's distinct values (`_value`) with their match keys (`_key`)."""
+    values = frame.get_column(name).drop_nulls().unique()
+    return pl.DataFrame({"_value": values}, schema={"_value": pl.String}).with_columns(
+        enum_key(pl.col("_value").str.strip_chars()).alias("_key"))
 
 
 def _classified(frame: pl.DataFrame, source: Source) -> tuple[pl.DataFrame, dict[str, int]]:
@@ -256,23 +285,27 @@ def _classified(frame: pl.DataFrame, source: Source) -> tuple[pl.DataFrame, dict
     classify table by reason; returns the reasons that missed, with their counts."""
     if not source.classify:
         return frame, {}
-    table = pl.DataFrame({"_k": list(source.classify),
-                          "_demand": [d for d, _ in source.classify.values()],
-                          "_failure": [f for _, f in source.classify.values()]},
-                         schema={"_k": pl.String, "_demand": pl.String, "_failure": pl.String})
-    own = pl.col("demand_type").is_not_null() & (
-        enum_key(pl.col("demand_type")) != "unknown")
-    joined = frame.with_columns(enum_key(pl.col("reason").str.strip_chars()).alias("_k")).join(
-        table, on="_k", how="left")
+    reasons = _distinct(frame, "reason")
+    found = [source.classify.get(k, (None, None)) for k in reasons.get_column("_key").to_list()]
+    values = reasons.get_column("_value").to_list()
+    unknown = _distinct(frame, "demand_type").filter(pl.col("_key") == "unknown")
+    own = pl.col("demand_type").is_not_null() & ~pl.col("demand_type").is_in(
+        unknown.get_column("_value").implode())
+    looked_up = frame.with_columns(
+        pl.col("reason").replace_strict(values, [d for d, _ in found], default=None,
+                                        return_dtype=pl.String).alias("_demand"),
+        pl.col("reason").replace_strict(values, [f for _, f in found], default=None,
+                                        return_dtype=pl.String).alias("_failure"))
     hit = ~own & pl.col("_demand").is_not_null()
-    misses = joined.filter(~own & pl.col("reason").is_not_null() & pl.col("_demand").is_null())
+    misses = looked_up.filter(~own & pl.col("reason").is_not_null()
+                              & pl.col("_demand").is_null())
     counts = dict(misses.get_column("reason").value_counts().iter_rows())
-    classified = joined.with_columns(
+    classified = looked_up.with_columns(
         pl.when(hit).then(pl.col("_demand")).otherwise(pl.col("demand_type"))
         .alias("demand_type"),
         pl.when(hit).then(pl.col("_failure")).otherwise(pl.col("failure_type"))
         .alias("failure_type"))
-    return classified.drop("_k", "_demand", "_failure"), counts
+    return classified.drop("_demand", "_failure"), counts
 
 
 def _timestamps(frame: pl.DataFrame, source: Source) -> tuple[pl.DataFrame, list[pl.DataFrame]]:

@@ -62,19 +62,27 @@ def read_delimited(data: bytes, name: str, needs: list[Need], protect: Protect, 
     """The records of a delimited export: the first row names the columns, the next
     `header_rows - 1` rows are skipped. Rows with fewer fields have the missing cells empty;
     rows with more cannot be read (their cells are shifted) and are kept for the quarantine."""
-    text = decode(data, encoding, name)
-    if not text.strip():
+    utf8 = codecs.lookup(encoding).name == "utf-8"
+    text = None if utf8 else decode(data, encoding, name)
+    if not (data.strip() if utf8 else text.strip()):
         raise RejectedFile(f"{name}: the file is empty")
-    cells, too_wide = _cells(text, delimiter, name)
+    cells, too_wide = _cells(data if utf8 else text.encode(), delimiter, name)
+    if cells.height == 0:
+        raise RejectedFile(f"{name}: the file is empty")
     header = ["" if v is None else v for v in cells.row(0)]
-    body = cells.slice(header_rows)
+    body = cells.slice(header_rows).with_row_index("_i")
     numbers = pl.int_range(header_rows + 1, header_rows + 1 + body.height, eager=True)
-    blank = pl.all_horizontal(pl.col(c).is_null() | (pl.col(c).str.strip_chars() == "")
-                              for c in body.columns)
-    keep = body.with_row_index("_i").filter(~blank | pl.col("_i").is_in(
-        [i - header_rows for i in too_wide]))
+    # A row of empty cells is no record. Only rows whose first cell is empty can be one: the
+    # other cells are checked for those alone.
+    first = body.filter(_empty("c0"))
+    blank = first.filter(pl.all_horizontal(_empty(c) for c in body.columns if c != "_i"))
+    stray = [i - header_rows for i in too_wide]
+    blank = blank.get_column("_i").filter(~blank.get_column("_i").is_in(stray))
     found, notes = _find(header, needs, name)
-    frame = keep.select(pl.col(f"c{j}").alias(col) for col, j in found.items())
+    keep = body.select("_i", *(pl.col(f"c{j}").alias(col) for col, j in found.items()))
+    if blank.len():
+        keep = keep.filter(~pl.col("_i").is_in(blank.implode()))
+    frame = keep.drop("_i")
     positions = keep.get_column("_i")
     unreadable = {p: too_wide[i + header_rows] for p, i in enumerate(positions.to_list())
                   if i + header_rows in too_wide}
@@ -108,17 +116,23 @@ def decode(data: bytes, encoding: str, name: str) -> str:
             "source's encoding (e.g. cp1252 for a file saved by Excel on Windows)") from None
 
 
-def _cells(text: str, delimiter: str, name: str) -> tuple[pl.DataFrame, dict[int, str]]:
+def _empty(column: str) -> pl.Expr:
+    return pl.col(column).is_null() | (pl.col(column).str.strip_chars().str.len_bytes() == 0)
+
+
+def _cells(data: bytes, delimiter: str, name: str) -> tuple[pl.DataFrame, dict[int, str]]:
     """Every row's cells (header rows included) as columns c0, c1, ...; and the rows with more
-    fields than the first, by index, with why."""
+    fields than the first, by index, with why. `data` is UTF-8 (a byte-order mark tolerated)."""
     try:
-        frame = pl.read_csv(text.encode(), has_header=False, separator=delimiter,
-                            infer_schema=False, raise_if_empty=False)
+        frame = pl.read_csv(data.removeprefix(b"\xef\xbb\xbf"), has_header=False,
+                            separator=delimiter, infer_schema=False, raise_if_empty=False)
         return frame.rename({c: f"c{j}" for j, c in enumerate(frame.columns)}), {}
     except pl.exceptions.PolarsError:
-        # Rows with more fields than the header stop polars; the csv module reads them one by
-        # one, so that only those rows are set aside.
+        # Rows with more fields than the header stop polars, and so do bytes that are not
+        # UTF-8: the csv module reads the rows one by one, so that only those rows are set
+        # aside, and decoding says where the text is not UTF-8.
         pass
+    text = decode(data, "utf-8", name)
     try:
         rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True))
     except csv.Error as e:
