@@ -265,3 +265,19 @@ def test_the_specifications_own_example(sqlite_engine, tmp_path):
         "C101": (utc("2024-05-01 08:10"), "Waste", "phone", None),
         "C103": (utc("2024-05-01 08:30"), "Not recorded", "phone", None)}
     assert result["unmapped"] == {"service": {"Waste": 1}}
+
+
+def test_records_back_to_back_on_a_line_and_a_json_list(sqlite_engine, tmp_path):
+    """Some export streams write contact records one after another with no line break; a
+    saved query may write them as one JSON list."""
+    path = config(tmp_path, CONNECT.replace('path = "ctr/*.jsonl"', 'path = "ctr/*"'))
+    a, b, c = LINES[2], LINES[3], LINES[-1]  # b1 (abandoned), c1 (IVR), h1 (chat)
+    export(tmp_path, "ctr/stream.jsonl", f"{a}{b} {c}\n")
+    streamed = run(sqlite_engine, path)
+    assert [streamed[k] for k in ("records_read", "rows_inserted")] == [3, 3]
+    export(tmp_path, "ctr/saved.json", f"[{a.replace('b1', 'b2')}, 42]")
+    listed = run(sqlite_engine, path)
+    assert [listed[k] for k in ("records_read", "rows_inserted", "rows_quarantined")] == [
+        2, 1, 1]
+    assert listed["errors"] == ["ctr/saved.json record 2: not a JSON object"]
+    assert sorted(contacts(sqlite_engine, "telephony")) == ["b1", "b2", "c1", "h1"]

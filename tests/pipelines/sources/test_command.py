@@ -218,3 +218,14 @@ def test_a_run_that_waits_too_long_exits_1_saying_why(warehouse_url, tmp_path):
     [result] = sources_json(done)
     assert (result["status"], result["errors"]) == ("failed", [why])
     assert waited >= 1
+
+
+def test_a_warehouse_that_cannot_be_reached_fails_every_source(tmp_path):
+    path = _two_sources(tmp_path)
+    done = run_cli("postgresql+psycopg://nobody@127.0.0.1:9/none", "--config", str(path),
+                   "--json")
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    assert "error: could not reach the warehouse: " in done.stderr
+    assert [(s["name"], s["status"]) for s in sources_json(done)] == [
+        ("crm", "failed"), ("canonical-complaints", "failed")]

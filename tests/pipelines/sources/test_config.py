@@ -146,6 +146,31 @@ def test_adapter_specific_rules(tmp_path):
     survey = GOOD.replace('adapter = "call_legs"', 'adapter = "survey"')
     with pytest.raises(ConfigError, match="the survey adapter makes satisfaction rows"):
         read_config(config(tmp_path, survey))
+    survey = """\
+        [[source]]
+        name = "qualtrics"
+        feed = "satisfaction"
+        adapter = "survey"
+        path = "q.csv"
+        header_rows = 4
+        columns = { response_id = "ResponseId", responded_at = "RecordedDate", channel = "c" }
+        """
+    with pytest.raises(ConfigError, match='key "header_rows": must be a whole number from 1 '
+                                          "to 3"):
+        read_config(config(tmp_path, survey))
+    history = """\
+        [[source]]
+        name = "servicenow"
+        feed = "contacts"
+        adapter = "csv"
+        path = "log.csv"
+        keep_latest_by = "sys_updated_at"
+        constants = { contact_id = "x", received_at = "2024-01-01", channel = "web" }
+        columns = { service = "assignment_group" }
+        """
+    with pytest.raises(ConfigError, match='key "keep_latest_by": needs the source column of '
+                                          "contact_id in columns"):
+        read_config(config(tmp_path, history))
     no_input = GOOD.replace('path = "exports/telephony/*.csv"\n', "")
     with pytest.raises(ConfigError, match='key "path": the files to read are required'):
         read_config(config(tmp_path, no_input))

@@ -311,3 +311,24 @@ def test_nothing_returned_is_nothing_new_and_loads_nothing(sqlite_engine, tmp_pa
         result = run(sqlite_engine, path)
     assert result["status"] == "nothing_new" and result["records_read"] == 0
     assert load_log(sqlite_engine) == []
+
+
+def test_a_server_that_cannot_be_reached_fails_at_once(sqlite_engine, tmp_path, today):
+    with Open311Server([]) as server:
+        url = server.url  # the port is free again once the server has gone
+    path = pull_config(tmp_path, url, (today - timedelta(days=2)).date().isoformat())
+    result = run(sqlite_engine, path)
+    assert result["status"] == "failed"
+    assert result["errors"][0].startswith(f"{url}?extensions=true&jurisdiction_id=")
+    assert "cannot connect (" in result["errors"][0]
+
+
+def test_retry_after_as_seconds_or_an_http_date():
+    from email.utils import format_datetime
+
+    from pipelines.sources.http import _retry_after
+    assert _retry_after("2") == 2.0
+    assert _retry_after("86400") == 300.0  # waited for 5 minutes at most
+    in_a_minute = format_datetime(datetime.now(UTC) + timedelta(seconds=60), usegmt=True)
+    assert 55 <= _retry_after(in_a_minute) <= 60
+    assert _retry_after("soon") is None and _retry_after(None) is None
