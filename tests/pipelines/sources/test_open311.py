@@ -332,3 +332,18 @@ def test_retry_after_as_seconds_or_an_http_date():
     in_a_minute = format_datetime(datetime.now(UTC) + timedelta(seconds=60), usegmt=True)
     assert 55 <= _retry_after(in_a_minute) <= 60
     assert _retry_after("soon") is None and _retry_after(None) is None
+
+
+def test_constants_win_over_what_the_adapter_derives(sqlite_engine, tmp_path):
+    path = config(tmp_path, FILES.replace('[source.columns]', 'constants = { channel = "web" }\n'
+                                          '\n[source.columns]'))
+    export(tmp_path, "open311/a.json", json.dumps([
+        request(1, "2024-05-09T19:02:21Z", channel="Carrier pigeon"),
+        request(2, "2024-05-09T19:03:00Z", duplicate=True)]))
+    result = run(sqlite_engine, path)
+    stored = contacts(sqlite_engine, "streets")
+    # The channel is the constant, whatever the request says (so nothing is unmapped), and a
+    # duplicate is still failure demand, derived from the request.
+    assert {k: (v["channel"], v["demand_type"]) for k, v in stored.items()} == {
+        "1": ("web", None), "2": ("web", "failure")}
+    assert result["unmapped"] == {} and result["rows_quarantined"] == 0
