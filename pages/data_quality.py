@@ -1,5 +1,6 @@
-"""Data quality: every load with its counts and status, how fresh each feed is, the rules that
-quarantined rows broke (rows themselves for staff only), and how much demand is classified."""
+"""Data quality: every load with its counts and status, each source of the council's systems
+with its last run and unmapped values, how fresh each feed is, the rules that quarantined rows
+broke (rows themselves for staff only), and how much demand is classified."""
 
 from datetime import date
 
@@ -20,6 +21,7 @@ from metrics.quality import (
     short_aliases,
 )
 from metrics.reads import load_history, parts_read, quarantine
+from metrics.sources_view import read_source_runs, source_status, unmapped_values
 from pages.shared import (
     cached,
     chart,
@@ -57,6 +59,28 @@ st.subheader("Loads")
 loads = load_history(engine())
 st.dataframe(loads.drop("errors"), hide_index=True)
 download_buttons(loads, "loads")
+
+st.subheader("Sources")
+runs = read_source_runs(engine())
+if runs.height:
+    st.caption("Each source of `python -m pipelines run` (the council's own systems): its last "
+               "run and result, rows loaded (inserted or updated) and quarantined, how far an "
+               "Open311 source has been pulled (watermark, UTC), and how many distinct values "
+               "its mapping did not cover.")
+    table(source_status(runs), "sources")
+    missed = unmapped_values(runs)
+    if missed.height:
+        st.caption("Values the last run of each source could not map, with the rows that had "
+                   "them: add them to the source's `values` or `classify` table "
+                   "(docs/sources.md). An unmapped channel, demand type or other coded value "
+                   "quarantines its row.")
+        table(missed, "unmapped_values")
+    else:
+        st.success("Every value of the sources' last runs was mapped.", icon=":material/check:")
+else:
+    st.info("No source has been run yet. `python -m pipelines run` pulls the council's own "
+            "systems (telephony, CRM, Open311, surveys) as `sources.toml` describes them; see "
+            "docs/sources.md.")
 
 st.subheader("Freshness")
 today = london_today()
