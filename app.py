@@ -3,6 +3,8 @@ reachable."""
 
 import streamlit as st
 
+from pages.shared import signed_in_as
+
 st.set_page_config(page_title="Once & Done", page_icon=":material/task_alt:", layout="wide")
 
 pages = {
@@ -25,8 +27,8 @@ pages = {
     ],
 }
 navigation = st.navigation(pages)
-if st.user.get("is_logged_in"):
+if signed_in_as():
     with st.sidebar:
-        st.caption(f"Signed in as {st.user.get('email') or st.user.get('name') or 'staff'}")
+        st.caption(f"Signed in as {signed_in_as()}")
         st.button("Sign out", on_click=st.logout, icon=":material/logout:", key="sign_out")
 navigation.run()

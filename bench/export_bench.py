@@ -6,8 +6,8 @@ beside DuckDB doing the repeat-contact part of it from the raw files:
    (`pipelines.ingest.ingest_file`), from `bench.feeds_gen` files of `--per-file` rows, one year
    of contacts each, consecutive years, one pool of customers. It is kept in bench/out/
    (git-ignored) with the files, and reused while the generator and the sizes stay the same.
-2. Ours: `metrics.export.export_frame(engine, by=("service", "channel"))` timed in a process of
-   its own, and the command line end to end in another.
+2. Ours: `metrics.export.export_frame(engine, Query(by=("service", "channel")))` timed in a
+   process of its own, and the command line end to end in another.
 3. DuckDB: the same files read with `read_csv`; each contact's latest strictly earlier contact of
    the same matter (customer_ref + service, over distinct instants, as `transform.matters` does),
    repeat = that one within 7 x 24 h (absolute time: the wall-clock text is read as
@@ -18,7 +18,7 @@ beside DuckDB doing the repeat-contact part of it from the raw files:
 
 The comparison is not like for like, and the printout says so: ours reads monthly marts that
 were computed at load time (that cost is in the build time), and computes every KPI of
-`kpis.md`; DuckDB starts from the raw CSV text and computes only the repeat-contact figures.
+`docs/kpis.md`; DuckDB starts from the raw CSV text and computes only the repeat-contact figures.
 """
 
 import argparse
@@ -124,11 +124,12 @@ def build_warehouse(files: list[Path], path: Path) -> dict:
 
 def _work_ours(db: Path) -> dict:
     from data.warehouse import make_engine
+    from metrics.compute import Query
     from metrics.export import export_frame
 
     engine = make_engine(f"sqlite:///{db}")
     started = time.perf_counter()
-    frame = export_frame(engine, by=("service", "channel"))
+    frame = export_frame(engine, Query(by=("service", "channel")))
     seconds = time.perf_counter() - started
     repeats = frame.filter(kpi="repeat_contact_pct").select(
         "month", "service", "channel", repeats="numerator", with_customer="denominator")

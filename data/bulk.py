@@ -1,22 +1,39 @@
 """Moving polars frames in and out of the warehouse, fast, inside the caller's transaction.
 
 There is one writer per dialect so that each stores one format: on SQLite, timestamps are UTC
-text `YYYY-MM-DD HH:MM:SS.ffffff` (SQLAlchemy's own format), dates `YYYY-MM-DD`, booleans 0/1;
-PostgreSQL gets native types through COPY. Readers turn either back into the same polars dtypes.
+text `YYYY-MM-DD HH:MM:SS.ffffff` (SQLAlchemy's own format, which `data.types.UtcDateTime`
+binds), dates `YYYY-MM-DD`, booleans 0/1; PostgreSQL gets native types through COPY. The reader
+runs a SQLAlchemy Core `Select` (bound parameters, compiled for the dialect) and builds the
+frame from the driver's raw rows, without SQLAlchemy's per-row result processing; either
+dialect's rows come back as the same polars dtypes.
 """
 
 from contextlib import contextmanager
-from datetime import UTC, date, datetime
 
 import polars as pl
-from sqlalchemy import Boolean, Connection, Date, DateTime, Table, func, select
+from sqlalchemy import (
+    Boolean,
+    Connection,
+    Date,
+    DateTime,
+    Select,
+    Table,
+    column,
+    func,
+    insert,
+    select,
+)
+from sqlalchemy import table as table_clause
 from sqlalchemy.sql.type_api import TypeEngine
+from sqlalchemy.types import TypeDecorator
 
 SQLITE_TIMESTAMP = "%Y-%m-%d %H:%M:%S%.6f"
 LARGE_BATCH = 100_000
 
 
 def polars_dtype(sa_type: TypeEngine) -> pl.DataType:
+    if isinstance(sa_type, TypeDecorator):
+        sa_type = sa_type.impl_instance
     if isinstance(sa_type, DateTime):
         return pl.Datetime("us", "UTC")
     if isinstance(sa_type, Date):
@@ -36,15 +53,32 @@ def schema_of(table: Table, columns: list[str] | None = None) -> dict[str, pl.Da
     return {n: polars_dtype(table.c[n].type) for n in names}
 
 
+def read_frame(conn: Connection, query: Select,
+               schema: dict[str, pl.DataType] | None = None) -> pl.DataFrame:
+    """The query's rows as a frame, one column per selected column (named by its label).
+
+    Dtypes follow the selected columns' types unless `schema` (name -> dtype, in the query's
+    order) says otherwise, e.g. for an aggregate whose type SQLAlchemy cannot know.
+    """
+    schema = schema or {c.key: polars_dtype(c.type) for c in query.selected_columns}
+    result = conn.execute(query)
+    # The driver's own rows: SQLAlchemy's per-row processing costs seconds on millions of rows.
+    rows = result.cursor.fetchall()
+    result.close()
+    raw_schema = {n: _wire_dtype(conn, t) for n, t in schema.items()}
+    frame = pl.DataFrame(rows, schema=raw_schema, orient="row")
+    return frame.with_columns(_from_wire(conn, n, t) for n, t in schema.items())
+
+
 def insert_frame(conn: Connection, table: Table, frame: pl.DataFrame) -> None:
     """Append the frame's rows (columns named as the table's) to the table."""
     if frame.height == 0:
         return
     frame = frame.select([c for c in frame.columns if c in table.c])
     if conn.dialect.name == "postgresql":
-        _copy_postgres(conn, table.name, frame)
+        _copy_postgres(conn, table, frame)
     else:
-        _executemany(conn, table.name, _to_sqlite(frame))
+        _executemany(conn, table, _to_sqlite(frame))
 
 
 @contextmanager
@@ -73,39 +107,30 @@ def _to_sqlite(frame: pl.DataFrame) -> pl.DataFrame:
         + [pl.col(n).cast(pl.Int8) for n, t in frame.schema.items() if t == pl.Boolean])
 
 
-def _executemany(conn: Connection, table: str, frame: pl.DataFrame) -> None:
-    columns = ", ".join(f'"{c}"' for c in frame.columns)
-    marks = ", ".join("?" for _ in frame.columns)
+def _executemany(conn: Connection, table: Table, frame: pl.DataFrame) -> None:
+    # Core writes the statement (with the driver's placeholders); the driver's executemany
+    # sends the rows, several times faster than SQLAlchemy's own per-row parameter handling.
+    # (A bare table clause of the frame's columns: the Table's own would add its defaults.)
+    target = table_clause(table.name, *(column(c) for c in frame.columns))
+    statement = insert(target).compile(dialect=conn.dialect, column_keys=frame.columns)
     cursor = conn.connection.driver_connection.cursor()
-    rows = zip(*(frame.get_column(c).to_list() for c in frame.columns))
-    cursor.executemany(f'INSERT INTO "{table}" ({columns}) VALUES ({marks})', rows)
+    rows = zip(*(frame.get_column(c).to_list() for c in statement.positiontup))
+    cursor.executemany(str(statement), rows)
     cursor.close()
 
 
-def _copy_postgres(conn: Connection, table: str, frame: pl.DataFrame) -> None:
-    columns = ", ".join(f'"{c}"' for c in frame.columns)
+def _copy_postgres(conn: Connection, table: Table, frame: pl.DataFrame) -> None:
+    quote = conn.dialect.identifier_preparer.quote
+    columns = ", ".join(quote(c) for c in frame.columns)
     # Text is sent as CSV, where an unquoted empty field is NULL and a quoted "" is ''.
     payload = frame.with_columns(
         pl.col(n).dt.strftime("%Y-%m-%d %H:%M:%S%.6f+00")
         for n, t in frame.schema.items() if isinstance(t, pl.Datetime)
     ).write_csv(include_header=False, quote_style="non_numeric", null_value="")
     cursor = conn.connection.driver_connection.cursor()
-    with cursor.copy(f'COPY "{table}" ({columns}) FROM STDIN WITH (FORMAT csv)') as copy:
+    with cursor.copy(f"COPY {quote(table.name)} ({columns}) FROM STDIN WITH (FORMAT csv)") as copy:
         copy.write(payload.encode())
     cursor.close()
-
-
-def read_frame(conn: Connection, sql: str, schema: dict[str, pl.DataType],
-               params: dict | tuple | None = None) -> pl.DataFrame:
-    """Run a query (driver placeholders) and return its rows with the given polars dtypes."""
-    cursor = conn.connection.driver_connection.cursor()
-    cursor.execute(sql, params or ())
-    rows = cursor.fetchall()
-    cursor.close()
-    names = list(schema)
-    raw_schema = {n: _wire_dtype(conn, t) for n, t in schema.items()}
-    frame = pl.DataFrame(rows, schema=raw_schema, orient="row")
-    return frame.with_columns(_from_wire(conn, n, t) for n, t in schema.items()).select(names)
 
 
 def _wire_dtype(conn: Connection, dtype: pl.DataType) -> pl.DataType:
@@ -128,19 +153,3 @@ def _from_wire(conn: Connection, name: str, dtype: pl.DataType) -> pl.Expr:
         if dtype == pl.Boolean:
             return col.cast(pl.Boolean)
     return col.cast(dtype)
-
-
-def bind_value(conn: Connection, value):
-    """A Python value as this dialect's writer stores it, for a bound parameter."""
-    if conn.dialect.name != "sqlite":
-        return value
-    if isinstance(value, datetime):
-        return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
-    if isinstance(value, date):
-        return value.isoformat()
-    return value
-
-
-def placeholder(conn: Connection) -> str:
-    """The driver's bound-parameter mark, for statements sent with `exec_driver_sql`."""
-    return "%s" if conn.dialect.name == "postgresql" else "?"

@@ -17,8 +17,9 @@ from datetime import UTC, datetime
 import polars as pl
 from sqlalchemy import Engine, insert, select, update
 
-from data.bulk import read_frame, schema_of
+from data.bulk import read_frame
 from data.models import AssumptionChange, ChannelAssumption, SpcChangePoint
+from data.reference import channel_assumptions
 
 FIRST_YEAR = 1990
 NUMBERS = ("unit_cost_gbp", "carbon_kg")
@@ -27,26 +28,22 @@ UPLIFT = ("uplift_factor", "uplift_source", "uplift_year")
 FIELDS = ("unit_cost_gbp", "cost_source", "cost_year", "carbon_kg", "carbon_source", "carbon_year",
           *UPLIFT)
 NONE = "(none)"  # how a cleared value reads in the change history
+CHANGE_COLUMNS = ("change_id", "changed_at", "changed_by", "channel", "field", "old_value",
+                  "new_value")
 
 
 def read_assumptions(engine: Engine) -> pl.DataFrame:
     """Every channel's assumptions with their sources, years and last editor, by channel."""
-    table = ChannelAssumption.__table__
-    names = ["channel", *FIELDS, "updated_by", "updated_at"]
     with engine.connect() as conn:
-        sql = f'SELECT {", ".join(names)} FROM "{table.name}" ORDER BY channel'
-        return read_frame(conn, sql, schema_of(table, names))
+        return channel_assumptions(conn, ("channel", *FIELDS, "updated_by", "updated_at"))
 
 
 def read_changes(engine: Engine, limit: int = 500) -> pl.DataFrame:
     """The latest edits, newest first."""
-    table = AssumptionChange.__table__
-    names = ["change_id", "changed_at", "changed_by", "channel", "field", "old_value",
-             "new_value"]
+    c = AssumptionChange.__table__.c
     with engine.connect() as conn:
-        sql = (f'SELECT {", ".join(names)} FROM "{table.name}" '
-               f"ORDER BY change_id DESC LIMIT {int(limit)}")
-        return read_frame(conn, sql, schema_of(table, names))
+        return read_frame(conn, select(*(c[n] for n in CHANGE_COLUMNS))
+                          .order_by(c.change_id.desc()).limit(limit))
 
 
 def update_assumption(engine: Engine, channel: str, *, by: str, unit_cost_gbp: float | None = None,
@@ -140,18 +137,17 @@ def _checked(name: str, value, this_year: int):
 # ---- SPC change points ------------------------------------------------------------------------
 
 _MONTH = re.compile(r"(\d{4})-(0[1-9]|1[0-2])")
-CHANGE_POINT_COLUMNS = ["change_point_id", "month", "kpi", "reason", "recorded_by",
-                        "recorded_at"]
+CHANGE_POINT_COLUMNS = ("change_point_id", "month", "kpi", "reason", "recorded_by",
+                        "recorded_at")
 
 
 def read_change_points(engine: Engine) -> pl.DataFrame:
     """The change points in force (not removed), by month: change_point_id, month, kpi (empty:
     every KPI), reason, recorded_by, recorded_at."""
-    table = SpcChangePoint.__table__
+    c = SpcChangePoint.__table__.c
     with engine.connect() as conn:
-        sql = (f'SELECT {", ".join(CHANGE_POINT_COLUMNS)} FROM "{table.name}" '
-               f"WHERE removed_at IS NULL ORDER BY month, change_point_id")
-        return read_frame(conn, sql, schema_of(table, CHANGE_POINT_COLUMNS))
+        return read_frame(conn, select(*(c[n] for n in CHANGE_POINT_COLUMNS))
+                          .where(c.removed_at.is_(None)).order_by(c.month, c.change_point_id))
 
 
 def record_change_point(engine: Engine, month: str, reason: str, *, by: str,

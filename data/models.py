@@ -2,24 +2,28 @@
 
 Naming follows the usual warehouse layers: `fct_` tables hold one row per business event as the
 feeds describe it (already validated, customer identifiers pseudonymised), `mart_` tables hold
-aggregates that pages read, `ref_` tables hold reference data an analyst may edit, and
-`load_log` / `quarantine_rows` record what every ingest did.
+aggregates that pages read, `ref_` tables hold reference data an analyst may edit,
+`load_log` / `quarantine_rows` record what every ingest did, and `source_runs` /
+`source_watermarks` what every source of `pipelines run` did and how far it has been pulled.
 
 All timestamps are stored as UTC instants (`DateTime(timezone=True)`): `timestamptz` on
-PostgreSQL, ISO text on SQLite, always written by `data.bulk` so that there is one format.
+PostgreSQL, ISO text on SQLite, always written by `data.bulk` so that there is one format, and
+bound in queries through `data.types.UtcDateTime`, which converts any aware datetime to it.
 """
 
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, DateTime, Float, Index, Integer, Text
+from sqlalchemy import BigInteger, Float, Index, Integer, Text
 from sqlmodel import Field, SQLModel
+
+from data.types import UtcDateTime
 
 # SQLite only autoincrements an INTEGER PRIMARY KEY; PostgreSQL ids need 64 bits.
 SERIAL = BigInteger().with_variant(Integer, "sqlite")
 
 
 def _utc(**kwargs) -> Field:
-    return Field(sa_type=DateTime(timezone=True), **kwargs)
+    return Field(sa_type=UtcDateTime(), **kwargs)
 
 
 class Contact(SQLModel, table=True):
@@ -190,9 +194,9 @@ class ContactsMonthly(SQLModel, table=True):
 class ChannelAssumption(SQLModel, table=True):
     """Per-channel unit cost and carbon factor, with where each figure comes from.
 
-    Grain: channel. Seeded from `kpis.md`'s defaults; an analyst may edit, and each edit records
-    who and when. The unit cost is at `cost_year`'s prices; a council may record an index that
-    uplifts it to `uplift_year`'s prices (unit cost × `uplift_factor`, from `uplift_source`),
+    Grain: channel. Seeded with the defaults of `docs/kpis.md`; an analyst may edit, and each edit
+    records who and when. The unit cost is at `cost_year`'s prices; a council may record an index
+    that uplifts it to `uplift_year`'s prices (unit cost × `uplift_factor`, from `uplift_source`),
     shown beside the money figures; empty (the default): no uplift.
     """
 
@@ -269,4 +273,59 @@ class Setting(SQLModel, table=True):
     key: str = Field(primary_key=True, max_length=50)
     value: str = Field(sa_type=Text)
     updated_by: str = Field(default="defaults", max_length=100)
+    updated_at: datetime = _utc()
+
+
+class WarehouseVersion(SQLModel, table=True):
+    """How many times each part of the warehouse has been written: what every cache on the pages
+    is keyed on. Grain: part (`data.versions` lists them and who moves each)."""
+
+    __tablename__ = "warehouse_versions"
+
+    part: str = Field(primary_key=True, max_length=50)
+    version: int = Field(default=0, sa_type=BigInteger)
+
+
+class SourceRun(SQLModel, table=True):
+    """One source processed by `python -m pipelines run` (dry runs write nothing, this
+    included).
+
+    Grain: one source in one run. `status` is `loaded`, `nothing_new` or `failed`; the counts
+    are the run's own, with records_read = records_excluded + records_combined + rows_read and
+    rows_read = rows_inserted + rows_updated + rows_unchanged + rows_quarantined. `inputs` is a
+    JSON list of the files or request urls read, `unmapped` a JSON object
+    {column: {value: count}} (values masked as comments are), `errors` a JSON list of messages.
+    """
+
+    __tablename__ = "source_runs"
+    __table_args__ = (Index("ix_source_runs_source", "source", "run_id"),)
+
+    run_id: int | None = Field(default=None, primary_key=True, sa_type=SERIAL)
+    source: str = Field(max_length=40)
+    adapter: str = Field(max_length=20)
+    feed: str = Field(max_length=20)
+    status: str = Field(max_length=12)
+    started_at: datetime = _utc()
+    finished_at: datetime = _utc()
+    inputs: str = Field(default="[]", sa_type=Text)
+    records_read: int = Field(default=0, sa_type=BigInteger)
+    records_excluded: int = Field(default=0, sa_type=BigInteger)
+    records_combined: int = Field(default=0, sa_type=BigInteger)
+    rows_read: int = Field(default=0, sa_type=BigInteger)
+    rows_inserted: int = Field(default=0, sa_type=BigInteger)
+    rows_updated: int = Field(default=0, sa_type=BigInteger)
+    rows_unchanged: int = Field(default=0, sa_type=BigInteger)
+    rows_quarantined: int = Field(default=0, sa_type=BigInteger)
+    unmapped: str = Field(default="{}", sa_type=Text)
+    errors: str = Field(default="[]", sa_type=Text)
+
+
+class SourceWatermark(SQLModel, table=True):
+    """How far an HTTP source (Open311) has been pulled: the latest `requested_datetime` loaded
+    from it. Grain: source. Moved inside the load that loaded that request, never backwards."""
+
+    __tablename__ = "source_watermarks"
+
+    source: str = Field(primary_key=True, max_length=40)
+    watermark: datetime = _utc()
     updated_at: datetime = _utc()

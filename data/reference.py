@@ -1,13 +1,15 @@
-"""Reference data the KPIs need, seeded with the defaults of `kpis.md` on first use.
+"""Reference data the KPIs need, seeded with the defaults of `docs/kpis.md` on first use.
 
 Analysts edit these rows later (the dashboard records who and when); seeding never overwrites.
 """
 
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection, Engine
+import polars as pl
+from sqlalchemy import Connection, Engine, delete, insert
 from sqlmodel import Session, select
 
+from data.bulk import read_frame
 from data.models import ChannelAssumption, KpiTarget, Setting
 
 # channel: (unit cost £, cost source, cost year, kg CO2e, carbon source, carbon year)
@@ -87,3 +89,22 @@ def read_settings(bind: Engine | Connection) -> dict[str, str]:
         with bind.connect() as conn:
             return dict(conn.execute(query).all())
     return dict(bind.execute(query).all())
+
+
+def set_setting(conn: Connection, key: str, value: str, by: str) -> None:
+    """Write one setting inside the caller's transaction, recording who and when."""
+    conn.execute(delete(Setting).where(Setting.key == key))
+    conn.execute(insert(Setting).values(key=key, value=value, updated_by=by,
+                                        updated_at=datetime.now(UTC)))
+
+
+def read_targets(conn: Connection) -> dict[str, tuple[float, float]]:
+    """kpi -> (target, amber tolerance), as an analyst last set them."""
+    rows = conn.execute(select(KpiTarget.kpi, KpiTarget.target, KpiTarget.amber_tolerance))
+    return {kpi: (target, tolerance) for kpi, target, tolerance in rows}
+
+
+def channel_assumptions(conn: Connection, columns: tuple[str, ...]) -> pl.DataFrame:
+    """The given columns of every channel's assumptions, by channel."""
+    table = ChannelAssumption.__table__
+    return read_frame(conn, select(*(table.c[c] for c in columns)).order_by(table.c.channel))

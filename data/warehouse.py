@@ -12,6 +12,7 @@ from sqlmodel import SQLModel
 
 from data import models  # noqa: F401  (registers the tables on SQLModel.metadata)
 from data.reference import seed_reference
+from data.versions import install
 
 DEFAULT_PATH = Path(__file__).resolve().parent / "warehouse.db"
 
@@ -21,13 +22,15 @@ def warehouse_url() -> str:
 
 
 def make_engine(url: str) -> Engine:
-    """An engine with the tables created and the reference data seeded."""
+    """An engine with the tables (and the version triggers) created and the reference data
+    seeded."""
     engine = create_engine(url)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
     SQLModel.metadata.create_all(engine)
     _add_missing_columns(engine)
+    install(engine)
     seed_reference(engine)
     return engine
 

@@ -1,6 +1,6 @@
 """Repeat-contact chains: the record-level view behind repeat contact, for signed-in staff.
 
-A matter is one customer (pseudonym) about one service (`kpis.md`, "Same matter"). A chain is a
+A matter is one customer (pseudonym) about one service (`docs/kpis.md`, "Same matter"). A chain is a
 run of a matter's contacts, in time order, each received within the repeat window of the one
 before: the resident kept coming back. Residents appear only as a short alias.
 """
@@ -11,11 +11,10 @@ from datetime import timedelta
 import polars as pl
 from sqlalchemy import Engine
 
-from data.bulk import bind_value, placeholder, read_frame, schema_of
-from data.models import Contact
+from data.facts import contacts_received
 from data.reference import read_settings
 from data.vocabulary import LONDON
-from transform.calendar import month_start, shift_month
+from metrics.compute import Query
 from transform.marts import Standards
 from transform.matters import MATTER
 
@@ -77,18 +76,13 @@ def chains(contacts: pl.DataFrame, window_days: int, limit: int = LIMIT) -> pl.D
         "channels", "gaps_days", "failure_types", "began_before", "goes_on_after")
 
 
-def contact_chains(engine: Engine, service: str, first_month: str, last_month: str,
+def contact_chains(engine: Engine, service: str, query: Query,
                    limit: int = LIMIT) -> pl.DataFrame:
-    """`chains` of one service's identifiable contacts received in the London months
-    first_month..last_month, with the configured repeat window."""
+    """`chains` of one service's identifiable contacts received in the query's London months,
+    with the configured repeat window. The query's other filters do not apply: a chain runs
+    across channels and wards, as matters do."""
     with engine.connect() as conn:
-        mark = placeholder(conn)
-        facts = read_frame(
-            conn, f"SELECT {', '.join(CHAIN_COLUMNS)} FROM fct_contacts "
-                  f"WHERE received_at >= {mark} AND received_at < {mark} AND service = {mark} "
-                  "AND customer_pseudonym IS NOT NULL",
-            schema_of(Contact.__table__, CHAIN_COLUMNS),
-            (bind_value(conn, month_start(first_month)),
-             bind_value(conn, month_start(shift_month(last_month, 1))), service))
+        facts = contacts_received(conn, CHAIN_COLUMNS, *query.span, {"service": (service,)},
+                                  identified=True)
     window = Standards.from_settings(read_settings(engine)).repeat_window_days
     return chains(facts, window, limit)

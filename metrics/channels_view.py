@@ -4,6 +4,8 @@ Over a period of several months, parts are added and then divided (`metrics.peri
 and carbon KPIs have no denominator, so over a period they are plain sums of the monthly values.
 """
 
+from dataclasses import replace
+
 import polars as pl
 
 from metrics.compute import Query, Sources, compute
@@ -14,23 +16,20 @@ HEADLINE_KPIS = ("contacts", "digital_pct", "self_service_pct", "cost_to_serve_g
                  "channel_shift_saving_gbp", "carbon_kg", "carbon_saving_kg")
 TREND_KPIS = HEADLINE_KPIS[1:]
 MONEY_KPIS = ("cost_to_serve_gbp", "channel_shift_saving_gbp")
+BY_CHANNEL_KPIS = ("contacts", "cost_to_serve_gbp", "carbon_kg")
 
-Filters = dict[str, tuple[str, ...]]
 
-
-def headline(sources: Sources, first_month: str, last_month: str, filters: Filters,
+def headline(sources: Sources, query: Query,
              kpis: tuple[str, ...] = HEADLINE_KPIS) -> dict[str, float | None]:
-    """kpi -> its value over the period (all groups together): Σ numerators ÷ Σ denominators,
-    or Σ of the monthly values for KPIs without a denominator."""
-    long = compute(sources, Query(first_month=first_month, last_month=last_month,
-                                  filters=filters, kpis=kpis))
+    """kpi -> its value over the query's period (all groups together): Σ numerators ÷
+    Σ denominators, or Σ of the monthly values for KPIs without a denominator."""
+    long = compute(sources, replace(query, by=(), kpis=kpis))
     totals = period_totals(long)
     values = dict(zip(totals.get_column("kpi"), totals.get_column("value")))
     return {k: values.get(k) for k in kpis}
 
 
-def channel_mix(sources: Sources, first_month: str, last_month: str,
-                filters: Filters) -> pl.DataFrame:
+def channel_mix(sources: Sources, query: Query) -> pl.DataFrame:
     """One row per channel: its contacts and share in the period against the baseline period.
 
     share_pct = 100 × contacts on the channel in the period ÷ all contacts in the period;
@@ -38,9 +37,11 @@ def channel_mix(sources: Sources, first_month: str, last_month: str,
     filters); change_points = share_pct − baseline_share_pct. A channel used in only one of the
     two periods has 0 contacts in the other. Sorted by share in the period, largest first.
     """
-    period = _channel_contacts(sources, first_month, last_month, filters, "contacts")
+    period = _channel_contacts(sources, query, "contacts")
     if sources.baseline:
-        base = _channel_contacts(sources, *sources.baseline, filters, "baseline_contacts")
+        first, last = sources.baseline
+        base = _channel_contacts(sources, replace(query, first_month=first, last_month=last),
+                                 "baseline_contacts")
     else:
         base = pl.DataFrame(schema={"channel": pl.String, "baseline_contacts": pl.Float64})
     both = period.join(base, on="channel", how="full", coalesce=True).with_columns(
@@ -56,12 +57,10 @@ def channel_mix(sources: Sources, first_month: str, last_month: str,
              "change_points").sort(["share_pct", "channel"], descending=[True, False])
 
 
-def digital_by_service(sources: Sources, first_month: str, last_month: str,
-                       filters: Filters) -> pl.DataFrame:
+def digital_by_service(sources: Sources, query: Query) -> pl.DataFrame:
     """One row per service: digital_contacts, contacts and digital_pct = 100 × Σ contacts on a
     digital channel ÷ Σ contacts over the period. Sorted by digital_pct, highest first."""
-    long = compute(sources, Query(by=("service",), first_month=first_month,
-                                  last_month=last_month, filters=filters, kpis=("digital_pct",)))
+    long = compute(sources, replace(query, by=("service",), kpis=("digital_pct",)))
     totals = period_totals(long, ["service"])
     return totals.select(
         "service", pl.col("numerator").alias("digital_contacts"),
@@ -69,16 +68,13 @@ def digital_by_service(sources: Sources, first_month: str, last_month: str,
     ).sort(["digital_pct", "service"], descending=[True, False], nulls_last=True)
 
 
-def cost_carbon_by_channel(sources: Sources, first_month: str, last_month: str,
-                           filters: Filters) -> pl.DataFrame:
+def cost_carbon_by_channel(sources: Sources, query: Query) -> pl.DataFrame:
     """One row per channel over the period: contacts, its unit cost and carbon factor, and
     cost_to_serve_gbp = Σ contacts × unit cost, carbon_kg = Σ contacts × carbon factor (as the
     KPIs compute them). Savings from channel shift are not defined by channel. Sorted by cost,
     highest first."""
-    kpis = ("contacts", "cost_to_serve_gbp", "carbon_kg")
-    long = compute(sources, Query(by=("channel",), first_month=first_month,
-                                  last_month=last_month, filters=filters, kpis=kpis))
-    by_channel = wide(period_totals(long, ["channel"]), ["channel"], kpis)
+    long = compute(sources, replace(query, by=("channel",), kpis=BY_CHANNEL_KPIS))
+    by_channel = wide(period_totals(long, ["channel"]), ["channel"], BY_CHANNEL_KPIS)
     return by_channel.join(sources.assumptions.select("channel", "unit_cost_gbp", "carbon_kg")
                            .rename({"carbon_kg": "carbon_kg_per_contact"}),
                            on="channel", how="left").select(
@@ -86,10 +82,8 @@ def cost_carbon_by_channel(sources: Sources, first_month: str, last_month: str,
         "carbon_kg").sort(["cost_to_serve_gbp", "channel"], descending=[True, False])
 
 
-def _channel_contacts(sources: Sources, first: str, last: str, filters: Filters,
-                      name: str) -> pl.DataFrame:
-    long = compute(sources, Query(by=("channel",), first_month=first, last_month=last,
-                                  filters=filters, kpis=("contacts",)))
+def _channel_contacts(sources: Sources, query: Query, name: str) -> pl.DataFrame:
+    long = compute(sources, replace(query, by=("channel",), kpis=("contacts",)))
     return long.group_by("channel").agg(pl.col("value").sum().alias(name))
 
 

@@ -5,11 +5,12 @@ by `period_totals` (numerators and denominators added up, then divided). Themes 
 count are breakdowns of complaint rows, not KPIs of their own.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 import polars as pl
 
+from metrics.applicability import applicable
 from metrics.compute import Query, Sources, compute
 from metrics.kpis.complaints import due_on, overdue_complaints
 from metrics.periods import period_totals, wide
@@ -50,16 +51,13 @@ class ComplaintFigures:
     by_service: pl.DataFrame
 
 
-def complaint_figures(sources: Sources, first_month: str, last_month: str,
-                      filters: dict[str, tuple[str, ...]]) -> ComplaintFigures | None:
-    """The complaint KPIs over first_month..last_month, overall and by service: Σ numerators ÷
-    Σ denominators over the months. None when a channel filter is set (not defined by channel).
-    """
-    if "channel" in filters:
+def complaint_figures(sources: Sources, query: Query) -> ComplaintFigures | None:
+    """The complaint KPIs over the query's months, overall and by service: Σ numerators ÷
+    Σ denominators over the months. None when its filters leave the complaint KPIs out (their
+    declared dimensions: not by channel)."""
+    if not applicable(COMPLAINT_KPIS, query.dimensions):
         return None
-    long = compute(sources, Query(by=("service",), first_month=first_month,
-                                  last_month=last_month, filters=filters,
-                                  kpis=COMPLAINT_KPIS))
+    long = compute(sources, replace(query, by=("service",), kpis=COMPLAINT_KPIS))
     return ComplaintFigures(overall=_wide(period_totals(long), ()),
                             by_service=_wide(period_totals(long, ["service"]), ("service",)))
 
@@ -102,17 +100,17 @@ def _kept(complaints: pl.DataFrame, filters: dict[str, tuple[str, ...]]) -> pl.L
     return lazy
 
 
-def themes_by_month(complaints: pl.DataFrame, first_month: str, last_month: str,
-                    filters: dict[str, tuple[str, ...]], stage: int | None = None
-                    ) -> pl.DataFrame:
+def themes_by_month(complaints: pl.DataFrame, query: Query,
+                    stage: int | None = None) -> pl.DataFrame:
     """Complaint rows (kind complaint, each stage a row; with `stage`, that stage's only) by
-    month of received_on and category: month, category, complaints. A missing category reads
-    "Not recorded". Per month the counts of every stage add up to complaints_received."""
+    month of received_on and category, in the query's months and filters: month, category,
+    complaints. A missing category reads "Not recorded". Per month the counts of every stage
+    add up to complaints_received."""
     month = month_of_date(pl.col("received_on"))
     at_stage = pl.col("stage") == stage if stage is not None else pl.lit(True)
-    return (_kept(complaints, filters)
+    return (_kept(complaints, query.filters)
             .filter((pl.col("kind") == "complaint") & at_stage
-                    & month.is_between(pl.lit(first_month), pl.lit(last_month)))
+                    & month.is_between(pl.lit(query.first_month), pl.lit(query.last_month)))
             .group_by(month.alias("month"),
                       pl.col("category").fill_null(NOT_RECORDED).alias("category"))
             .agg(pl.len().cast(pl.Int64).alias("complaints"))
@@ -120,7 +118,7 @@ def themes_by_month(complaints: pl.DataFrame, first_month: str, last_month: str,
 
 
 def as_of_date(as_of: datetime | None) -> date | None:
-    """The data horizon's Europe/London date (`kpis.md`, Data horizon)."""
+    """The data horizon's Europe/London date (`docs/kpis.md`, the data horizon)."""
     return None if as_of is None else london_day(as_of)
 
 

@@ -13,13 +13,13 @@ import polars as pl
 import metrics.kpis  # noqa: F401  (registers every KPI)
 from data.bulk import schema_of
 from data.models import ContactsMonthly
+from data.vocabulary import DIMENSIONS
 from metrics.registry import HEADLINE_ONLY, REGISTRY, Inputs
 from metrics.spc import ChangePoint
-from transform.calendar import london_month, shift_month
+from transform.calendar import london_month, months_span, shift_month
 from transform.marts import Standards, contact_parts, monthly_parts
 from transform.matters import matter_neighbours
 
-DIMENSIONS = ("service", "channel", "ward")
 ALL = "All"
 BASELINE_MONTHS = 12
 
@@ -34,12 +34,16 @@ class Sources:
     assumptions: pl.DataFrame  # channel, unit_cost_gbp, carbon_kg
     as_of: datetime | None
     baseline: tuple[str, str] | None  # first and last month
+    standards: Standards = Standards()  # the configured service standards (ref_settings)
     # the changes analysts recorded, where SPC may start a new period
     change_points: tuple[ChangePoint, ...] = ()
 
 
 @dataclass(frozen=True)
 class Query:
+    """What a figure is asked for: the groups, the London months first..last (None: no bound),
+    the filters and the KPIs (None: every KPI). The one parameters object of the views."""
+
     by: tuple[str, ...] = ()
     first_month: str | None = None
     last_month: str | None = None
@@ -47,6 +51,16 @@ class Query:
     filters: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # None: every KPI of the registry; named ids may include headline-only counts
     kpis: tuple[str, ...] | None = None
+
+    @property
+    def dimensions(self) -> tuple[str, ...]:
+        """The dimensions it groups or filters by: a KPI must be defined for all of them."""
+        return tuple(d for d in DIMENSIONS if d in self.by or d in self.filters)
+
+    @property
+    def span(self) -> tuple[datetime, datetime]:
+        """[start, end) of the months first..last, as UTC instants (both must be set)."""
+        return months_span(self.first_month, self.last_month)
 
 
 def compute(sources: Sources, query: Query) -> pl.DataFrame:
@@ -61,7 +75,7 @@ def compute(sources: Sources, query: Query) -> pl.DataFrame:
     chosen = (REGISTRY.values() if query.kpis is None else
               [k for k in (*REGISTRY.values(), *HEADLINE_ONLY.values()) if k.id in query.kpis])
     for kpi in chosen:
-        if not kpi.defined_for({*by, *query.filters}):
+        if not kpi.defined_for(query.dimensions):
             continue
         frames.append(kpi.function(inputs, by).with_columns(pl.lit(kpi.id).alias("kpi"),
                                           _value(kpi.scale).alias("value")))
@@ -151,7 +165,8 @@ def sources_from_facts(contacts: pl.DataFrame, complaints: pl.DataFrame,
              if as_of else _empty_parts())
     return Sources(parts=parts, complaints=complaints,
                    responses=with_response_month(responses), assumptions=assumptions,
-                   as_of=as_of, baseline=baseline_period(parts, settings))
+                   as_of=as_of, baseline=baseline_period(parts, settings),
+                   standards=Standards.from_settings(settings))
 
 
 def with_response_month(responses: pl.DataFrame) -> pl.DataFrame:

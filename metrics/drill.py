@@ -11,22 +11,20 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 
 import polars as pl
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Engine
 
 import metrics.kpis  # noqa: F401  (registers every KPI)
-from data.bulk import bind_value, placeholder, read_frame, schema_of
-from data.models import Contact
+from data.facts import contacts_received, data_horizon
 from data.reference import read_settings
+from metrics.compute import Query
 from metrics.registry import REGISTRY, Inputs, kpis_of
-from transform.calendar import month_start, shift_month
-from transform.marts import FACT_COLUMNS, Standards, contact_parts, data_horizon
+from transform.marts import FACT_COLUMNS, Standards, contact_parts
 from transform.matters import MATTER, REACH
 
 DRILL_COLUMNS = ("reason", "failure_type", "team")
 # Carried through contact_parts for the diagnostics that need times and matters.
 PASS_THROUGH = (*DRILL_COLUMNS, "customer_pseudonym", "received_at", "prev_matter_at",
                 "next_matter_at")
-FILTERABLE = ("service", "channel", "ward")
 NOT_RECORDED = "Not recorded"
 # The KPIs summed from contact parts alone, which any part column can break down.
 CONTACT_KPIS = kpis_of("contacts", needs=("parts",))
@@ -34,53 +32,29 @@ CONTACT_KPIS = kpis_of("contacts", needs=("parts",))
 
 # ---- reading the facts of a period ------------------------------------------------------------
 
-def contact_facts(engine: Engine, first_month: str, last_month: str,
-                  filters: dict[str, tuple[str, ...]] | None = None) -> pl.DataFrame:
-    """Contact facts received in the London months first_month..last_month, filtered in SQL.
+def contact_facts(engine: Engine, query: Query) -> pl.DataFrame:
+    """Contact facts received in the query's London months, filtered in SQL by its filters.
 
     Only the columns the contact KPIs read (`FACT_COLUMNS`) and the drill columns are read. A
     ward filter matches the mart's spelling: a ward not recorded reads ''.
     """
-    columns = [*FACT_COLUMNS, *DRILL_COLUMNS]
     with engine.connect() as conn:
-        return _read(conn, columns, month_start(first_month),
-                     month_start(shift_month(last_month, 1)), filters or {})
+        return contacts_received(conn, [*FACT_COLUMNS, *DRILL_COLUMNS], *query.span,
+                                 query.filters)
 
 
-def matter_contacts(engine: Engine, first_month: str, last_month: str,
-                    services: tuple[str, ...] | None = None) -> pl.DataFrame:
+def matter_contacts(engine: Engine, query: Query) -> pl.DataFrame:
     """Identifiable contacts (pseudonym, service, received_at, channel) from `REACH` before the
-    period to its end: every contact a repeat contact of the period can follow.
+    query's period to its end: every contact a repeat contact of the period can follow.
 
-    Only the service is filtered: matters are matched across channels and wards (`kpis.md`).
+    Only the service filter applies: matters are matched across channels and wards
+    (`docs/kpis.md`).
     """
-    filters = {"service": services} if services is not None else {}
+    start, end = query.span
+    services = {k: v for k, v in query.filters.items() if k == "service"}
     with engine.connect() as conn:
-        return _read(conn, [*MATTER, "received_at", "channel"],
-                     month_start(first_month) - REACH, month_start(shift_month(last_month, 1)),
-                     filters, identified=True)
-
-
-def _read(conn: Connection, columns: list[str], start: datetime, end: datetime,
-          filters: dict[str, tuple[str, ...]], identified: bool = False) -> pl.DataFrame:
-    unknown = set(filters) - set(FILTERABLE)
-    if unknown:
-        raise ValueError(f"cannot filter contacts by {sorted(unknown)}")
-    mark = placeholder(conn)
-    where = [f"received_at >= {mark}", f"received_at < {mark}"]
-    params: list = [bind_value(conn, start), bind_value(conn, end)]
-    if identified:
-        where.append("customer_pseudonym IS NOT NULL")
-    for dim in FILTERABLE:
-        if dim not in filters:
-            continue
-        values = tuple(filters[dim])
-        column = "COALESCE(ward, '')" if dim == "ward" else dim
-        # An empty choice keeps nothing, as metrics.compute's filters do.
-        where.append(f"{column} IN ({', '.join([mark] * len(values))})" if values else "1 = 0")
-        params.extend(values)
-    sql = f"SELECT {', '.join(columns)} FROM fct_contacts WHERE {' AND '.join(where)}"
-    return read_frame(conn, sql, schema_of(Contact.__table__, columns), tuple(params))
+        return contacts_received(conn, [*MATTER, "received_at", "channel"], start - REACH, end,
+                                 services, identified=True)
 
 
 def drill_parts(facts: pl.DataFrame, as_of: datetime | None, standards: Standards) -> pl.DataFrame:
@@ -93,18 +67,17 @@ def drill_parts(facts: pl.DataFrame, as_of: datetime | None, standards: Standard
         pl.col(c).fill_null(NOT_RECORDED) for c in DRILL_COLUMNS).collect()
 
 
-def period_parts(engine: Engine, first_month: str, last_month: str,
-                 filters: dict[str, tuple[str, ...]] | None = None) -> pl.DataFrame:
-    """`drill_parts` of the period's contact facts, at the warehouse's data horizon and with its
+def period_parts(engine: Engine, query: Query) -> pl.DataFrame:
+    """`drill_parts` of the query's contact facts, at the warehouse's data horizon and with its
     configured standards (as the mart)."""
-    facts = contact_facts(engine, first_month, last_month, filters)
+    facts = contact_facts(engine, query)
     with engine.connect() as conn:
         as_of = data_horizon(conn)
     return drill_parts(facts, as_of, Standards.from_settings(read_settings(engine)))
 
 
 def horizon(engine: Engine) -> datetime | None:
-    """The data horizon (`kpis.md`): the latest received_at of all contacts loaded."""
+    """The data horizon (`docs/kpis.md`): the latest received_at of all contacts loaded."""
     with engine.connect() as conn:
         return data_horizon(conn)
 

@@ -1,4 +1,4 @@
-"""The long-form export of `feeds.md`: month, service, channel, kpi, numerator, denominator,
+"""The long-form export of `docs/feeds.md`: month, service, channel, kpi, numerator, denominator,
 value, as CSV or JSON. Counts print as whole numbers; an empty cell (CSV) or null (JSON) is
 an undefined value."""
 
@@ -10,32 +10,34 @@ from sqlalchemy import Engine
 
 from data.reference import read_settings
 from metrics.compute import Query, compute
-from metrics.publish import suppress_frame
+from metrics.publish import number_text, suppress_frame, thresholds
 from metrics.reads import sources_from_warehouse
 from metrics.registry import HEADLINE_ONLY, REGISTRY
 
 COLUMNS = ["month", "service", "channel", "kpi", "numerator", "denominator", "value"]
 
 
-def export_frame(engine: Engine, by: tuple[str, ...] = (), first_month: str | None = None,
-                 last_month: str | None = None) -> pl.DataFrame:
-    query = Query(by=by, first_month=first_month, last_month=last_month)
+EVERYTHING = Query()  # every month, not grouped
+
+
+def export_frame(engine: Engine, query: Query = EVERYTHING) -> pl.DataFrame:
+    """Every monthly KPI by the query's groups and months, in the export's columns."""
     return compute(sources_from_warehouse(engine), query).select(COLUMNS)
 
 
 def published(frame: pl.DataFrame, settings: dict[str, str]) -> pl.DataFrame:
-    """The frame with small numbers suppressed as `kpis.md` says, for anything published."""
+    """The frame with small numbers suppressed as `docs/kpis.md` says, for anything published."""
+    threshold, min_denominator = thresholds(settings)
     return suppress_frame(
         frame, count_kpis={k.id for k in (*REGISTRY.values(), *HEADLINE_ONLY.values())
                            if k.unit == "count"},
-        threshold=int(settings.get("suppress_counts_below") or 5),
-        min_denominator=float(settings.get("suppress_rates_denominator_below") or 10),
+        threshold=threshold, min_denominator=min_denominator,
         numerator_scales={"complaints_per_1000_contacts": 1000})
 
 
-def write_export(engine: Engine, out: TextIO, by: tuple[str, ...] = (), first_month=None,
-                 last_month=None, fmt: str = "csv", publish: bool = False) -> None:
-    frame = export_frame(engine, by, first_month, last_month)
+def write_export(engine: Engine, out: TextIO, query: Query = EVERYTHING, fmt: str = "csv",
+                 publish: bool = False) -> None:
+    frame = export_frame(engine, query)
     if publish:
         frame = published(frame, read_settings(engine))
     if fmt == "json":
@@ -44,7 +46,7 @@ def write_export(engine: Engine, out: TextIO, by: tuple[str, ...] = (), first_mo
         out.write("\n")
         return
     if not publish:
-        frame = frame.with_columns(_number_text(c) for c in NUMBERS)
+        frame = frame.with_columns(number_text(pl.col(c)).alias(c) for c in NUMBERS)
     out.write(frame.write_csv())
 
 
@@ -56,8 +58,3 @@ def _number(value: float | str | None) -> int | float | str | None:
         return value
     return int(value) if float(value).is_integer() else value
 
-
-def _number_text(column: str) -> pl.Expr:
-    x = pl.col(column)
-    return (pl.when(x == x.round(0)).then(x.cast(pl.Int64).cast(pl.String))
-            .otherwise(x.cast(pl.String)).alias(column))

@@ -1,4 +1,4 @@
-"""95 % Wilson score intervals for satisfaction rates (shown with their n, per kpis.md).
+"""95 % Wilson score intervals for satisfaction rates (shown with their n, per docs/kpis.md).
 
 For s successes out of n, p = s / n and z = 1.959964 (the 97.5th normal percentile):
 

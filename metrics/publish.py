@@ -1,11 +1,23 @@
 """Small-number suppression for anything that leaves the building (committee pack, public exports).
 
-kpis.md: a count from 1 to 4 is shown as "<5" and a rate whose denominator is below 10 is not
-shown; both thresholds are configurable. Zero stays "0": knowing nobody did something does not
-identify anyone. On-screen views for signed-in staff use the exact figures and never come here.
+`docs/kpis.md`: a count from 1 to 4 is shown as "<5" and a rate whose denominator is below 10 is
+not shown; both thresholds are configurable (`ref_settings`, read by `thresholds`). Zero stays
+"0": knowing nobody did something does not identify anyone. On-screen views for signed-in staff
+use the exact figures and never come here.
 """
 
 import polars as pl
+
+DEFAULT_THRESHOLDS = (5, 10.0)
+
+
+def thresholds(settings: dict[str, str]) -> tuple[int, float]:
+    """(a count below this and above 0 is hidden, a rate whose denominator is below this is
+    hidden), from the settings `suppress_counts_below` and `suppress_rates_denominator_below`
+    (5 and 10 when unset)."""
+    counts, rates = DEFAULT_THRESHOLDS
+    return (int(settings.get("suppress_counts_below") or counts),
+            float(settings.get("suppress_rates_denominator_below") or rates))
 
 
 def suppress_count(n: int | float, threshold: int = 5) -> str:
@@ -24,8 +36,9 @@ def suppress_rate(
     return value
 
 
-def _number_text(x: pl.Expr) -> pl.Expr:
-    # Whole numbers print without ".0" so that counts read as counts; others keep full precision.
+def number_text(x: pl.Expr) -> pl.Expr:
+    """A number as text: whole numbers without ".0", so that counts read as counts; others
+    with full precision."""
     whole = x.cast(pl.Int64).cast(pl.String)
     return pl.when(x == x.round()).then(whole).otherwise(x.cast(pl.String))
 
@@ -34,7 +47,7 @@ def _count_text(x: pl.Expr, threshold: int, scale: pl.Expr | float = 1.0) -> pl.
     scale = pl.lit(scale) if not isinstance(scale, pl.Expr) else scale
     small = (x / scale).is_between(1, threshold, closed="left")
     hidden = pl.format("<{}", (scale * threshold).cast(pl.Int64))
-    return pl.when(small).then(hidden).otherwise(_number_text(x))
+    return pl.when(small).then(hidden).otherwise(number_text(x))
 
 
 def suppress_frame(
@@ -64,11 +77,11 @@ def suppress_frame(
         .then(None)
         .when(is_count | is_rate)
         .then(_count_text(numerator, threshold, scale))
-        .otherwise(_number_text(numerator)),
+        .otherwise(number_text(numerator)),
         denominator=pl.when(too_small).then(None).otherwise(_count_text(denominator, threshold)),
         value=pl.when(too_small)
         .then(None)
         .when(is_count)
         .then(_count_text(value, threshold))
-        .otherwise(_number_text(value)),
+        .otherwise(number_text(value)),
     )

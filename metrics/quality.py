@@ -12,12 +12,15 @@ date to today's:
 
 import json
 import re
+from dataclasses import replace
 from datetime import date
 
 import polars as pl
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Engine
 
-from data.bulk import placeholder, read_frame
+from data.facts import latest_record_at
+from data.loads import latest_loads, quarantine_reasons
+from data.models import Complaint, Contact, SurveyResponse
 from metrics.compute import Query, Sources, compute
 from metrics.periods import period_totals
 from transform.calendar import london_date
@@ -27,9 +30,9 @@ STALE_DAYS = 35
 
 # feed -> (fact table, the column dating a record)
 RECORD_DATES = {
-    "contacts": ("fct_contacts", "received_at"),
-    "complaints": ("fct_complaints", "received_on"),
-    "satisfaction": ("fct_survey_responses", "responded_at"),
+    "contacts": (Contact.__table__, "received_at"),
+    "complaints": (Complaint.__table__, "received_on"),
+    "satisfaction": (SurveyResponse.__table__, "responded_at"),
 }
 UTC_TIME = pl.Datetime("us", "UTC")
 # Pseudonyms are 64 hex digits (HMAC-SHA256); on screen they shrink to a short alias.
@@ -57,9 +60,8 @@ def rule_counts(reasons: pl.DataFrame) -> pl.DataFrame:
 def read_quarantine_reasons(engine: Engine) -> pl.DataFrame:
     """feed, reasons, rows: the quarantine grouped by its lists of rules (small, whatever the
     number of rows)."""
-    sql = "SELECT feed, reasons, COUNT(*) FROM quarantine_rows GROUP BY feed, reasons"
     with engine.connect() as conn:
-        return read_frame(conn, sql, {"feed": pl.String, "reasons": pl.String, "rows": pl.Int64})
+        return quarantine_reasons(conn)
 
 
 def short_aliases(text: pl.Expr) -> pl.Expr:
@@ -77,28 +79,13 @@ def read_latest(engine: Engine) -> pl.DataFrame:
     are visited, not the whole table.
     """
     with engine.connect() as conn:
-        loads = read_frame(
-            conn, "SELECT feed, source_system, MAX(finished_at) FROM load_log "
-                  "WHERE status = 'loaded' GROUP BY feed, source_system",
-            {"feed": pl.String, "source_system": pl.String, "latest_load_at": UTC_TIME})
-        latest = [_latest_record(conn, feed, system)
-                  for feed, system in loads.select("feed", "source_system").iter_rows()]
+        loads = latest_loads(conn)
+        latest = []
+        for feed, system in loads.select("feed", "source_system").iter_rows():
+            found = latest_record_at(conn, *RECORD_DATES[feed], system)
+            latest.append(found.select(pl.all().cast(UTC_TIME)).item() if found.height else None)
     return loads.with_columns(pl.Series("latest_record_at", latest, dtype=UTC_TIME)).sort(
         "feed", "source_system")
-
-
-def _latest_record(conn: Connection, feed: str, source_system: str):
-    table, column = RECORD_DATES[feed]
-    mark = placeholder(conn)
-    dtype = pl.Date if column.endswith("_on") else UTC_TIME
-    # `|| ''` keeps the planner off the (source_system, id) key, which would sort every one of
-    # the system's rows; the received_at index is read backwards and stops at the first match.
-    sql = (f"SELECT {column} FROM {table} WHERE source_system || '' = {mark} "
-           f"ORDER BY {column} DESC LIMIT 1")
-    found = read_frame(conn, sql, {column: dtype}, (source_system,))
-    if found.height == 0:
-        return None
-    return found.select(pl.col(column).cast(UTC_TIME)).item()
 
 
 def freshness(latest: pl.DataFrame, today: date) -> pl.DataFrame:
@@ -129,26 +116,23 @@ def _status(days: pl.Expr) -> pl.Expr:
             .otherwise(pl.lit(f"▲ Stale (over {STALE_DAYS} days)")))
 
 
-def coverage_by_month(sources: Sources, first_month: str, last_month: str,
-                      filters: dict[str, tuple[str, ...]]) -> pl.DataFrame:
+def coverage_by_month(sources: Sources, query: Query) -> pl.DataFrame:
     """classified_pct by service and month: service, month, classified (contacts with a demand
     type of value or failure), contacts, classified_pct = 100 × classified ÷ contacts."""
-    long = compute(sources, Query(by=("service",), first_month=first_month,
-                                  last_month=last_month, filters=filters,
-                                  kpis=("classified_pct",)))
+    long = _coverage(sources, query)
     return long.select("service", "month", pl.col("numerator").alias("classified"),
                        pl.col("denominator").alias("contacts"),
                        pl.col("value").alias("classified_pct")).sort("service", "month")
 
 
-def coverage_by_service(sources: Sources, first_month: str, last_month: str,
-                        filters: dict[str, tuple[str, ...]]) -> pl.DataFrame:
+def coverage_by_service(sources: Sources, query: Query) -> pl.DataFrame:
     """classified_pct by service over the whole period (Σ classified ÷ Σ contacts), lowest
     first: the services whose failure demand figure rests on the least classification."""
-    long = compute(sources, Query(by=("service",), first_month=first_month,
-                                  last_month=last_month, filters=filters,
-                                  kpis=("classified_pct",)))
-    return period_totals(long, ["service"]).select(
+    return period_totals(_coverage(sources, query), ["service"]).select(
         "service", pl.col("numerator").alias("classified"),
         pl.col("denominator").alias("contacts"), pl.col("value").alias("classified_pct"),
     ).sort(["classified_pct", "service"], nulls_last=True)
+
+
+def _coverage(sources: Sources, query: Query) -> pl.DataFrame:
+    return compute(sources, replace(query, by=("service",), kpis=("classified_pct",)))

@@ -1,81 +1,127 @@
-"""Reading the warehouse into `Sources`: the contact mart, complaint and survey facts, and the
-reference data. One short read per table, whatever the warehouse size."""
+"""Reading the warehouse, through the queries of `data`: `Sources` for the KPIs (the contact
+mart, complaint and survey facts, the reference data), one short read per table whatever the
+warehouse size; the reference data and the record of loads that pages show; and which parts of
+the warehouse (`data.versions`) each of those is read from, so that a cached figure can follow
+exactly the writes that change it."""
 
+from collections.abc import Iterable
+from dataclasses import replace
 from datetime import datetime
 
 import polars as pl
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine
 
-from data.bulk import read_frame, schema_of
+import metrics.kpis  # noqa: F401  (registers every KPI)
+from data import loads
 from data.edits import read_change_points
-from data.models import (
-    ChannelAssumption,
-    Complaint,
-    ContactsMonthly,
-    KpiTarget,
-    LoadLog,
-    QuarantineRow,
-    SurveyResponse,
-)
+from data.facts import data_horizon, read_table
+from data.models import Complaint, ContactsMonthly, SurveyResponse
+from data.reference import channel_assumptions as _channel_assumptions
 from data.reference import read_settings
+from data.reference import read_targets as _read_targets
+from data.versions import CREATED, read_versions
 from data.warehouse import get_engine
 from metrics.compute import Sources, baseline_period, with_response_month
+from metrics.registry import REGISTRY, measure
 from metrics.spc import ChangePoint
-from transform.marts import data_horizon
+from transform.marts import Standards
+
+__all__ = ["read_settings"]
+
+# The warehouse parts (`data.versions`) each input of the KPIs (`registry.Inputs`) is read
+# from. The data horizon is read with the mart, which every load that moves it rebuilds.
+INPUT_PARTS = {"parts": ("marts",), "complaints": ("complaints",),
+               "responses": ("satisfaction",), "assumptions": ("assumptions",),
+               "baseline": ("marts", "settings")}
+# What `read_facts` reads, and what `sources_from_warehouse` reads in all (the change points
+# place SPC's periods, not any KPI's value).
+FACT_PARTS = ("marts", "complaints", "satisfaction")
+SOURCE_PARTS = (*FACT_PARTS, "assumptions", "settings", "change_points")
+FACTORS = ("channel", "unit_cost_gbp", "carbon_kg")
+ASSUMPTION_COLUMNS = ("channel", "unit_cost_gbp", "cost_source", "cost_year", "carbon_kg",
+                      "carbon_source", "carbon_year", "uplift_factor", "uplift_source",
+                      "uplift_year")
 
 
 def sources_from_warehouse(engine: Engine) -> Sources:
+    """Everything the KPIs are computed from, as the warehouse holds it now."""
+    return with_reference(read_facts(engine), assumption_factors(engine), read_settings(engine),
+                          change_points(engine))
+
+
+def read_facts(engine: Engine) -> Sources:
+    """The large part of `Sources` (the mart, complaints, survey responses and the data
+    horizon), without the reference data (`with_reference` adds it)."""
     with engine.connect() as conn:
-        parts = _table(conn, ContactsMonthly.__table__)
-        complaints = _table(conn, Complaint.__table__)
-        responses = _table(conn, SurveyResponse.__table__, exclude=("comment",))
-        assumptions = _table(conn, ChannelAssumption.__table__,
-                             columns=["channel", "unit_cost_gbp", "carbon_kg"])
+        parts = read_table(conn, ContactsMonthly.__table__)
+        complaints = read_table(conn, Complaint.__table__)
+        responses = read_table(conn, SurveyResponse.__table__, exclude=("comment",))
         as_of = data_horizon(conn)
-    changes = tuple(ChangePoint(r["month"], r["reason"], r["kpi"])
-                    for r in read_change_points(engine).iter_rows(named=True))
     return Sources(parts=parts, complaints=complaints,
-                   responses=with_response_month(responses), assumptions=assumptions,
-                   as_of=as_of, baseline=baseline_period(parts, read_settings(engine)),
-                   change_points=changes)
+                   responses=with_response_month(responses),
+                   assumptions=pl.DataFrame(schema={"channel": pl.String,
+                                                    "unit_cost_gbp": pl.Float64,
+                                                    "carbon_kg": pl.Float64}),
+                   as_of=as_of, baseline=None)
 
 
-def _table(conn, table, columns: list[str] | None = None, exclude=()) -> pl.DataFrame:
-    names = [c for c in (columns or [c.name for c in table.columns]) if c not in exclude]
-    schema = schema_of(table, names)
-    sql = f'SELECT {", ".join(names)} FROM "{table.name}"'
-    return read_frame(conn, sql, schema)
+def with_reference(facts: Sources, assumptions: pl.DataFrame, settings: dict[str, str],
+                   changes: tuple[ChangePoint, ...] = ()) -> Sources:
+    """`read_facts` with the channel assumptions, the baseline period and standards that the
+    settings give, and the change points SPC starts new periods at."""
+    return replace(facts, assumptions=assumptions,
+                   baseline=baseline_period(facts.parts, settings),
+                   standards=Standards.from_settings(settings), change_points=changes)
+
+
+def change_points(engine: Engine) -> tuple[ChangePoint, ...]:
+    """The change points analysts recorded and have not removed, by month."""
+    return tuple(ChangePoint(r["month"], r["reason"], r["kpi"])
+                 for r in read_change_points(engine).iter_rows(named=True))
+
+
+def assumption_factors(engine: Engine) -> pl.DataFrame:
+    """channel, unit_cost_gbp, carbon_kg: what the cost and carbon KPIs are priced with."""
+    with engine.connect() as conn:
+        return _channel_assumptions(conn, FACTORS)
+
+
+def parts_read(kpi_ids: Iterable[str] | None = None) -> tuple[str, ...]:
+    """The warehouse parts the given KPIs or headline-only counts (every KPI by default) are
+    computed from."""
+    kpis = REGISTRY.values() if kpi_ids is None else (measure(k) for k in kpi_ids)
+    return tuple(sorted({part for kpi in kpis for need in kpi.needs
+                         for part in INPUT_PARTS[need]}))
+
+
+def warehouse_versions(engine: Engine) -> dict[str, int]:
+    """Each part's version: a cached figure is stale once a part it was read from moves."""
+    with engine.connect() as conn:
+        return read_versions(conn)
+
+
+def stamp(versions: dict[str, int], parts: Iterable[str]) -> tuple[int, ...]:
+    """The versions of `parts` (and the warehouse's creation number): a cache key that changes
+    with every write to those parts, and only with those."""
+    return (versions.get(CREATED, 0), *(versions.get(p, 0) for p in parts))
 
 
 def read_targets(engine: Engine) -> dict[str, tuple[float, float]]:
     """kpi -> (target, amber tolerance), as an analyst last set them."""
     with engine.connect() as conn:
-        rows = conn.execute(select(KpiTarget.kpi, KpiTarget.target, KpiTarget.amber_tolerance))
-        return {kpi: (target, tolerance) for kpi, target, tolerance in rows}
-
-
-def warehouse_version(engine: Engine) -> int:
-    """The latest load's id: cached figures are stale once it changes."""
-    with engine.connect() as conn:
-        return conn.execute(select(func.coalesce(func.max(LoadLog.load_id), 0))).scalar_one()
+        return _read_targets(conn)
 
 
 def load_history(engine: Engine, limit: int = 500) -> pl.DataFrame:
     """The most recent loads, newest first."""
-    columns = ["load_id", "feed", "source_system", "file_name", "status", "rows_read",
-               "rows_inserted", "rows_updated", "rows_unchanged", "rows_quarantined",
-               "started_at", "finished_at", "errors"]
     with engine.connect() as conn:
-        return _table(conn, LoadLog.__table__, columns).sort("load_id", descending=True).head(limit)
+        return loads.load_history(conn, limit)
 
 
 def quarantine(engine: Engine, limit: int = 1000) -> pl.DataFrame:
-    """Quarantined rows with the rules they broke, newest first."""
-    columns = ["load_id", "feed", "source_system", "file_name", "row_number", "record_id",
-               "reasons", "raw_text"]
+    """Quarantined rows with the rules they broke, newest load first."""
     with engine.connect() as conn:
-        return _table(conn, QuarantineRow.__table__, columns).sort(
-            "load_id", "row_number", descending=[True, False]).head(limit)
+        return loads.quarantine_rows(conn, limit)
 
 
 def open_warehouse() -> Engine:
@@ -86,13 +132,11 @@ def open_warehouse() -> Engine:
 def channel_assumptions(engine: Engine) -> pl.DataFrame:
     """Each channel's unit cost and carbon factor with their sources and years, and the uplift
     of its unit cost to a later year's prices where one is recorded."""
-    columns = ["channel", "unit_cost_gbp", "cost_source", "cost_year", "carbon_kg",
-               "carbon_source", "carbon_year", "uplift_factor", "uplift_source", "uplift_year"]
     with engine.connect() as conn:
-        return _table(conn, ChannelAssumption.__table__, columns)
+        return _channel_assumptions(conn, ASSUMPTION_COLUMNS)
 
 
 def latest_load_at(engine: Engine) -> datetime | None:
     """When the latest file offered to ingest finished."""
     with engine.connect() as conn:
-        return conn.execute(select(func.max(LoadLog.finished_at))).scalar_one()
+        return loads.latest_load_at(conn)

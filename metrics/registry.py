@@ -1,8 +1,14 @@
-"""The KPI registry: every figure of `kpis.md`, declared once.
+"""The KPI registry: every figure of `docs/kpis.md`, declared once.
 
 Each KPI is a pure polars function from the month's inputs to one row per month and group with a
 numerator and a denominator; its docstring holds the formula. Pages, exports and the committee
-pack all read these declarations (label, unit, direction, plain-English description, theme).
+pack all read these declarations (label, unit, direction, plain-English description, theme, the
+feed it counts and the dimensions it is defined for, with the reason for any other).
+
+A label, description or formula that states a configurable service standard names it in braces
+(`{repeat_window}`, `{answer_standard}`, `{written_standard}`); `Kpi.worded` fills them in with
+the configured standards, so that nothing on screen or on paper states a default that an
+analyst has changed.
 
 Headlines for councillors show a few counts in place of a KPI they would misread (stage 1
 complaints and escalations to stage 2 rather than complaint rows, which count an escalation
@@ -11,10 +17,13 @@ asked for by name, never exported, so `metrics export` stays as `kpis.md` define
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 import polars as pl
+
+from data.vocabulary import DIMENSIONS
+from transform.marts import Standards
 
 THEMES = {
     "right_first_time": "Right first time",
@@ -46,9 +55,19 @@ class Inputs:
 # (inputs, group columns) -> month, *groups, numerator, denominator
 KpiFunction = Callable[[Inputs, list[str]], pl.LazyFrame]
 
-FEEDS = ("contacts", "complaints", "satisfaction")
-DIMENSIONS = ("service", "channel", "ward")
+# feed -> how its figures are named in a sentence ("Complaint figures are not defined by ...")
+FEEDS = {"contacts": "Contact", "complaints": "Complaint", "satisfaction": "Satisfaction"}
 NEEDS = ("parts", "complaints", "responses", "assumptions", "baseline")
+
+
+def standard_words(standards: Standards) -> dict[str, str]:
+    """The phrases that the braces of labels, descriptions and formulas stand for."""
+    def days(n: int, kind: str = "") -> str:
+        return f"{n} {kind}day{'' if n == 1 else 's'}"
+
+    return {"repeat_window": days(standards.repeat_window_days),
+            "answer_standard": f"{standards.answer_standard_seconds} seconds",
+            "written_standard": days(standards.written_standard_working_days, "working ")}
 
 
 @dataclass(frozen=True)
@@ -68,6 +87,9 @@ class Kpi:
     # what the measure can take (None: unbounded), for drawing limits: 0–100 for a share
     bounds: tuple[float | None, float | None] = (None, None)
     replaces: str | None = None  # a headline count shown in place of this KPI
+    # dimension it is not defined for -> why, in words that finish "not defined by <dimension>: "
+    why_not: dict[str, str] = field(default_factory=dict, hash=False)
+    formula: str = ""  # the function's docstring on one line
 
     @property
     def has_denominator(self) -> bool:
@@ -77,9 +99,12 @@ class Kpi:
         """Whether the KPI means something when grouped or filtered by all of `dimensions`."""
         return set(dimensions) <= set(self.dimensions)
 
-    @property
-    def formula(self) -> str:
-        return " ".join((self.function.__doc__ or "").split())
+    def worded(self, standards: Standards) -> "Kpi":
+        """This KPI with its label, description and formula stating the given standards."""
+        words = standard_words(standards)
+        return replace(self, label=self.label.format_map(words),
+                       description=self.description.format_map(words),
+                       formula=self.formula.format_map(words))
 
 
 REGISTRY: dict[str, Kpi] = {}
@@ -92,15 +117,19 @@ UNIT_BOUNDS = {"%": (0.0, 100.0), "count": (0.0, None), "£": (0.0, None),
 
 def kpi(id: str, label: str, unit: str, better: str | None, theme: str, description: str, *,
         feed: str, needs: tuple[str, ...], dimensions: tuple[str, ...],
-        scale: float | None = None, bounds: tuple[float | None, float | None] | None = None,
+        why_not: dict[str, str] | None = None, scale: float | None = None,
+        bounds: tuple[float | None, float | None] | None = None,
         replaces: str | None = None) -> Callable[[KpiFunction], KpiFunction]:
     """Register a KPI function under `id` (order of registration is the order of display),
-    declaring the feed it counts, the inputs it reads and the dimensions it is defined for;
-    with `replaces`, a headline count shown in that KPI's place (and never exported)."""
+    declaring the feed it counts, the inputs it reads, the dimensions it is defined for and,
+    for the others, why not; with `replaces`, a headline count shown in that KPI's place (and
+    never exported)."""
     if theme not in THEMES:
         raise ValueError(f"unknown theme {theme}")
     if feed not in FEEDS or not set(needs) <= set(NEEDS) or not set(dimensions) <= set(DIMENSIONS):
         raise ValueError(f"KPI {id}: unknown feed, input or dimension")
+    if set(why_not or {}) & set(dimensions) or not set(why_not or {}) <= set(DIMENSIONS):
+        raise ValueError(f"KPI {id}: a reason is given for a dimension it is defined for")
 
     def register(function: KpiFunction) -> KpiFunction:
         home = HEADLINE_ONLY if replaces else REGISTRY
@@ -109,7 +138,8 @@ def kpi(id: str, label: str, unit: str, better: str | None, theme: str, descript
         home[id] = Kpi(id, label, unit, better, theme, description, function, feed,
                        frozenset(needs), tuple(dimensions), scale,
                        bounds if bounds is not None else UNIT_BOUNDS.get(unit, (None, None)),
-                       replaces)
+                       replaces, dict(why_not or {}),
+                       " ".join((function.__doc__ or "").split()))
         return function
 
     return register

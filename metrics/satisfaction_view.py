@@ -1,43 +1,40 @@
 """The figures of the satisfaction page: CSAT, NPS and effort over a period, by channel or
 service, each with its n; and the latest survey comments for one service.
 
-Intervals (kpis.md: "wherever a satisfaction rate is shown, show its 95 % Wilson interval and
+Intervals (`docs/kpis.md`: "wherever a satisfaction rate is shown, show its 95 % Wilson interval and
 its n"): CSAT is a proportion, satisfied ÷ answered, so it gets the 95 % Wilson score interval
 on that numerator and denominator. NPS (a difference of two proportions, −100 to 100) and
 customer effort (a mean of a 1–7 score) are not proportions, so a Wilson interval does not
 apply to them: they are shown with their n only, and no interval is claimed for them.
 """
 
-from datetime import datetime
+from dataclasses import replace
 
 import polars as pl
-from sqlalchemy import Connection
+from sqlalchemy import Engine
 
-from data.bulk import bind_value, placeholder, read_frame
+from data.facts import latest_comments as _latest_comments
+from metrics.applicability import applicable
 from metrics.compute import Query, Sources, compute
 from metrics.intervals import wilson_expr
 from metrics.periods import period_totals, wide
-from transform.calendar import month_start, shift_month
 
 SATISFACTION_KPIS = ("survey_responses", "csat_pct", "nps", "ces_mean")
 COMMENTS_SHOWN = 50
-COMMENT_SCHEMA = {"responded_at": pl.Datetime("us", "UTC"), "channel": pl.String,
-                  "csat": pl.Int64, "nps": pl.Int64, "ces": pl.Int64, "comment": pl.String}
 
 
-def satisfaction_by(sources: Sources, by: tuple[str, ...], first_month: str, last_month: str,
-                    filters: dict[str, tuple[str, ...]]) -> pl.DataFrame | None:
-    """The satisfaction KPIs over first_month..last_month by `by` (() for one overall row).
+def satisfaction_by(sources: Sources, query: Query) -> pl.DataFrame | None:
+    """The satisfaction KPIs over the query's months by its `by` (() for one overall row).
 
     Columns: *by, responses, csat_pct (100 × Σ satisfied ÷ Σ answered), csat_low and csat_high
     (its 95 % Wilson interval, %), csat_n (Σ answered), nps (100 × Σ (promoters − detractors)
-    ÷ Σ answered), nps_n, ces_mean (Σ ces ÷ Σ answered), ces_n. None when a ward filter is set
-    (responses carry no ward).
+    ÷ Σ answered), nps_n, ces_mean (Σ ces ÷ Σ answered), ces_n. None when the query's filters
+    or groups leave the satisfaction KPIs out (their declared dimensions: no ward).
     """
-    if "ward" in filters:
+    if not applicable(SATISFACTION_KPIS, query.dimensions):
         return None
-    long = compute(sources, Query(by=by, first_month=first_month, last_month=last_month,
-                                  filters=filters, kpis=SATISFACTION_KPIS))
+    by = query.by
+    long = compute(sources, replace(query, kpis=SATISFACTION_KPIS))
     totals = period_totals(long, by)
     values = wide(totals, by, SATISFACTION_KPIS)
     counts = wide(totals, by, SATISFACTION_KPIS, "denominator")
@@ -77,25 +74,13 @@ def interval_text(low: float | None, high: float | None, n: int) -> str:
     return f"95 % interval {low:.1f} % to {high:.1f} %, n = {n:,}"
 
 
-def period_bounds(first_month: str, last_month: str) -> tuple[datetime, datetime]:
-    """[start, end) of the Europe/London months first..last, as UTC instants."""
-    return month_start(first_month), month_start(shift_month(last_month, 1))
-
-
-def latest_comments(conn: Connection, service: str, first_month: str, last_month: str,
-                    channels: tuple[str, ...] = (), limit: int = COMMENTS_SHOWN) -> pl.DataFrame:
+def latest_comments(engine: Engine, service: str, query: Query,
+                    limit: int = COMMENTS_SHOWN) -> pl.DataFrame:
     """The latest `limit` non-empty comments (already masked on the way in) for one service
-    with responded_at in the period (and, if given, on those channels), newest first.
+    with responded_at in the query's months (and on its chosen channels, if any), newest first.
 
     Record-level: for signed-in staff only. A bounded read with bound parameters.
     """
-    mark = placeholder(conn)
-    start, end = period_bounds(first_month, last_month)
-    channel_clause = (f" AND channel IN ({', '.join([mark] * len(channels))})"
-                      if channels else "")
-    sql = ("SELECT responded_at, channel, csat, nps, ces, comment FROM fct_survey_responses "
-           f"WHERE service = {mark} AND responded_at >= {mark} AND responded_at < {mark}"
-           f"{channel_clause} AND comment IS NOT NULL AND comment <> '' "
-           f"ORDER BY responded_at DESC LIMIT {mark}")
-    params = (service, bind_value(conn, start), bind_value(conn, end), *channels, int(limit))
-    return read_frame(conn, sql, COMMENT_SCHEMA, params)
+    with engine.connect() as conn:
+        return _latest_comments(conn, service, *query.span, query.filters.get("channel", ()),
+                                limit)

@@ -81,12 +81,13 @@ def series_spc(kpi: Kpi, months: list[str], values: list[float | None], target: 
 
 def scorecard(sources: Sources, month: str, targets: dict[str, tuple[float, float]],
               filters: dict[str, tuple[str, ...]] | None = None) -> list[Tile]:
-    """Tiles for every headline measure in display order, for `month`."""
+    """Tiles for every headline measure in display order, for `month`; each measure worded
+    with the warehouse's service standards."""
     shown = headline_kpis()
     frame = compute(sources, Query(last_month=month, filters=filters or {},
                                    kpis=tuple(k.id for k in shown)))
     tiles = []
-    for kpi in shown:
+    for kpi in (k.worded(sources.standards) for k in shown):
         rows = frame.filter(pl.col("kpi") == kpi.id).sort("month")
         if rows.height == 0:
             continue

@@ -1,4 +1,4 @@
-"""XmR charts read with the NHS England "Making Data Count" (MDC) rules, as kpis.md states them.
+"""XmR charts read with the NHS England "Making Data Count" (MDC) rules (`docs/kpis.md`).
 
 A series is read in **periods**. The missing points (None or NaN) are skipped throughout: moving
 ranges and runs join the points either side of a gap, and a missing point keeps its place in the
@@ -37,8 +37,8 @@ records which fired):
   requires all 6 differences to share a sign). A repeated value breaks the run.
 - ``two_of_three``: of 3 consecutive points, 2 or more are beyond two thirds of the way from the
   centre to the same limit (x > centre + 2/3 × (upper − centre), or the mirror below); those
-  points are flagged. kpis.md's words are followed: a point beyond the limit itself also counts,
-  and the third point may be anywhere (NHSRplotthedots differs on both).
+  points are flagged. The words of `docs/kpis.md` are followed: a point beyond the limit itself
+  also counts, and the third point may be anywhere (NHSRplotthedots differs on both).
 
 Direction: a signal on the high side (above the centre, or a rising trend) is an improvement when
 higher is better and a concern when lower is better. A point can sit in a rising trend yet below

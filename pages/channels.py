@@ -8,7 +8,9 @@ import polars as pl
 import streamlit as st
 
 from data.edits import read_assumptions, read_changes, update_assumption
+from metrics.applicability import left_out
 from metrics.channels_view import (
+    BY_CHANNEL_KPIS,
     HEADLINE_KPIS,
     MONEY_KPIS,
     TREND_KPIS,
@@ -17,24 +19,24 @@ from metrics.channels_view import (
     digital_by_service,
     headline,
 )
+from metrics.compute import Query
 from metrics.prices import NOTIONAL, has_uplift, prices_text, uplift_text, uplifted
+from metrics.reads import parts_read
 from metrics.registry import REGISTRY
 from metrics.wording import format_value
 from pages.shared import (
     assumptions,
+    cached,
     chart,
-    edited,
     editor,
     engine,
-    figure_cells,
-    no_data,
+    metric_tiles,
+    page_selection,
     scorecard_tiles,
-    sidebar_filters,
     sources,
     spc_trend,
     staff_only,
     table,
-    version,
 )
 from reports.charts.channels import (
     by_channel_chart,
@@ -67,17 +69,13 @@ HEADLINE_NOTES = {
 }
 
 
-@st.cache_data(max_entries=32)
-def _figures(load_version: int, first: str, month: str,
-             filters: dict[str, tuple[str, ...]]) -> tuple:
+@cached(*parts_read((*HEADLINE_KPIS, *BY_CHANNEL_KPIS)))
+def _figures(stamp, query: Query) -> tuple:
     src = sources()
     priced = assumptions()
-    later = (headline(uplifted(src, priced), first, month, filters, MONEY_KPIS)
-             if has_uplift(priced) else {})
-    return (headline(src, first, month, filters), later,
-            channel_mix(src, first, month, filters),
-            digital_by_service(src, first, month, filters),
-            cost_carbon_by_channel(src, first, month, filters))
+    later = (headline(uplifted(src, priced), query, MONEY_KPIS) if has_uplift(priced) else {})
+    return (headline(src, query), later, channel_mix(src, query), digital_by_service(src, query),
+            cost_carbon_by_channel(src, query))
 
 
 def _money_note(kpi_id: str, later: dict[str, float | None]) -> str:
@@ -117,7 +115,8 @@ def _save(who: str) -> None:
     if not changed:
         st.session_state["assumption_message"] = ("info", "Nothing changed: nothing saved.")
         return
-    edited()  # every figure is priced with the new values
+    # The edit moved the version of the assumptions (a trigger in the warehouse): the figures
+    # priced with them are computed again on the next run, and nothing else is.
     _fill_form()
     st.session_state["assumption_message"] = (
         "success", f"Saved {channel}: {', '.join(ASSUMPTION_LABELS[f].lower() for f in changed)}"
@@ -125,22 +124,15 @@ def _save(who: str) -> None:
 
 
 st.title("Channels, cost and carbon")
-selection = sidebar_filters(sources(), period=True)
-if selection is None:
-    no_data()
+selection = page_selection(HEADLINE_KPIS)
 first, month, filters = selection.first_month, selection.month, selection.filters
-figures, later, mix, digital, per_channel = _figures(version(), first, month, filters)
+figures, later, mix, digital, per_channel = _figures(selection.query)
 
 st.caption(f"{selection.label}. Money and carbon are priced with the assumptions at the foot of "
            "the page; savings compare each month with the baseline channel mix.")
-for column, kpi_id in zip(figure_cells(len(HEADLINE_KPIS)), HEADLINE_KPIS):
-    kpi = REGISTRY[kpi_id]
-    with column:
-        st.metric(kpi.label, format_value(kpi, figures[kpi_id]), border=True,
-                  help=kpi.description)
-        note = _money_note(kpi_id, later) if kpi_id in MONEY_KPIS else HEADLINE_NOTES.get(kpi_id)
-        if note:
-            st.caption(note)
+metric_tiles([(kpi_id, figures[kpi_id],
+               _money_note(kpi_id, later) if kpi_id in MONEY_KPIS else HEADLINE_NOTES.get(kpi_id))
+              for kpi_id in HEADLINE_KPIS])
 
 st.subheader("Channel mix against the baseline")
 baseline = sources().baseline
@@ -157,8 +149,8 @@ chart(digital_chart(digital), digital, digital_alt(digital, selection.label),
       "digital_by_service", "Digital take-up by service")
 
 st.subheader("Cost to serve and carbon by channel")
-st.caption("Contacts × each channel's unit cost and carbon factor. Savings from channel shift "
-           "compare the whole mix, so they are not split by channel.")
+st.caption("Contacts × each channel's unit cost and carbon factor. "
+           + " ".join(gap.sentence for gap in left_out(HEADLINE_KPIS, ("channel",))))
 left, right = st.columns(2)
 with left:
     chart(by_channel_chart(per_channel, "cost_to_serve_gbp", "Cost to serve by channel", "£"),

@@ -1,6 +1,7 @@
-"""Data quality: every load with its counts and status, how fresh each feed is, the rules that
-quarantined rows broke (rows themselves for staff only), how much demand is classified, and the
-change points where SPC starts a new period (recorded and removed by signed-in staff)."""
+"""Data quality: every load with its counts and status, each source of the council's systems
+with its last run and unmapped values, how fresh each feed is, the rules that quarantined rows
+broke (rows themselves for staff only), how much demand is classified, and the change points
+where SPC starts a new period (recorded and removed by signed-in staff)."""
 
 from datetime import date
 
@@ -8,6 +9,7 @@ import polars as pl
 import streamlit as st
 
 from data.edits import read_change_points, record_change_point, remove_change_point
+from metrics.compute import Query
 from metrics.months import london_today
 from metrics.quality import (
     FRESH_DAYS,
@@ -20,12 +22,13 @@ from metrics.quality import (
     rule_counts,
     short_aliases,
 )
-from metrics.reads import load_history, quarantine
-from metrics.registry import headline_kpis, measure
+from metrics.reads import load_history, parts_read, quarantine
+from metrics.registry import headline_kpis
+from metrics.sources_view import read_source_runs, source_status, unmapped_values
 from pages.shared import (
+    cached,
     chart,
     download_buttons,
-    edited,
     editor,
     engine,
     is_staff,
@@ -35,29 +38,27 @@ from pages.shared import (
     staff_only,
     table,
     targets,
-    version,
+    worded,
 )
 from reports.charts.quality import coverage_alt, coverage_chart
 
 EVERY = "every"  # a change point for every measure
 
 
-@st.cache_data(max_entries=8)
-def _freshness(load_version: int, today: date) -> pl.DataFrame:
+@cached("loads", max_entries=8)
+def _freshness(stamp, today: date) -> pl.DataFrame:
     return freshness(read_latest(engine()), today)
 
 
-@st.cache_data(max_entries=8)
-def _rules(load_version: int) -> pl.DataFrame:
+@cached("loads", max_entries=8)
+def _rules(stamp) -> pl.DataFrame:
     return rule_counts(read_quarantine_reasons(engine()))
 
 
-@st.cache_data(max_entries=32)
-def _coverage(load_version: int, first: str, month: str,
-              filters: dict[str, tuple[str, ...]]) -> tuple[pl.DataFrame, pl.DataFrame]:
+@cached(*parts_read(("classified_pct",)))
+def _coverage(stamp, query: Query) -> tuple[pl.DataFrame, pl.DataFrame]:
     src = sources()
-    return (coverage_by_service(src, first, month, filters),
-            coverage_by_month(src, first, month, filters))
+    return coverage_by_service(src, query), coverage_by_month(src, query)
 
 
 st.title("Data quality")
@@ -68,17 +69,39 @@ loads = load_history(engine())
 st.dataframe(loads.drop("errors"), hide_index=True)
 download_buttons(loads, "loads")
 
+st.subheader("Sources")
+runs = read_source_runs(engine())
+if runs.height:
+    st.caption("Each source of `python -m pipelines run` (the council's own systems): its last "
+               "run and result, rows loaded (inserted or updated) and quarantined, how far an "
+               "Open311 source has been pulled (watermark, UTC), and how many distinct values "
+               "its mapping did not cover.")
+    table(source_status(runs), "sources")
+    missed = unmapped_values(runs)
+    if missed.height:
+        st.caption("Values the last run of each source could not map, with the rows that had "
+                   "them: add them to the source's `values` or `classify` table "
+                   "(docs/sources.md). An unmapped channel, demand type or other coded value "
+                   "quarantines its row.")
+        table(missed, "unmapped_values")
+    else:
+        st.success("Every value of the sources' last runs was mapped.", icon=":material/check:")
+else:
+    st.info("No source has been run yet. `python -m pipelines run` pulls the council's own "
+            "systems (telephony, CRM, Open311, surveys) as `sources.toml` describes them; see "
+            "docs/sources.md.")
+
 st.subheader("Freshness")
 today = london_today()
 st.caption(f"Age on {today} of each feed's newest record, by source system: ✔ Fresh up to "
            f"{FRESH_DAYS} days, ● Due up to {STALE_DAYS} days (a monthly file is expected), "
            f"▲ Stale over {STALE_DAYS} days (a monthly file missed). Not filtered by the sidebar.")
-table(_freshness(version(), today), "freshness")
+table(_freshness(today), "freshness")
 
 st.subheader("Quarantine")
 st.caption("Rows that broke a rule of the feed contract are kept, never loaded. Rows breaking "
            "each rule, by feed (a row breaking two rules counts under both):")
-rules = _rules(version())
+rules = _rules()
 if rules.height:
     table(rules, "quarantine_rules")
 else:
@@ -95,9 +118,8 @@ st.caption("Share of contacts with a demand type (value or failure): failure dem
 if selection is None:
     st.info("The warehouse has no contacts yet.")
 else:
-    by_service, by_month = _coverage(version(), selection.first_month, selection.month,
-                                     selection.filters)
-    target = targets(version()).get("classified_pct", (None, None))[0]
+    by_service, by_month = _coverage(selection.query)
+    target = targets().get("classified_pct", (None, None))[0]
     chart(coverage_chart(by_service, target), by_service,
           coverage_alt(by_service, selection.label, target), "classification_coverage",
           "Classification coverage by service")
@@ -114,7 +136,6 @@ def _record(who: str) -> None:
     except ValueError as error:
         st.session_state["change_point_message"] = ("error", f"Not recorded. {error}")
         return
-    edited()  # every SPC reading starts its periods again from the new record
     st.session_state["change_point_reason"] = ""
     st.session_state["change_point_message"] = ("success", "Recorded: the SPC charts and "
                                                 "verdicts now read it.")
@@ -126,7 +147,6 @@ def _remove(who: str) -> None:
     except ValueError as error:
         st.session_state["change_point_message"] = ("error", f"Not removed. {error}")
         return
-    edited()
     st.session_state["change_point_message"] = ("success", "Removed (kept in the record).")
 
 
@@ -150,7 +170,7 @@ elif selection is not None:
         st.selectbox("Month the change took effect", sorted(months(sources())),
                      key="change_point_month")
         st.selectbox("Measure", [EVERY, *(k.id for k in headline_kpis())],
-                     format_func=lambda k: "Every measure" if k == EVERY else measure(k).label,
+                     format_func=lambda k: "Every measure" if k == EVERY else worded(k).label,
                      key="change_point_kpi")
         st.text_input("What changed", key="change_point_reason",
                       placeholder="e.g. the customer strategy starts")

@@ -6,19 +6,19 @@ import polars as pl
 import streamlit as st
 
 from metrics.chains import LIMIT, contact_chains
+from metrics.compute import Query
 from metrics.drill import breakdown, pareto, period_parts, ranking
 from pages.shared import (
+    cached,
     chart,
     engine,
     headline_metrics,
-    no_data,
+    page_selection,
     scorecard_tiles,
-    sidebar_filters,
-    sources,
     spc_trend,
     staff_only,
+    standards_words,
     table,
-    version,
 )
 from reports.charts.failure import (
     DIMENSION_WORDS,
@@ -42,10 +42,9 @@ PARETO_GROUPS = {"Failure type": ["failure_type"],
 PARETO_BARS = 15
 
 
-@st.cache_data(max_entries=32)
-def _figures(load_version: int, first: str, last: str,
-             filters: dict[str, tuple[str, ...]]) -> dict[str, pl.DataFrame]:
-    parts = period_parts(engine(), first, last, filters)
+@cached("contacts", "settings")
+def _figures(stamp, query: Query) -> dict[str, pl.DataFrame]:
+    parts = period_parts(engine(), query)
     return {
         "headline": breakdown(parts, [], HEADLINE),
         "by_service": ranking(breakdown(parts, ["service"], (FAILURE,)), FAILURE, "service"),
@@ -55,17 +54,15 @@ def _figures(load_version: int, first: str, last: str,
     }
 
 
-@st.cache_data(max_entries=16)
-def _chains(load_version: int, service: str, first: str, last: str) -> pl.DataFrame:
-    return contact_chains(engine(), service, first, last)
+@cached("contacts", "settings", max_entries=16)
+def _chains(stamp, service: str, query: Query) -> pl.DataFrame:
+    return contact_chains(engine(), service, query)
 
 
 st.title("Failure demand")
-selection = sidebar_filters(sources(), period=True)
-if selection is None:
-    no_data()
+selection = page_selection(HEADLINE)
 first, last, filters = selection.first_month, selection.month, selection.filters
-figures = _figures(version(), first, last, filters)
+figures = _figures(selection.query)
 st.caption(f"{selection.label}. Failure demand is contact caused by a failure to do something, "
            "or to do it right, for the resident. Each figure adds up the period's contacts, "
            "then divides.")
@@ -121,8 +118,8 @@ if tile is not None:
 
 st.subheader("Repeat-contact chains")
 if staff_only("Contact chains") and service is not None:
-    chains = _chains(version(), service, first, last)
+    chains = _chains(service, selection.query)
     table(chains, f"chains-{first}-{last}",
           f"{service}, {selection.label}: residents' runs of contacts each within the repeat "
-          f"window of the one before, longest first (at most {LIMIT}), across every channel. "
-          "Residents are shown by a short alias only.")
+          f"window ({standards_words()['repeat_window']}) of the one before, longest first (at "
+          f"most {LIMIT}), across every channel. Residents are shown by a short alias only.")

@@ -4,21 +4,24 @@ small numbers suppressed because they leave the building."""
 
 import streamlit as st
 
-from pages.shared import engine, months, no_data, sources, version
+from metrics.reads import SOURCE_PARTS
+from pages.shared import cached, engine, months, no_data, sources
 from reports.documents.halves import complete_halves, half_name, half_of, month_name
 from reports.documents.papers import one_pager_bytes, pack_bytes
 
 PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+# Everything the papers print: the figures, the targets, and (the method notes) the latest load.
+READS = (*SOURCE_PARTS, "targets", "loads")
 
 
-@st.cache_data(max_entries=8, show_spinner="Building the six-monthly pack…")
-def _pack(load_version: int, half: str, fmt: str) -> bytes:
+@cached(*READS, max_entries=8, show_spinner="Building the six-monthly pack…")
+def _pack(stamp, half: str, fmt: str) -> bytes:
     return pack_bytes(engine(), half, fmt)
 
 
-@st.cache_data(max_entries=8, show_spinner="Building the one-pager…")
-def _one_pager(load_version: int, month: str) -> bytes:
+@cached(*READS, max_entries=8, show_spinner="Building the one-pager…")
+def _one_pager(stamp, month: str) -> bytes:
     return one_pager_bytes(engine(), month)
 
 
@@ -34,16 +37,15 @@ st.subheader("Six-monthly progress report (scrutiny committee)")
 halves = complete_halves(available) or [half_of(max(available))]
 half = st.selectbox("Half-year", halves, format_func=lambda h: f"{half_name(h)} ({h})",
                     key="papers_half")
-load = version()
-st.download_button("Download the six-monthly pack (PDF)", lambda: _pack(load, half, "pdf"),
+st.download_button("Download the six-monthly pack (PDF)", lambda: _pack(half, "pdf"),
                    f"six-monthly-pack-{half}.pdf", PDF, key="download_pack_pdf",
                    icon=":material/download:", on_click="ignore")
-st.download_button("Download the six-monthly pack (Word)", lambda: _pack(load, half, "docx"),
+st.download_button("Download the six-monthly pack (Word)", lambda: _pack(half, "docx"),
                    f"six-monthly-pack-{half}.docx", DOCX, key="download_pack_docx",
                    icon=":material/download:", on_click="ignore")
 
 st.subheader("Monthly scorecard (cabinet one-pager)")
 month = st.selectbox("Month", available, format_func=month_name, key="papers_month")
-st.download_button("Download the cabinet one-pager (PDF)", lambda: _one_pager(load, month),
+st.download_button("Download the cabinet one-pager (PDF)", lambda: _one_pager(month),
                    f"cabinet-one-pager-{month}.pdf", PDF, key="download_one_pager_pdf",
                    icon=":material/download:", on_click="ignore")

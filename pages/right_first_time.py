@@ -3,6 +3,7 @@ channel; how soon those who came back did so; which channel they came back on; a
 
 import streamlit as st
 
+from metrics.compute import Query
 from metrics.drill import (
     breakdown,
     channel_bounce,
@@ -14,15 +15,14 @@ from metrics.drill import (
     ranking,
 )
 from pages.shared import (
+    cached,
     chart,
     engine,
     headline_metrics,
-    no_data,
+    page_selection,
     scorecard_tiles,
-    sidebar_filters,
-    sources,
     spc_trend,
-    version,
+    standards_words,
 )
 from reports.charts.failure import (
     PARTS_IN_WORDS,
@@ -43,13 +43,11 @@ HEADLINE = (RFT, "repeat_contact_pct")
 ORDER = "denominator"
 
 
-@st.cache_data(max_entries=32)
-def _figures(load_version: int, first: str, last: str,
-             filters: dict[str, tuple[str, ...]]) -> dict:
+@cached("contacts", "settings")
+def _figures(stamp, query: Query) -> dict:
     warehouse = engine()
-    parts = period_parts(warehouse, first, last, filters)
-    bounce = channel_bounce(parts, matter_contacts(warehouse, first, last,
-                                                   filters.get("service")))
+    parts = period_parts(warehouse, query)
+    bounce = channel_bounce(parts, matter_contacts(warehouse, query))
     return {
         "headline": breakdown(parts, [], HEADLINE),
         **{dim: ranking(breakdown(parts, [dim], (RFT,)), RFT, dim, ORDER)
@@ -61,15 +59,13 @@ def _figures(load_version: int, first: str, last: str,
 
 
 st.title("Right first time")
-selection = sidebar_filters(sources(), period=True)
-if selection is None:
-    no_data()
+selection = page_selection(HEADLINE)
 first, last, filters = selection.first_month, selection.month, selection.filters
-figures = _figures(version(), first, last, filters)
+figures = _figures(selection.query)
 st.caption(f"{selection.label}. A first contact is right first time when it was resolved at "
            "the first point and the resident did not contact us again about the same service "
-           "within the repeat window; only contacts whose window has fully passed count. "
-           "Matters are matched across channels.")
+           f"within the repeat window ({standards_words()['repeat_window']}); only contacts "
+           "whose window has fully passed count. Matters are matched across channels.")
 
 headline_metrics(figures["headline"], HEADLINE, PARTS_IN_WORDS)
 

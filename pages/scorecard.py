@@ -5,17 +5,15 @@ import polars as pl
 import streamlit as st
 
 from metrics.prices import NOTIONAL, prices_text
-from metrics.registry import THEMES
+from metrics.registry import THEMES, headline_kpis
 from metrics.scorecard import Tile
 from metrics.spc import assurance_label, variation_label
 from metrics.wording import change, format_value, rag_line
 from pages.shared import (
     assumptions,
     figure_cells,
-    no_data,
+    page_selection,
     scorecard_tiles,
-    sidebar_filters,
-    sources,
     table,
 )
 
@@ -72,9 +70,7 @@ def scorecard_table(tiles: list[Tile]) -> pl.DataFrame:
 
 
 st.title("Monthly scorecard")
-selection = sidebar_filters(sources())
-if selection is None:
-    no_data()
+selection = page_selection(tuple(k.id for k in headline_kpis()), period=False)
 month = selection.month
 tiles = scorecard_tiles(month, selection.filters)
 st.caption(f"{month}. Each figure against the council's target (RAG in words and symbol, judged "

@@ -1,26 +1,38 @@
-"""What every page shares: the warehouse, cached figures, the sidebar filters, and the way every
-chart is shown (with its text alternative, its data table and downloads)."""
+"""What every page shares: the warehouse, caches that follow its writes, the sidebar filters,
+the row of headline figures, who is staff, and the way every chart is shown (with its text
+alternative, its data table and downloads)."""
 
+import functools
 import io
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 
 import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 from sqlalchemy.exc import OperationalError
 
-from metrics.compute import Sources
+from metrics.applicability import applicable, left_out
+from metrics.compute import Query, Sources
 from metrics.labels import readable
 from metrics.months import LONDON, latest_complete_month, shift_month
 from metrics.reads import (
+    FACT_PARTS,
+    SOURCE_PARTS,
+    assumption_factors,
+    change_points,
     channel_assumptions,
     open_warehouse,
+    read_facts,
+    read_settings,
     read_targets,
-    sources_from_warehouse,
-    warehouse_version,
+    stamp,
+    warehouse_versions,
+    with_reference,
 )
-from metrics.registry import REGISTRY
+from metrics.registry import Kpi, measure, standard_words
 from metrics.scorecard import Tile, scorecard
 from metrics.wording import format_value
 from reports.charts.base import spc_alt, spc_chart, spc_table
@@ -64,17 +76,28 @@ class Selection:
             return self.month
         return f"{self.first_month} to {self.month}"
 
+    @property
+    def query(self) -> Query:
+        """The period and filters, as the views of `metrics` take them."""
+        return Query(first_month=self.first_month, last_month=self.month, filters=self.filters)
+
 
 @st.cache_resource
 def engine():
+    """The connection pool, one per server: not data, so no version or ttl applies to it."""
     return open_warehouse()
 
 
-def version() -> int:
-    """The latest load's id: every cache below is keyed on it, so a new load is seen at once.
-    Every page asks first, so a warehouse that cannot be reached is explained here."""
+# A backstop: every cached figure is read again at least this often, whatever the versions say
+# (a write that moved no version, say a fact table edited by hand).
+TTL = timedelta(hours=1)
+
+
+def versions() -> dict[str, int]:
+    """Each part of the warehouse's version (`data.versions`). Every page asks first, so a
+    warehouse that cannot be reached is explained here."""
     try:
-        return warehouse_version(engine())
+        return warehouse_versions(engine())
     except OperationalError as error:
         st.error("The warehouse cannot be reached, so there is nothing to show. Check "
                  f"`WAREHOUSE_URL` and that the database is running.\n\n"
@@ -82,39 +105,77 @@ def version() -> int:
         st.stop()
 
 
-@st.cache_resource(max_entries=2)
-def _sources(load_version: int) -> Sources:
-    return sources_from_warehouse(engine())
+def cached(*parts: str, resource: bool = False, max_entries: int = 32, **options):
+    """Cache a function's result until a write moves the version of one of `parts` (the parts
+    of the warehouse it reads), or for `TTL` at most.
+
+    The function takes the versions of those parts as its first argument, `stamp` (its cache
+    key), and is called without it. `resource=True` keeps one shared object (never mutate it)
+    rather than a copy per call, for large frames.
+    """
+    def decorate(function):
+        store = st.cache_resource if resource else st.cache_data
+        cache = store(ttl=TTL, max_entries=max_entries, **options)(function)
+
+        @functools.wraps(function)
+        def call(*args, **kwargs):
+            return cache(stamp(versions(), parts), *args, **kwargs)
+
+        call.at = lambda known, *args, **kwargs: cache(stamp(known, parts), *args, **kwargs)
+        return call
+
+    return decorate
+
+
+@cached(*FACT_PARTS, resource=True, max_entries=2)
+def _facts(stamp) -> Sources:
+    return read_facts(engine())
+
+
+@cached("assumptions", max_entries=4)
+def _assumptions(stamp) -> pl.DataFrame:
+    return assumption_factors(engine())
+
+
+@cached("settings", max_entries=4)
+def settings(stamp) -> dict[str, str]:
+    """The warehouse's settings (`ref_settings`)."""
+    return read_settings(engine())
+
+
+@cached("change_points", max_entries=4)
+def _change_points(stamp):
+    return change_points(engine())
+
+
+@cached(*SOURCE_PARTS, resource=True, max_entries=2)
+def _sources(stamp) -> Sources:
+    return with_reference(_facts(), _assumptions(), settings(), _change_points())
 
 
 def sources() -> Sources:
-    """The warehouse's KPI sources, read once per load (shared: never mutate)."""
-    return _sources(version())
+    """The warehouse's KPI sources (shared: never mutate). An edit of the assumptions, the
+    settings or the change points re-reads only those; the facts are read again after a load or
+    a refresh."""
+    return _sources()
 
 
-@st.cache_data(max_entries=4)
-def targets(load_version: int) -> dict[str, tuple[float, float]]:
+@cached("targets", max_entries=4)
+def targets(stamp) -> dict[str, tuple[float, float]]:
     return read_targets(engine())
 
 
-@st.cache_data(max_entries=4)
-def _assumptions(load_version: int) -> pl.DataFrame:
+@cached("assumptions", max_entries=4)
+def assumptions(stamp) -> pl.DataFrame:
+    """Each channel's unit cost and carbon factor, with their sources, years and any uplift."""
     return channel_assumptions(engine())
 
 
-def assumptions() -> pl.DataFrame:
-    """Each channel's unit cost and carbon factor, with their years and any uplift."""
-    return _assumptions(version())
-
-
-@st.cache_data(max_entries=64)
-def _tiles(load_version: int, month: str, filters: dict[str, tuple[str, ...]]) -> list[Tile]:
-    return scorecard(_sources(load_version), month, targets(load_version), filters)
-
-
-def scorecard_tiles(month: str, filters: dict[str, tuple[str, ...]]) -> list[Tile]:
-    """The month's scorecard, computed once per load, month and filter choice."""
-    return _tiles(version(), month, filters)
+@cached(*SOURCE_PARTS, "targets", max_entries=64)
+def scorecard_tiles(stamp, month: str, filters: dict[str, tuple[str, ...]]) -> list[Tile]:
+    """The month's scorecard, computed once per month and filter choice until the sources or
+    the targets change."""
+    return scorecard(sources(), month, targets(), filters)
 
 
 def warm_caches() -> str | None:
@@ -124,15 +185,15 @@ def warm_caches() -> str | None:
     import pandas  # noqa: F401, PLC0415
     import pyarrow  # noqa: F401, PLC0415
 
-    # Not through version(): it explains an unreachable warehouse on a page, and there is no
+    # Not through versions(): it explains an unreachable warehouse on a page, and there is no
     # page yet, so serve.py reports the error instead.
-    load_version = warehouse_version(engine())
-    src = _sources(load_version)
+    known = warehouse_versions(engine())
+    src = _sources.at(known)
     if not src.parts.height:
         return None
     month = default_month(src)
-    _tiles(load_version, month, {})
-    _assumptions(load_version)
+    scorecard_tiles.at(known, month, {})
+    assumptions.at(known)
     return month
 
 
@@ -146,28 +207,28 @@ def months(src: Sources) -> list[str]:
     return sorted(src.parts.get_column("month").unique().to_list(), reverse=True)
 
 
+DEMO_STAFF = "ONCE_AND_DONE_DEMO_STAFF"
+
+
+def signed_in_as() -> str | None:
+    """Who is signed in (`st.login`, OIDC): their e-mail, else their name; None if nobody."""
+    if not st.user.get("is_logged_in"):
+        return None
+    return st.user.get("email") or st.user.get("name") or "signed-in staff"
+
+
 def is_staff() -> bool:
     """Record-level views (contact chains, comments, quarantined rows) are for signed-in staff.
 
     Signed in means `st.login` (OIDC, `[auth]` in `.streamlit/secrets.toml`). For the fictional
     demo council only, ONCE_AND_DONE_DEMO_STAFF=1 treats whoever opens the dashboard as staff.
     """
-    return bool(st.user.get("is_logged_in")) or os.environ.get("ONCE_AND_DONE_DEMO_STAFF") == "1"
+    return signed_in_as() is not None or os.environ.get(DEMO_STAFF) == "1"
 
 
 def editor() -> str:
-    """Who is editing reference data: the signed-in e-mail or name; the demo's stand-in
-    otherwise."""
-    if st.user.get("is_logged_in"):
-        return st.user.get("email") or st.user.get("name") or "signed-in staff"
-    return "demo staff" if os.environ.get("ONCE_AND_DONE_DEMO_STAFF") == "1" else "unknown"
-
-
-def edited() -> None:
-    """After an edit of reference data: sources (and every figure cached from them) are keyed
-    on the load version, which an edit does not move, so drop them all."""
-    st.cache_data.clear()
-    st.cache_resource.clear()
+    """The name an edit is recorded under: who is signed in; the demo's stand-in otherwise."""
+    return signed_in_as() or ("demo staff" if os.environ.get(DEMO_STAFF) == "1" else "unknown")
 
 
 def staff_only(what: str) -> bool:
@@ -213,6 +274,18 @@ def sidebar_filters(src: Sources, period: bool = False) -> Selection | None:
             if chosen:
                 filters[dim] = tuple(chosen)
     return Selection(month, first, filters)
+
+
+def page_selection(kpi_ids: Sequence[str] = (), period: bool = True) -> Selection:
+    """The sidebar's choice for a page about `kpi_ids`. While the warehouse has no contacts the
+    page says how to load some and stops; each of its KPIs that the filters leave out is
+    explained (`explain_left_out`), and when they leave out every one the page stops there."""
+    selection = sidebar_filters(sources(), period)
+    if selection is None:
+        no_data()
+    if kpi_ids and not explain_left_out(kpi_ids, selection.filters):
+        st.stop()
+    return selection
 
 
 def no_data() -> None:
@@ -290,16 +363,46 @@ def figure_cells(count: int, border: bool = False) -> list:
     return [row.container(width=FIGURE_WIDTH, border=border, height=height) for _ in range(count)]
 
 
-def headline_metrics(frame: pl.DataFrame, kpi_ids: tuple[str, ...],
-             words: dict[str, tuple[str, str]]) -> None:
-    """One bordered metric per KPI from a frame of kpi, numerator, denominator, value, each with
-    its parts in words under it ("4,897 failure contacts of 19,792 classified contacts")."""
-    for column, kpi_id in zip(figure_cells(len(kpi_ids)), kpi_ids):
-        kpi = REGISTRY[kpi_id]
-        row = frame.filter(pl.col("kpi") == kpi_id).row(0, named=True)
-        numerator, denominator = words[kpi_id]
-        with column:
-            st.metric(kpi.label, format_value(kpi, row["value"]), border=True,
+def worded(kpi_id: str) -> Kpi:
+    """A KPI (or headline-only count) with its label, description and formula stating the
+    configured standards."""
+    return measure(kpi_id).worded(sources().standards)
+
+
+def standards_words() -> dict[str, str]:
+    """The configured standards in words: repeat_window ("7 days"), answer_standard,
+    written_standard."""
+    return standard_words(sources().standards)
+
+
+def metric_tiles(figures: Sequence[tuple[str, float | None, str | None]]) -> None:
+    """A row of headline figures (wrapping to the width): for each (kpi id, value, caption), a
+    bordered metric with the KPI's label, its value as the KPI formats it and its description
+    and formula as help, and the caption, if any, under it."""
+    for cell, (kpi_id, value, caption) in zip(figure_cells(len(figures)), figures):
+        kpi = worded(kpi_id)
+        with cell:
+            st.metric(kpi.label, format_value(kpi, value), border=True,
                       help=f"{kpi.description} {kpi.formula}")
-            st.caption(f"{row['numerator']:,.0f} {numerator} of {row['denominator']:,.0f} "
-                       f"{denominator}")
+            if caption:
+                st.caption(caption)
+
+
+def headline_metrics(frame: pl.DataFrame, kpi_ids: tuple[str, ...],
+                     words: dict[str, tuple[str, str]]) -> None:
+    """`metric_tiles` from a frame of kpi, numerator, denominator, value, each with its parts
+    in words under it ("4,897 failure contacts of 19,792 classified contacts")."""
+    rows = {r["kpi"]: r for r in frame.iter_rows(named=True)}
+    metric_tiles([(k, rows[k]["value"], f"{rows[k]['numerator']:,.0f} {words[k][0]} of "
+                                        f"{rows[k]['denominator']:,.0f} {words[k][1]}")
+                  for k in kpi_ids])
+
+
+def explain_left_out(kpi_ids: Sequence[str], filters: dict[str, tuple[str, ...]]) -> bool:
+    """A notice for each group of `kpi_ids` that the sidebar's filters leave out, saying why
+    (from the KPIs' declarations); True when any of them is left to show."""
+    for gap in left_out(kpi_ids, filters):
+        them = "them" if len(gap.kpis) > 1 or gap.whole_feed else "it"
+        st.info(f"{gap.sentence} Clear the {gap.dimension} filter in the sidebar to see {them}.",
+                icon=":material/info:")
+    return bool(applicable(kpi_ids, filters))

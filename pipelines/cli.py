@@ -1,4 +1,5 @@
-"""`python -m pipelines`: the command line of `feeds.md` (ingest), plus demo and refresh."""
+"""`python -m pipelines`: the command line of `docs/feeds.md` (ingest), the sources of a
+council's own systems (run, `docs/sources.md`), plus demo and refresh."""
 
 import argparse
 import json
@@ -6,9 +7,7 @@ import os
 import sys
 from pathlib import Path
 
-from sqlmodel import select
-
-from data.models import Contact
+from data.facts import has_contacts
 from data.warehouse import get_engine, warehouse_url
 from pipelines.feeds import FEEDS
 
@@ -32,6 +31,17 @@ def _parser() -> argparse.ArgumentParser:
     ingest.add_argument("--source-system", default="canonical")
     ingest.add_argument("--json", action="store_true", help="print one JSON object")
     ingest.set_defaults(run=_ingest)
+
+    run = commands.add_parser("run", help="pull and load the sources of sources.toml "
+                                          "(docs/sources.md)")
+    run.add_argument("--config", type=Path, default=Path("sources.toml"),
+                     help="the sources' configuration (default: sources.toml here)")
+    run.add_argument("--source", action="append", metavar="NAME",
+                     help="process only this source (may be given more than once)")
+    run.add_argument("--dry-run", action="store_true",
+                     help="translate and validate, report what would load, write nothing")
+    run.add_argument("--json", action="store_true", help="print one JSON object")
+    run.set_defaults(run=_run)
 
     demo = commands.add_parser("demo", help="generate and load the fictional demo council")
     demo.add_argument("--seed", type=int, default=2026)
@@ -67,6 +77,13 @@ def _ingest(args) -> int:
     return 1 if result.status == "rejected" else 0
 
 
+def _run(args) -> int:
+    from pipelines.sources.command import run_command  # noqa: PLC0415 (as above)
+
+    return run_command(args.config, args.source, args.dry_run, args.json,
+                       lambda source: None if args.json else _stderr_progress(source))
+
+
 def _demo(args) -> int:
     from pipelines.demo import build_demo  # noqa: PLC0415 (as above)
 
@@ -87,7 +104,7 @@ def _demo(args) -> int:
 
 def _has_contacts(engine) -> bool:
     with engine.connect() as conn:
-        return conn.execute(select(Contact.contact_id).limit(1)).first() is not None
+        return has_contacts(conn)
 
 
 def _refresh(_args) -> int:

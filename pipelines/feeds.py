@@ -1,4 +1,4 @@
-"""The three canonical feeds of `feeds.md`, declared once: columns, types and row rules.
+"""The three canonical feeds of `docs/feeds.md`, declared once: columns, types and row rules.
 
 Parsing (`pipelines.parse`), the great-expectations suites (`pipelines.validate`) and the
 warehouse writes (`pipelines.ingest`) all read these declarations, so a rule lives in one place.

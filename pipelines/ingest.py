@@ -14,14 +14,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import polars as pl
-from sqlalchemy import Connection, Engine, insert, select, update
+from sqlalchemy import Connection, Engine
 
 from data.bulk import insert_frame, schema_of
-from data.models import LoadLog, QuarantineRow
+from data.loads import already_loaded, close_log, log_alone, open_log
+from data.models import QuarantineRow
+from data.writes import existing_rows, matter_contacts, replace_rows, update_neighbours
 from pipelines.feeds import FEEDS, Feed
-from pipelines.parse import ROW, RawFile, RejectedFile, parse_cells, read_raw, spreadsheet_row
+from pipelines.parse import ROW, RawFile, RejectedFile, parse_cells, read_raw
 from pipelines.privacy import mask_text, pseudonym_key, pseudonymise
-from pipelines.writes import existing_rows, matter_contacts, replace_rows, update_neighbours
 from transform.marts import refresh_contact_marts
 from transform.matters import MATTER, REACH, matter_neighbours
 
@@ -59,11 +60,14 @@ class Offer:
     name: str  # the file (or pull) named in messages, the load log and the quarantine
     digest: str
     read: Callable[[], RawFile]
+    # Runs inside the load's transaction once its rows are written, with the valid rows (an
+    # Open311 pull moves its watermark there: the pull and the watermark commit together).
+    after_write: Callable[[Connection, pl.DataFrame], None] | None = None
 
 
 def ingest_file(engine: Engine, feed: str, path: Path | str, source_system: str = "canonical",
                 progress: Progress | None = None) -> LoadResult:
-    """Load one canonical file of `feed` from `path` into the warehouse, as `feeds.md` says."""
+    """Load one canonical file of `feed` from `path` into the warehouse, as `docs/feeds.md` says."""
     spec = FEEDS[feed]
     path = Path(path)
     data = path.read_bytes()
@@ -72,26 +76,32 @@ def ingest_file(engine: Engine, feed: str, path: Path | str, source_system: str 
     return load(engine, offer, progress)
 
 
-def load(engine: Engine, offer: Offer, progress: Progress | None = None) -> LoadResult:
+def load(engine: Engine, offer: Offer, progress: Progress | None = None,
+         dry_run: bool = False) -> LoadResult:
     """The one load path: skip bytes loaded before, read, validate, quarantine, pseudonymise and
-    upsert, all in one transaction, and log what happened."""
+    upsert, all in one transaction, and log what happened. A dry run does all but the writing
+    and the log: its result says what the load would do."""
     spec, source_system, name = offer.feed, offer.source_system, offer.name
     say = progress or (lambda _msg: None)
     started = datetime.now(UTC)
     log = dict(feed=spec.name, source_system=source_system, file_name=name, sha256=offer.digest,
                started_at=started)
 
-    if _already_loaded(engine, spec.name, source_system, offer.digest):
+    with engine.connect() as conn:
+        skipped = already_loaded(conn, spec.name, source_system, offer.digest)
+    if skipped:
         result = LoadResult(spec.name, name, "skipped",
                             errors=[f"{name}: these exact bytes were loaded before"])
-        _log_alone(engine, log, result)
+        if not dry_run:
+            _log_alone(engine, log, result)
         return result
     try:
         say("reading")
         raw = offer.read()
     except RejectedFile as e:
         result = LoadResult(spec.name, name, "rejected", errors=[str(e)])
-        _log_alone(engine, log, result)
+        if not dry_run:
+            _log_alone(engine, log, result)
         return result
 
     # Imported here: great-expectations takes seconds to import, which a skipped or rejected
@@ -107,14 +117,22 @@ def load(engine: Engine, offer: Offer, progress: Progress | None = None) -> Load
 
     result = LoadResult(spec.name, name, "loaded", rows_read=raw.frame.height,
                         rows_quarantined=bad_rows.len())
-    result.errors = _messages(name, problems)
+    result.errors = _messages(name, problems, raw)
     if raw.unknown_columns:
         result.errors.insert(0, f"{name}: ignored unknown column(s): "
                                 f"{', '.join(raw.unknown_columns)}")
 
+    if dry_run:
+        with engine.connect() as conn:
+            stored = _store(spec, good, source_system, 0)
+            writes, replaced, result.rows_unchanged = _classify(conn, spec, stored, source_system)
+        result.rows_updated = replaced.height
+        result.rows_inserted = writes.height - replaced.height
+        return result
+
     say(f"writing {good.height:,} rows")
     with engine.begin() as conn:
-        load_id = _open_log(conn, log)
+        load_id = open_log(conn, **log)
         stored = _store(spec, good, source_system, load_id)
         writes, replaced, result.rows_unchanged = _classify(conn, spec, stored, source_system)
         result.rows_updated = replaced.height
@@ -131,8 +149,10 @@ def load(engine: Engine, offer: Offer, progress: Progress | None = None) -> Load
             refresh_contact_marts(conn, changed_instants=pl.concat([
                 writes.get_column("received_at"), replaced.get_column("received_at"),
                 moved.get_column("received_at")]), written=writes, load_id=load_id)
-        conn.execute(update(LoadLog).where(LoadLog.load_id == load_id).values(
-            **_counts(result), finished_at=datetime.now(UTC), errors=json.dumps(result.errors)))
+        if offer.after_write is not None:
+            offer.after_write(conn, good)
+        close_log(conn, load_id, spec.name, **_counts(result), finished_at=datetime.now(UTC),
+                  errors=json.dumps(result.errors))
     return result
 
 
@@ -142,23 +162,37 @@ def _all_problems(raw: RawFile, parse_problems: pl.DataFrame,
                   rule_problems: pl.DataFrame) -> pl.DataFrame:
     shape = pl.DataFrame({ROW: list(raw.shape_errors), "message": list(raw.shape_errors.values())},
                          schema={ROW: pl.UInt32, "message": pl.String})
-    problems = pl.concat([shape, parse_problems, rule_problems])
+    early = _early_problems(raw)
+    problems = pl.concat([shape, early.select(ROW, "message"), parse_problems, rule_problems])
     # An unparseable required cell is also null; its parse message already says what is wrong.
     column = pl.col("message").str.split(": ").list.first()
-    unparsed = parse_problems.select(ROW, column.alias("column")).unique()
-    redundant = (pl.col("message").str.ends_with(": a value is required")
+    unparsed = pl.concat([parse_problems.select(ROW, column.alias("column")),
+                          early.select(ROW, "column")]).unique()
+    redundant = (pl.col("message").str.contains(": a value is required", literal=True)
                  & pl.struct(ROW, column.alias("column")).is_in(
                      unparsed.select(pl.struct(ROW, "column")).to_series().implode()))
+    # A record the adapter could not read at all is quarantined for that alone.
+    unread = early.filter(pl.col("column") == "")
+    redundant = redundant | (pl.col(ROW).is_in(unread.get_column(ROW).implode())
+                             & ~pl.col("message").is_in(unread.get_column("message").implode()))
     return problems.filter(~redundant).unique(maintain_order=True).sort(ROW, maintain_order=True)
 
 
-def _messages(file_name: str, problems: pl.DataFrame) -> list[str]:
+def _early_problems(raw: RawFile) -> pl.DataFrame:
+    schema = {ROW: pl.UInt32, "column": pl.String, "message": pl.String}
+    if raw.early_problems is None:
+        return pl.DataFrame(schema=schema)
+    return raw.early_problems.select(pl.col(n).cast(t) for n, t in schema.items())
+
+
+def _messages(file_name: str, problems: pl.DataFrame, raw: RawFile) -> list[str]:
     if problems.height == 0:
         return []
     per_row = problems.group_by(ROW, maintain_order=True).agg("message").sort(ROW)
     shown = per_row.head(MAX_MESSAGES)
-    lines = [f"{file_name} row {spreadsheet_row(r)}: {'; '.join(m)}"
-             for r, m in shown.iter_rows()]
+    numbers = raw.numbers(shown.get_column(ROW)).to_list()
+    lines = [f"{file_name} {raw.row_word} {n}: {'; '.join(m)}"
+             for n, m in zip(numbers, shown.get_column("message").to_list())]
     if per_row.height > MAX_MESSAGES:
         lines.append(f"{file_name}: and {per_row.height - MAX_MESSAGES:,} more rows quarantined")
     return lines
@@ -186,14 +220,6 @@ def _store(feed: Feed, frame: pl.DataFrame, source_system: str, load_id: int) ->
 
 # ---- the warehouse ----------------------------------------------------------------------------
 
-def _already_loaded(engine: Engine, feed: str, source_system: str, digest: str) -> bool:
-    with engine.connect() as conn:
-        found = conn.execute(select(LoadLog.load_id).where(
-            LoadLog.sha256 == digest, LoadLog.feed == feed,
-            LoadLog.source_system == source_system, LoadLog.status == "loaded").limit(1))
-        return found.first() is not None
-
-
 def _counts(result: LoadResult) -> dict:
     return {k: getattr(result, k) for k in ("rows_read", "rows_inserted", "rows_updated",
                                             "rows_unchanged", "rows_quarantined")}
@@ -201,18 +227,8 @@ def _counts(result: LoadResult) -> dict:
 
 def _log_alone(engine: Engine, log: dict, result: LoadResult) -> None:
     with engine.begin() as conn:
-        conn.execute(insert(LoadLog).values(
-            **log, status=result.status, **_counts(result), finished_at=datetime.now(UTC),
-            errors=json.dumps(result.errors)))
-
-
-def _open_log(conn: Connection, log: dict) -> int:
-    if conn.dialect.name == "postgresql":
-        # One load at a time: each reads what the previous one wrote.
-        conn.exec_driver_sql("SELECT pg_advisory_xact_lock(4242)")
-    # On SQLite this first write takes the database's write lock for the whole load.
-    opened = insert(LoadLog).values(**log, status="loaded", finished_at=log["started_at"])
-    return conn.execute(opened.returning(LoadLog.load_id)).scalar_one()
+        log_alone(conn, **log, status=result.status, **_counts(result),
+                  finished_at=datetime.now(UTC), errors=json.dumps(result.errors))
 
 
 def _classify(conn: Connection, feed: Feed,
@@ -243,12 +259,13 @@ def _quarantine(conn: Connection, feed: Feed, raw: RawFile, problems: pl.DataFra
     reasons = problems.group_by(ROW).agg("message").sort(ROW)
     rows = reasons.get_column(ROW).to_list()
     originals = _original_text(raw, rows, feed)
+    reasons = reasons.with_columns(raw.numbers(reasons.get_column(ROW)).alias("row_number"))
     frame = reasons.join(originals, on=ROW).select(
         pl.lit(load_id, pl.Int64).alias("load_id"),
         pl.lit(feed.name).alias("feed"),
         pl.lit(source_system).alias("source_system"),
         pl.lit(file_name).alias("file_name"),
-        (pl.col(ROW).cast(pl.Int64) + spreadsheet_row(0)).alias("row_number"),
+        pl.col("row_number"),
         pl.col("record_id"),
         pl.col("raw_text"),
         pl.col("message").map_elements(lambda m: json.dumps(m.to_list()),
@@ -261,6 +278,11 @@ def _original_text(raw: RawFile, rows: list[int], feed: Feed) -> pl.DataFrame:
     pseudonymised and comments masked: raw customer identifiers never reach the warehouse, not
     even its quarantine. A row with too many fields has its cells shifted, so an identifier may
     sit under any column: its text is withheld, and its row number finds it in the file."""
+    if raw.source_text is not None:
+        ids = raw.frame.filter(pl.col(ROW).is_in(rows)).sort(ROW).select(
+            ROW, pl.col(feed.id_column).str.strip_chars().replace("", None).alias("record_id"))
+        text = raw.source_text(ids.get_column(ROW).to_list())
+        return ids.with_columns(pl.Series("raw_text", text, dtype=pl.String))
     original = raw.original.filter(pl.col(ROW).is_in(rows))
     cells = [c for c in original.columns if c != ROW]
     by_name = {c.strip().lower(): c for c in cells}

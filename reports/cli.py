@@ -1,11 +1,12 @@
-"""`python -m metrics`: the export of `feeds.md`, the six-monthly committee pack and the cabinet
-one-pager."""
+"""`python -m metrics`: the export of `docs/feeds.md`, the six-monthly committee pack and the
+cabinet one-pager."""
 
 import argparse
 import re
 import sys
 from pathlib import Path
 
+from metrics.compute import Query
 from metrics.export import write_export
 from metrics.reads import open_warehouse
 from reports.documents.halves import parse_half
@@ -28,7 +29,7 @@ def _half(text: str) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m metrics",
-                                     description="Compute the KPIs of kpis.md.")
+                                     description="Compute the KPIs of docs/kpis.md.")
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
     export = commands.add_parser("export", help="every monthly KPI in long form")
     export.add_argument("--by", action="append", choices=["service", "channel"], default=[])
@@ -55,6 +56,6 @@ def main(argv: list[str] | None = None) -> int:
             parser.error(f"--out must end in .pdf: {args.out}")
         Path(args.out).write_bytes(one_pager_bytes(open_warehouse(), args.month))
         return 0
-    write_export(open_warehouse(), sys.stdout, by=tuple(args.by), first_month=args.first,
-                 last_month=args.last, fmt=args.format, publish=args.publish)
+    query = Query(by=tuple(args.by), first_month=args.first, last_month=args.last)
+    write_export(open_warehouse(), sys.stdout, query, fmt=args.format, publish=args.publish)
     return 0

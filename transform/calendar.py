@@ -150,6 +150,11 @@ def month_start(month: str) -> datetime:
     return datetime(index // 12, index % 12 + 1, 1, tzinfo=_LONDON).astimezone(UTC)
 
 
+def months_span(first: str, last: str) -> tuple[datetime, datetime]:
+    """[start, end) of the Europe/London months first..last ("YYYY-MM"), as UTC instants."""
+    return month_start(first), month_start(shift_month(last, 1))
+
+
 def london_day(moment: datetime) -> date:
     """An aware instant -> its Europe/London calendar date."""
     return moment.astimezone(_LONDON).date()

@@ -1,20 +1,27 @@
 """The monthly contact mart: additive numerators and denominators by month, service, channel and
 ward, so that pages and exports read thousands of rows instead of millions.
 
-`contact_parts` is the single definition of each per-contact indicator (`kpis.md`, Contacts);
+`contact_parts` is the single definition of each per-contact indicator (`docs/kpis.md`, Contacts);
 the mart is that function summed by month, and `metrics.compute` reads the same function's output
 whether it comes from the mart or straight from the facts.
 """
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import polars as pl
-from sqlalchemy import Connection, delete
+from sqlalchemy import Connection
 
-from data.bulk import bind_value, insert_frame, placeholder, read_frame, schema_of
-from data.models import Contact, ContactsMonthly, Setting
-from data.reference import read_settings
+from data.facts import (
+    clear_mart,
+    contacts_received,
+    data_horizon,
+    first_received_at,
+    replace_mart_months,
+)
+from data.models import ContactsMonthly
+from data.reference import read_settings, set_setting
+from data.versions import moved
 from data.vocabulary import WRITTEN
 from transform.calendar import (
     add_working_days_expr,
@@ -22,8 +29,8 @@ from transform.calendar import (
     london_day,
     london_month,
     month_of_instant,
-    month_start,
     months_between,
+    months_span,
     shift_month,
 )
 from transform.matters import REACH
@@ -35,7 +42,7 @@ PARTS = [c for c in ContactsMonthly.__table__.columns.keys() if c not in GRAIN]
 
 @dataclass(frozen=True)
 class Standards:
-    """Service standards from `ref_settings` (configurable defaults of `kpis.md`)."""
+    """Service standards from `ref_settings` (configurable defaults of `docs/kpis.md`)."""
 
     repeat_window_days: int = 7
     answer_standard_seconds: int = 60
@@ -127,49 +134,34 @@ def refresh_contact_marts(conn: Connection, changed_instants: pl.Series | None =
     Runs inside the caller's transaction, after the load's contact rows are written. A load
     passes the rows it wrote (`written`, all carrying `load_id`) so that only the other rows of
     those months are read back. With no arguments every month is rebuilt from the facts.
+    Moves the version of `marts` (`data.versions`).
     """
     as_of = data_horizon(conn)
     settings = read_settings(conn)
     previous = settings.get("marts_as_of")
+    moved(conn, "marts")
     if as_of is None:
-        conn.execute(delete(ContactsMonthly))
+        clear_mart(conn)
         return
     standards = Standards.from_settings(settings)
     months = _months_to_refresh(conn, changed_instants, as_of, previous, standards.horizon_reach)
-    mark = placeholder(conn)
-    others = "" if load_id is None else f" AND load_id <> {mark}"
     for first, last in _spans(months):
-        start, end = month_start(first), month_start(shift_month(last, 1))
-        params = (bind_value(conn, start), bind_value(conn, end), *(() if load_id is None
-                                                                    else (load_id,)))
-        contacts = read_frame(
-            conn, f"SELECT {', '.join(FACT_COLUMNS)} FROM fct_contacts "
-                  f"WHERE received_at >= {mark} AND received_at < {mark}{others}",
-            schema_of(Contact.__table__, FACT_COLUMNS), params)
+        start, end = months_span(first, last)
+        contacts = contacts_received(conn, FACT_COLUMNS, start, end, except_load=load_id)
         if written is not None:
             contacts = pl.concat([contacts, written.select(FACT_COLUMNS).filter(
                 pl.col("received_at").is_between(start, end, closed="left"))])
         rows = monthly_parts(contact_parts(contacts.lazy(), as_of, standards),
                              ["service", "channel", "ward"]).collect()
-        conn.execute(delete(ContactsMonthly).where(ContactsMonthly.month >= first,
-                                                   ContactsMonthly.month <= last))
-        insert_frame(conn, ContactsMonthly.__table__, rows)
-    _set(conn, "marts_as_of", as_of.isoformat())
-
-
-def data_horizon(conn: Connection) -> datetime | None:
-    """The latest received_at of all contacts loaded (`kpis.md`, Data horizon)."""
-    frame = read_frame(conn, "SELECT MAX(received_at) AS as_of FROM fct_contacts",
-                       {"as_of": pl.Datetime("us", "UTC")})
-    return frame.item()
+        replace_mart_months(conn, first, last, rows)
+    set_setting(conn, "marts_as_of", as_of.isoformat(), by="pipelines")
 
 
 def _months_to_refresh(conn: Connection, changed: pl.Series | None, as_of: datetime,
                        previous: str | None, reach: timedelta) -> list[str]:
     if changed is None or previous is None:
-        bounds = read_frame(conn, "SELECT MIN(received_at) AS first FROM fct_contacts",
-                            {"first": pl.Datetime("us", "UTC")}).item()
-        return months_between(month_of_instant(bounds), month_of_instant(as_of))
+        return months_between(month_of_instant(first_received_at(conn)),
+                              month_of_instant(as_of))
     months = set(pl.select(london_month(pl.lit(changed.drop_nulls()))).to_series().to_list())
     earliest = min(as_of, datetime.fromisoformat(previous)) - reach
     months |= set(months_between(month_of_instant(earliest), month_of_instant(as_of)))
@@ -185,11 +177,4 @@ def _spans(months: list[str]) -> list[tuple[str, str]]:
         else:
             spans.append((m, m))
     return spans
-
-
-def _set(conn: Connection, key: str, value: str) -> None:
-    now = datetime.now(UTC)
-    conn.execute(delete(Setting).where(Setting.key == key))
-    conn.execute(Setting.__table__.insert().values(key=key, value=value, updated_by="pipelines",
-                                                   updated_at=now))
 

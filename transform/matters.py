@@ -1,7 +1,7 @@
 """Each contact's nearest neighbours in its matter: the derived fact behind repeat contact and
 right first time.
 
-A matter is one customer (pseudonym) about one service (`kpis.md`, "Same matter"). Storing the
+A matter is one customer (pseudonym) about one service (`docs/kpis.md`, "Same matter"). Storing the
 latest strictly earlier and the earliest strictly later `received_at` of the same matter lets
 every window-based KPI (repeat contact, right first time) be read from one row, for any window
 up to `REACH`. Equal timestamps are neither earlier nor later.
@@ -14,7 +14,8 @@ from datetime import timedelta
 
 import polars as pl
 
-MATTER = ["customer_pseudonym", "service"]
+from data.vocabulary import MATTER
+
 REACH = timedelta(days=31)
 
 

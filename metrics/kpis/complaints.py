@@ -1,4 +1,4 @@
-"""Complaint KPIs (`kpis.md`, Complaints). Not defined by channel (see `complaint_kpi`).
+"""Complaint KPIs (`docs/kpis.md`, Complaints). Not defined by channel (see `complaint_kpi`).
 
 Due date (LGSCO and Housing Ombudsman codes): extended_due_on where given, else the clock start
 (acknowledged_on, else received_on) + 10 working days at stage 1 or + 20 at stage 2.
@@ -12,9 +12,10 @@ import polars as pl
 from metrics.registry import Inputs, kpi, ratio
 from transform.calendar import add_working_days_expr, month_of_date
 
-# A complaint is made about a service, not on a channel of contact.
 complaint_kpi = partial(kpi, feed="complaints", needs=("complaints",),
-                        dimensions=("service", "ward"))
+                        dimensions=("service", "ward"), why_not={
+                            "channel": "a complaint is counted against its service, not the "
+                                       "channel of a contact"})
 
 UPHELD = ("upheld", "partly_upheld")
 

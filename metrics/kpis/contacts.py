@@ -1,4 +1,4 @@
-"""Contact KPIs (`kpis.md`, Contacts): month of `received_at`, summed from the contact parts
+"""Contact KPIs (`docs/kpis.md`, Contacts): month of `received_at`, summed from the contact parts
 that `transform.marts.contact_parts` defines per contact."""
 
 from functools import partial
@@ -40,21 +40,21 @@ def classified_pct(inputs: Inputs, by: list[str]):
 
 
 @contact_kpi("repeat_contact_pct", "Repeat contact", "%", "lower", "right_first_time",
-     "Share of identifiable contacts that came within 7 days of an earlier contact by the same "
-     "resident about the same service.", scale=100)
+     "Share of identifiable contacts that came within {repeat_window} of an earlier contact by "
+     "the same resident about the same service.", scale=100)
 def repeat_contact_pct(inputs: Inputs, by: list[str]):
-    """100 × repeat contacts (an earlier contact of the same matter in [t − 7 days, t)) ÷
-    contacts with a customer_ref."""
+    """100 × repeat contacts (an earlier contact of the same matter in [t − {repeat_window}, t))
+    ÷ contacts with a customer_ref."""
     return _sum(inputs, by, "repeats", "with_customer")
 
 
 @contact_kpi("right_first_time_pct", "Right first time", "%", "higher", "right_first_time",
-     "Share of first contacts resolved without the resident needing to come back within 7 days "
-     "(only contacts whose 7 days have fully passed).", scale=100)
+     "Share of first contacts resolved without the resident needing to come back within "
+     "{repeat_window} (each counted once that time has fully passed).", scale=100)
 def right_first_time_pct(inputs: Inputs, by: list[str]):
-    """100 × eligible first contacts with no later contact of the same matter in (t, t + 7 days]
-    and resolved_at_first_point not false ÷ eligible first contacts (first contacts with
-    t + 7 days ≤ as_of)."""
+    """100 × eligible first contacts with no later contact of the same matter in
+    (t, t + {repeat_window}] and resolved_at_first_point not false ÷ eligible first contacts
+    (first contacts with t + {repeat_window} ≤ as_of)."""
     return _sum(inputs, by, "rft_met", "rft_eligible")
 
 
@@ -89,19 +89,21 @@ def abandoned_pct(inputs: Inputs, by: list[str]):
     return _sum(inputs, by, "abandoned", "abandon_known")
 
 
-@contact_kpi("answered_in_60s_pct", "Calls answered in 60 seconds", "%", "higher", "front_doors",
-     "Share of answered phone calls picked up within the 60-second standard.", scale=100)
+@contact_kpi("answered_in_60s_pct", "Calls answered in {answer_standard}", "%", "higher",
+             "front_doors",
+     "Share of answered phone calls picked up within {answer_standard}, the council's standard.",
+     scale=100)
 def answered_in_60s_pct(inputs: Inputs, by: list[str]):
-    """100 × phone contacts with abandoned false and wait_seconds ≤ 60 ÷ phone contacts with
-    abandoned false and wait_seconds known."""
+    """100 × phone contacts with abandoned false and wait_seconds within {answer_standard} ÷
+    phone contacts with abandoned false and wait_seconds known."""
     return _sum(inputs, by, "answered_in_standard", "answer_known")
 
 
 @contact_kpi("written_on_time_pct", "Written replies on time", "%", "higher", "front_doors",
-     "Share of e-mails, web forms and letters answered within 5 working days.", scale=100)
+     "Share of e-mails, web forms and letters answered within {written_standard}.", scale=100)
 def written_on_time_pct(inputs: Inputs, by: list[str]):
     """100 × written-channel contacts responded on or before their due date (London date of
-    received_at + 5 working days) ÷ written-channel contacts responded to, plus those not
+    received_at + {written_standard}) ÷ written-channel contacts responded to, plus those not
     responded to whose due date is before the as_of date."""
     return _sum(inputs, by, "written_on_time", "written_due")
 

@@ -1,4 +1,4 @@
-"""Cost and carbon KPIs (`kpis.md`, Cost and carbon): month of `received_at`, priced with the
+"""Cost and carbon KPIs (`docs/kpis.md`, Cost and carbon): month of `received_at`, priced with the
 per-channel assumptions table. For these the numerator holds the value and there is no
 denominator."""
 
@@ -10,10 +10,11 @@ from metrics.registry import Inputs, kpi
 
 footprint_kpi = partial(kpi, feed="contacts", needs=("parts", "assumptions"),
                         dimensions=("service", "channel", "ward"))
-# Against each group's own baseline mix: by channel a saving is not defined. A mix worse than
-# the baseline's saves less than nothing.
+# A mix worse than the baseline's saves less than nothing.
 saving_kpi = partial(kpi, feed="contacts", needs=("parts", "assumptions", "baseline"),
-                     dimensions=("service", "ward"), bounds=(None, None))
+                     dimensions=("service", "ward"), bounds=(None, None), why_not={
+                         "channel": "a saving compares a group's whole channel mix with its "
+                                    "baseline mix, so it has no share on one channel"})
 
 
 def _over_channels(amount: pl.Expr) -> pl.Expr:

@@ -1,4 +1,4 @@
-"""Satisfaction KPIs (`kpis.md`, Satisfaction): month of `responded_at`, grouped by the
+"""Satisfaction KPIs (`docs/kpis.md`, Satisfaction): month of `responded_at`, grouped by the
 responses' own service and channel."""
 
 from functools import partial
@@ -7,9 +7,9 @@ import polars as pl
 
 from metrics.registry import Inputs, kpi, ratio
 
-# Survey responses carry no ward.
 satisfaction_kpi = partial(kpi, feed="satisfaction", needs=("responses",),
-                           dimensions=("service", "channel"))
+                           dimensions=("service", "channel"),
+                           why_not={"ward": "survey responses carry no ward"})
 
 
 def _rate(inputs: Inputs, by: list[str], numerator: pl.Expr, denominator: pl.Expr | None):

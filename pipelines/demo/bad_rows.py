@@ -1,6 +1,6 @@
 """Deliberately bad rows, so the demo shows quarantine at work.
 
-A handful a year, each breaking exactly one rule of `feeds.md`, always in the same months of
+A handful a year, each breaking exactly one rule of `docs/feeds.md`, always in the same months of
 the year so that anyone can find them: they are the only invalid rows in the demo feeds.
 Each is a real row of the file with one cell spoiled; a duplicate id spoils two rows.
 """

@@ -11,6 +11,8 @@ import holidays
 import numpy as np
 import polars as pl
 
+from data.vocabulary import LONDON
+
 FIRST_MONTH = np.datetime64("2023-11", "M")
 HOUR = np.timedelta64(3600, "s")
 
@@ -78,7 +80,7 @@ def _bank_holidays(count: int) -> np.ndarray:
 
 
 def add_working_days(dates: np.ndarray, n, bank_days: np.ndarray) -> np.ndarray:
-    """`kpis.md` working days: step forward n working days, the start date never counting.
+    """`docs/kpis.md` working days: step forward n working days, the start date never counting.
     Rolling a weekend or holiday start back to the previous working day gives exactly that."""
     return np.busday_offset(dates, n, roll="backward", holidays=bank_days)
 
@@ -103,9 +105,9 @@ def last_sunday_of_march(year: int) -> np.datetime64:
 
 def format_timestamp(column: str, style: str = "ts_style") -> pl.Expr:
     """The wall-clock timestamp in the row's export style; UTC-with-Z rows are converted, taking
-    an ambiguous autumn time as its first (BST) occurrence, as `feeds.md` reads it back."""
+    an ambiguous autumn time as its first (BST) occurrence, as `docs/feeds.md` reads it back."""
     ts = pl.col(column)
-    utc = (ts.dt.replace_time_zone("Europe/London", ambiguous="earliest")
+    utc = (ts.dt.replace_time_zone(LONDON, ambiguous="earliest")
            .dt.convert_time_zone("UTC"))
     return (pl.when(pl.col(style) == UK_LOCAL).then(ts.dt.strftime("%d/%m/%Y %H:%M"))
             .when(pl.col(style) == ISO_UTC).then(utc.dt.strftime("%Y-%m-%dT%H:%M:%SZ"))

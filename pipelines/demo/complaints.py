@@ -1,4 +1,4 @@
-"""Demo complaints, compliments and comments (`feeds.md`, complaints).
+"""Demo complaints, compliments and comments (`docs/feeds.md`, complaints).
 
 Stage-1 complaints are answered against the 10-working-day standard of the Ombudsman codes,
 less often on time in winter; about one in ten is escalated to stage 2 after its stage-1 answer.
@@ -138,7 +138,7 @@ def _escalations(rng, period: Period, stage1: dict, t: int) -> dict[int, dict]:
 def _answered(rng, period: Period, received: np.ndarray, standard_days: int,
               p_extended: float, p_on_time: float, outcome_weights: np.ndarray) -> dict:
     """Acknowledgement, agreed extension, response and outcome of complaints at one stage,
-    against the due date of `kpis.md` (clock start + standard working days, or the extension).
+    against the due date of `docs/kpis.md` (clock start + standard working days, or the extension).
     Answers due in winter are late more often: sickness and the Christmas closure.
     Anything after the export was taken is not yet known."""
     n = len(received)

@@ -1,4 +1,4 @@
-"""Demo contacts: one row per customer contact, on any channel (`feeds.md`, contacts).
+"""Demo contacts: one row per customer contact, on any channel (`docs/feeds.md`, contacts).
 
 A month is drawn as first contacts plus repeat contacts: customers who come back within a week
 about the same service, mostly chasing or re-asking (failure demand), sometimes on another

@@ -1,7 +1,7 @@
 """Demo data for Fenbridge District Council, a fictional English district council.
 
-Three years of canonical CSV feeds (`feeds.md`), one file per feed per month from November 2023,
-telling the story of a "once and done" programme: failure demand falls, customers move to
+Three years of canonical CSV feeds (`docs/feeds.md`), one file per feed per month from November
+2023, telling the story of a "once and done" programme: failure demand falls, customers move to
 digital channels, complaints are answered on time more often and satisfaction rises. A handful
 of deliberately bad rows (`bad_rows`) show quarantine at work.
 

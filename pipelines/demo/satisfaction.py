@@ -1,4 +1,4 @@
-"""Demo survey responses (`feeds.md`, satisfaction).
+"""Demo survey responses (`docs/feeds.md`, satisfaction).
 
 Each response rates one of the month's handled contacts, in the same month. Scores come from one
 underlying mood per response, so CSAT, NPS and effort agree with each other: lower after failure
@@ -82,7 +82,7 @@ def _mood(rng, t: int, channel, service, demand, wait) -> np.ndarray:
 
 def _scores(rng, mood: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """CSAT 1–5, NPS 0–10 and effort 1–7 (7 = very easy), -1 where not answered; every
-    response answers at least one question, as `feeds.md` requires."""
+    response answers at least one question, as `docs/feeds.md` requires."""
     n = len(mood)
     csat = np.clip(np.rint(mood), 1, 5).astype(int)
     nps = np.clip(np.rint(2.3 * mood - 1.4 + 1.3 * rng.standard_normal(n)), 0, 10).astype(int)

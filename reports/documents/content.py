@@ -16,14 +16,14 @@ from datetime import datetime
 import polars as pl
 
 from metrics.complaints_view import as_of_date, themes_by_month
-from metrics.compute import Query, Sources, compute
+from metrics.compute import Query, Sources, Standards, compute
 from metrics.export import published
 from metrics.intervals import wilson
 from metrics.labels import readable
 from metrics.months import months_between, shift_month
 from metrics.periods import period_totals
 from metrics.prices import NOTIONAL, has_uplift, prices_text, uplift_text, uplifted
-from metrics.publish import suppress_count
+from metrics.publish import suppress_count, thresholds
 from metrics.registry import HEADLINE_ONLY, REGISTRY, THEMES, Kpi, headline_kpis, measure
 from metrics.scorecard import scorecard, series_spc
 from metrics.spc import ChangePoint, SpcResult
@@ -79,11 +79,6 @@ class Reference:
     assumptions: pl.DataFrame  # ref_channel_assumptions: channel, unit_cost_gbp, cost_source, ...
     settings: dict[str, str]
     latest_load: datetime | None
-
-
-def _thresholds(settings: dict[str, str]) -> tuple[int, float]:
-    return (int(settings.get("suppress_counts_below") or 5),
-            float(settings.get("suppress_rates_denominator_below") or 10))
 
 
 def _figures(totals: pl.DataFrame, settings: dict[str, str]) -> dict[str, Figure]:
@@ -190,11 +185,13 @@ def pack(sources: Sources, half: str, targets: dict[str, tuple[float, float]],
     """The six-monthly committee pack for `half` ("2025-H1")."""
     figures = _pack_figures(sources, half, targets, reference)
     name = half_name(half)
-    sections = (_summary(figures, half, targets),
-                *(_theme(theme, title, figures, half, targets, reference)
+    # Labels, descriptions and formulas state the warehouse's own service standards.
+    shown = [k.worded(sources.standards) for k in headline_kpis()]
+    sections = (_summary(shown, figures, half, targets),
+                *(_theme(shown, theme, title, figures, half, targets, reference)
                   for theme, title in THEMES.items()),
                 _complaints(sources, figures, half, reference.settings),
-                _method(sources, figures, half, reference),
+                _method(shown, sources, figures, half, reference),
                 _glossary())
     return Document(
         title="Customer services: six-monthly progress report",
@@ -205,12 +202,12 @@ def pack(sources: Sources, half: str, targets: dict[str, tuple[float, float]],
         sections=sections)
 
 
-def _summary(f: _Figures, half: str, targets) -> Section:
+def _summary(kpis: list[Kpi], f: _Figures, half: str, targets) -> Section:
     name = half_name(half)
     header = ("Measure", name, "Previous six months", "Change on the previous six months",
               "Same half a year earlier", "Target", "Against target", "Latest month (SPC)")
     rows = []
-    for k in headline_kpis():
+    for k in kpis:
         now, before = _missing(k.id, f.half), _missing(k.id, f.previous)
         rows.append((k.label, now.text, before.text, _change_text(k, now, before),
                      _missing(k.id, f.year_ago).text, _target_text(k, targets),
@@ -236,13 +233,13 @@ def _summary(f: _Figures, half: str, targets) -> Section:
         Table(f"Headline measures, {name}", header, tuple(rows))))
 
 
-def _theme(theme: str, title: str, f: _Figures, half: str, targets,
+def _theme(kpis: list[Kpi], theme: str, title: str, f: _Figures, half: str, targets,
            reference: Reference) -> Section:
     name = half_name(half)
     blocks: list = []
     last = half_months(half)[-1]
     chart_months = months_between(shift_month(last, -(CHART_MONTHS - 1)), last)
-    for kpi in (k for k in headline_kpis() if k.theme == theme):
+    for kpi in (k for k in kpis if k.theme == theme):
         now, before = _missing(kpi.id, f.half), _missing(kpi.id, f.previous)
         sentence = kpi_sentence(kpi, now.value, now.text, before.value, before.text,
                                 name, "the previous six months", _spc_of(kpi, f),
@@ -331,10 +328,11 @@ def _target_words(kpi: Kpi, target: float | None) -> str:
 
 
 def _complaints(sources: Sources, f: _Figures, half: str, settings) -> Section:
-    threshold, _ = _thresholds(settings)
+    threshold, _ = thresholds(settings)
     name = half_name(half)
     months, before = half_months(half), half_months(shift_half(half, -1))
-    themes = themes_by_month(sources.complaints, before[0], months[-1], {}, stage=1)
+    themes = themes_by_month(sources.complaints,
+                             Query(first_month=before[0], last_month=months[-1]), stage=1)
     counts = (themes.group_by("category").agg(
         pl.col("complaints").filter(pl.col("month").is_in(months)).sum().alias("now"),
         pl.col("complaints").filter(pl.col("month").is_in(before)).sum().alias("before"))
@@ -403,10 +401,12 @@ def _biggest_change(rows: list[tuple[str, ...]]) -> str:
             f"{'up' if amount > 0 else 'down'} by {abs(amount)} complaints.")
 
 
-def _method(sources: Sources, f: _Figures, half: str, reference: Reference) -> Section:
-    threshold, min_denominator = _thresholds(reference.settings)
-    shown = headline_kpis()
-    measures = (*shown, *(k for k in REGISTRY.values() if k not in shown))
+def _method(kpis: list[Kpi], sources: Sources, f: _Figures, half: str,
+            reference: Reference) -> Section:
+    threshold, min_denominator = thresholds(reference.settings)
+    shown = {k.id for k in kpis}
+    measures = (*kpis, *(k.worded(sources.standards) for k in REGISTRY.values()
+                         if k.id not in shown))
     definitions = tuple((k.label, k.description, k.formula, k.unit,
                          {"higher": "higher", "lower": "lower"}.get(k.better or "", "neither"))
                         for k in measures)
@@ -426,7 +426,8 @@ def _method(sources: Sources, f: _Figures, half: str, reference: Reference) -> S
               if reference.latest_load else "none")
     baseline = (f"{month_name(sources.baseline[0])} to {month_name(sources.baseline[1])}"
                 if sources.baseline else "not set (no contacts)")
-    recorded = "; ".join(_change_point_words(c) for c in sources.change_points)
+    recorded = "; ".join(_change_point_words(c, sources.standards)
+                         for c in sources.change_points)
     uplift = (f" The council records an uplift of some unit costs to later prices "
               f"({uplift_text(reference.assumptions)}); where it does, the theme pages also "
               f"give the money figures at those prices." if has_uplift(reference.assumptions)
@@ -471,10 +472,11 @@ def _method(sources: Sources, f: _Figures, half: str, reference: Reference) -> S
                   f"not shown ('{NOT_SHOWN}'), in tables, charts and sentences alike.")))
 
 
-def _change_point_words(point: ChangePoint) -> str:
+def _change_point_words(point: ChangePoint, standards: Standards) -> str:
     """"April 2025, for every measure: the strategy starts"."""
     known = point.kpi in REGISTRY or point.kpi in HEADLINE_ONLY
-    what = measure(point.kpi).label.lower() if known else point.kpi or "every measure"
+    what = (measure(point.kpi).worded(standards).label.lower() if known
+            else point.kpi or "every measure")
     return f"{month_name(point.month)}, for {what}: {point.reason}"
 
 

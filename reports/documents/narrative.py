@@ -3,8 +3,9 @@
 
 Each sentence makes one claim: where a figure stands and how it moved against an earlier period
 (the change worked out from the two printed figures, "better" or "worse" by the measure's
-polarity), then, in a sentence of its own, what SPC says of the latest month against its own
-period's limits. Only an SPC signal is called a real change, so noise is never presented as
+polarity), then, in a sentence of its own, what SPC (docs/kpis.md, Making Data Count) says of the
+latest month against its own period's limits. Only an SPC signal is called a real change, so
+noise is never presented as
 progress. Every number in a sentence is a published one: a suppressed figure is never compared.
 """
 

@@ -13,6 +13,7 @@ from metrics.channels_view import (
     digital_by_service,
     headline,
 )
+from metrics.compute import Query
 from metrics.reads import sources_from_warehouse
 from metrics.registry import REGISTRY
 from metrics.wording import format_value
@@ -32,16 +33,17 @@ def frame_with(app, column: str):
 
 def assert_shows(app, engine, first: str, last: str, filters: dict) -> None:
     src = sources_from_warehouse(engine)
-    expected = headline(src, first, last, filters)
+    query = Query(first_month=first, last_month=last, filters=filters)
+    expected = headline(src, query)
     shown = shown_metrics(app)
     for kpi_id in HEADLINE_KPIS:
         kpi = REGISTRY[kpi_id]
         assert shown[kpi.label] == format_value(kpi, expected[kpi_id]), kpi_id
-    mix = channel_mix(src, first, last, filters)
+    mix = channel_mix(src, query)
     table = frame_with(app, "baseline_share_pct")
     assert list(table["channel"]) == mix.get_column("channel").to_list()
     assert list(table["share_pct"]) == pytest.approx(mix.get_column("share_pct").to_list())
-    digital = digital_by_service(src, first, last, filters)
+    digital = digital_by_service(src, query)
     table = frame_with(app, "digital_pct")
     assert list(table["service"]) == digital.get_column("service").to_list()
     assert list(table["digital_pct"]) == pytest.approx(digital.get_column("digital_pct").to_list())
@@ -134,7 +136,8 @@ def test_a_staff_uplift_shows_the_money_at_later_prices(staff_app, own_warehouse
         assert "now use the new values" in app.success[0].value, app.error
     assert shown_metrics(app)["Cost to serve"] == before
     src = sources_from_warehouse(own_warehouse)
-    by_channel = cost_carbon_by_channel(src, LATEST_MONTH, LATEST_MONTH, {})
+    by_channel = cost_carbon_by_channel(src, Query(first_month=LATEST_MONTH,
+                                                  last_month=LATEST_MONTH))
     cost = dict(by_channel.select("channel", "cost_to_serve_gbp").iter_rows())
     later = sum(cost.values()) + 0.5 * (cost["phone"] + cost["web"])
     expected = format_value(REGISTRY["cost_to_serve_gbp"], later)

@@ -8,6 +8,7 @@ from metrics.complaints_view import (
     service_table,
     themes_by_month,
 )
+from metrics.compute import Query
 from metrics.reads import sources_from_warehouse
 from metrics.registry import measure
 from metrics.wording import format_value
@@ -20,7 +21,8 @@ def shown_metrics(app) -> dict[str, str]:
 
 def expected_metrics(engine, first: str, last: str, filters: dict) -> dict[str, str]:
     src = sources_from_warehouse(engine)
-    overall = complaint_figures(src, first, last, filters).overall.row(0, named=True)
+    overall = complaint_figures(src, Query(first_month=first, last_month=last,
+                                               filters=filters)).overall.row(0, named=True)
     expected = {measure(k).label: format_value(measure(k), overall[k]) for k in HEADLINE_KPIS}
     overdue = overdue_by_service(src.complaints, src.as_of, filters)
     expected["Open complaints overdue"] = f"{overdue.get_column('overdue').sum():,}"
@@ -39,16 +41,17 @@ def test_the_page_shows_the_months_figures_as_metrics_computes_them(app, demo_en
     # New complaints and escalations apart, never complaint rows headlined as complaints; the
     # two add up to the complaint rows of the export's complaints_received.
     assert "Complaints received" not in shown
-    rows = complaint_figures(sources_from_warehouse(demo_engine), LATEST_MONTH, LATEST_MONTH,
-                             {}).overall.row(0, named=True)
+    rows = complaint_figures(sources_from_warehouse(demo_engine), Query(
+        first_month=LATEST_MONTH, last_month=LATEST_MONTH)).overall.row(0, named=True)
     assert int(shown["Stage 1 complaints received"]) + int(
         shown["Escalations to stage 2"]) == rows["complaints_received"] > 0
     src = sources_from_warehouse(demo_engine)
-    by_service = service_table(complaint_figures(src, LATEST_MONTH, LATEST_MONTH, {}))
+    latest = Query(first_month=LATEST_MONTH, last_month=LATEST_MONTH)
+    by_service = service_table(complaint_figures(src, latest))
     shown = frame_with(app, "Per 1,000 contacts")
     assert shown["Service"].tolist() == by_service["Service"].to_list()
     assert shown["Complaints received"].tolist() == by_service["Complaints received"].to_list()
-    themes = themes_by_month(src.complaints, LATEST_MONTH, LATEST_MONTH, {})
+    themes = themes_by_month(src.complaints, latest)
     assert frame_with(app, "category")["complaints"].tolist() == themes["complaints"].to_list()
     overdue = overdue_by_service(src.complaints, src.as_of, {})
     assert frame_with(app, "oldest due date")["overdue"].tolist() == overdue["overdue"].to_list()

@@ -9,6 +9,7 @@ import pytest
 
 from data.bulk import insert_frame
 from data.models import QuarantineRow
+from metrics.compute import Query
 from metrics.quality import (
     coverage_by_service,
     freshness,
@@ -17,6 +18,8 @@ from metrics.quality import (
     rule_counts,
 )
 from metrics.reads import sources_from_warehouse
+from pipelines.sources.config import read_config
+from pipelines.sources.run import run_source
 from tests.app.conftest import LATEST_MONTH, open_page
 
 PSEUDONYM = "ab12cd34" + "9f" * 28
@@ -34,7 +37,8 @@ def tables_with(app, column: str) -> list:
 
 
 def assert_coverage(app, engine, first: str, last: str, filters: dict) -> None:
-    expected = coverage_by_service(sources_from_warehouse(engine), first, last, filters)
+    expected = coverage_by_service(sources_from_warehouse(engine),
+                                   Query(first_month=first, last_month=last, filters=filters))
     shown = frame_with(app, *expected.columns)
     assert list(shown["service"]) == expected.get_column("service").to_list()
     assert list(shown["classified_pct"]) == pytest.approx(
@@ -140,3 +144,33 @@ def test_a_change_point_without_a_reason_is_refused_and_visitors_cannot_record(s
     assert "record_change_point" not in [b.key for b in staff_app.button]
     assert any("Signed-in staff record and remove change points." == c.value
                for c in staff_app.caption)
+
+
+def test_the_sources_view_says_when_no_source_has_run(app):
+    open_page(app, "data_quality")
+    assert any("No source has been run yet" in i.value for i in app.info)
+    assert not tables_with(app, "unmapped_values")
+
+
+def test_the_sources_view_shows_each_source_and_its_mapping_gaps(app, warehouse_copy, tmp_path):
+    """A real run of a CSV source with an unmapped channel, loaded into a copy of the demo."""
+    (tmp_path / "sources.toml").write_text(
+        '[[source]]\nname = "crm"\nfeed = "contacts"\nadapter = "csv"\npath = "cases.csv"\n'
+        'constants = { service = "Waste" }\n'
+        'columns = { contact_id = "Ref", received_at = "Opened", channel = "Origin" }\n')
+    (tmp_path / "cases.csv").write_text("Ref,Opened,Origin\nX1,2023-12-01 09:00,Phone\n"
+                                        "X2,2023-12-01 09:05,Telex\nX3,2023-12-01 09:10,Telex\n")
+    result = run_source(warehouse_copy, read_config(tmp_path / "sources.toml").sources[0])
+    assert (result.rows_inserted, result.rows_quarantined) == (1, 2)
+
+    open_page(app, "data_quality")
+    assert not app.exception
+    shown = frame_with(app, "source", "adapter", "feed", "result", "last_run", "rows_loaded",
+                       "rows_unchanged", "rows_quarantined", "watermark", "unmapped_values",
+                       "problem")
+    assert list(shown.itertuples(index=False, name=None))[0][:4] == (
+        "crm", "csv", "contacts", "✔ Loaded")
+    assert (shown["rows_loaded"][0], shown["rows_quarantined"][0],
+            shown["unmapped_values"][0]) == (1, 2, 1)
+    gaps = frame_with(app, "source", "column", "value", "rows")
+    assert list(gaps.itertuples(index=False, name=None)) == [("crm", "channel", "Telex", 2)]

@@ -2,6 +2,8 @@
 `metrics.drill` computes (and what the mart gives), with and without filters; the contact
 chains are for signed-in staff only."""
 
+from dataclasses import replace
+
 import polars as pl
 import pytest
 
@@ -14,13 +16,14 @@ from metrics.wording import format_value
 from tests.app.conftest import LATEST_MONTH, open_page
 
 HEADLINE = ("failure_demand_pct", "repeat_contact_pct")
+LATEST = Query(first_month=LATEST_MONTH, last_month=LATEST_MONTH)
 
 
 def expected_headline(engine, filters: dict) -> dict[str, str]:
     """Label -> shown value, from the drill and, independently, from the monthly mart."""
-    drilled = breakdown(period_parts(engine, LATEST_MONTH, LATEST_MONTH, filters), [], HEADLINE)
-    mart = compute(sources_from_warehouse(engine), Query(
-        first_month=LATEST_MONTH, last_month=LATEST_MONTH, filters=filters, kpis=HEADLINE))
+    latest = Query(first_month=LATEST_MONTH, last_month=LATEST_MONTH, filters=filters)
+    drilled = breakdown(period_parts(engine, latest), [], HEADLINE)
+    mart = compute(sources_from_warehouse(engine), replace(latest, kpis=HEADLINE))
     shown = {}
     for kpi_id in HEADLINE:
         kpi = REGISTRY[kpi_id]
@@ -43,8 +46,7 @@ def test_the_headline_is_what_metrics_computes(app, demo_engine):
     assert not app.exception
     assert shown_metrics(app) == expected_headline(demo_engine, {})
     by_service = next(t for t in tables(app) if t.columns[0] == "service")
-    drilled = breakdown(period_parts(demo_engine, LATEST_MONTH, LATEST_MONTH), ["service"],
-                        ["failure_demand_pct"])
+    drilled = breakdown(period_parts(demo_engine, LATEST), ["service"], ["failure_demand_pct"])
     assert by_service.get_column("failure contacts").sum() == drilled.get_column(
         "numerator").sum() > 0
     # most failure contacts first
@@ -88,8 +90,9 @@ def test_a_services_reasons_are_counts_and_shares_of_its_failure(app, demo_engin
                                "cumulative share %"]
     counts = reasons.get_column("failure contacts").to_list()
     assert counts == sorted(counts, reverse=True)
-    drilled = breakdown(period_parts(demo_engine, LATEST_MONTH, LATEST_MONTH,
-                                     {"service": (service,)}), [], ["failure_demand_pct"])
+    drilled = breakdown(period_parts(demo_engine, Query(
+        first_month=LATEST_MONTH, last_month=LATEST_MONTH, filters={"service": (service,)})),
+        [], ["failure_demand_pct"])
     assert sum(counts) == drilled.item(0, "numerator") > 0
     # Each share is shown to 0.1, so their sum is 100 within 0.05 a row.
     assert reasons.get_column("share of failure %").sum() == pytest.approx(
@@ -112,7 +115,7 @@ def test_contact_chains_are_shown_to_staff(staff_app, demo_engine):
     assert not staff_app.exception
     service = staff_app.selectbox(key="fd_service").value
     chains = next(t for t in tables(staff_app) if "alias" in t.columns)
-    expected = contact_chains(demo_engine, service, LATEST_MONTH, LATEST_MONTH)
+    expected = contact_chains(demo_engine, service, LATEST)
     assert chains.height == expected.height > 0
     assert chains.get_column("alias").to_list() == expected.get_column("alias").to_list()
     assert chains.get_column("alias").str.contains(r"^R-[0-9a-f]{6}$").all()

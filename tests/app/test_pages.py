@@ -35,3 +35,15 @@ def test_the_data_quality_page_lists_every_load(app):
     loads = app.dataframe[0].value
     assert len(loads) == 6
     assert set(loads["status"]) == {"loaded"}
+
+
+def test_a_filter_the_scorecard_cannot_apply_to_every_kpi_is_explained(app):
+    app.run()
+    ward = app.multiselect(key="filter_ward").options[0]
+    app.multiselect(key="filter_ward").select(ward).run()
+    assert not app.exception
+    assert [i.value for i in app.info] == [
+        "Satisfaction figures are not defined by ward: survey responses carry no ward. Clear "
+        "the ward filter in the sidebar to see them."]
+    labels = {m.label for m in app.metric}
+    assert "Satisfied residents" not in labels and "Contacts" in labels

@@ -17,7 +17,8 @@ HEADLINE = (RFT, "repeat_contact_pct")
 
 
 def drilled(engine, filters: dict, by: list[str] = ()) -> pl.DataFrame:
-    return breakdown(period_parts(engine, LATEST_MONTH, LATEST_MONTH, filters), by, HEADLINE)
+    latest = Query(first_month=LATEST_MONTH, last_month=LATEST_MONTH, filters=filters)
+    return breakdown(period_parts(engine, latest), by, HEADLINE)
 
 
 def item(frame: pl.DataFrame, kpi_id: str, column: str):

@@ -1,6 +1,7 @@
 """The satisfaction page in AppTest on the demo warehouse: it opens with and without filters,
 shows what `metrics.satisfaction_view` computes, and shows comments to signed-in staff only."""
 
+from metrics.compute import Query
 from metrics.reads import sources_from_warehouse
 from metrics.registry import REGISTRY
 from metrics.satisfaction_view import interval_text, latest_comments, satisfaction_by
@@ -13,8 +14,8 @@ def shown_metrics(app) -> dict[str, str]:
 
 
 def overall(engine, first: str, last: str, filters: dict) -> dict:
-    return satisfaction_by(sources_from_warehouse(engine), (), first, last, filters).row(
-        0, named=True)
+    return satisfaction_by(sources_from_warehouse(engine), Query(
+        first_month=first, last_month=last, filters=filters)).row(0, named=True)
 
 
 def expected_metrics(figures: dict) -> dict[str, str]:
@@ -35,8 +36,8 @@ def test_the_page_shows_the_months_figures_as_metrics_computes_them(app, demo_en
     captions = [c.value for c in app.caption]
     assert interval_text(figures["csat_low"], figures["csat_high"], figures["csat_n"]) in captions
     assert f"n = {figures['nps_n']:,}" in captions
-    by_channel = satisfaction_by(sources_from_warehouse(demo_engine), ("channel",),
-                                 LATEST_MONTH, LATEST_MONTH, {}).sort("channel")
+    by_channel = satisfaction_by(sources_from_warehouse(demo_engine), Query(
+        by=("channel",), first_month=LATEST_MONTH, last_month=LATEST_MONTH)).sort("channel")
     shown = frame_with(app, "Channel").sort_values("Channel")
     assert shown["Satisfaction n"].tolist() == by_channel["csat_n"].to_list()
     assert shown["Satisfied %"].tolist() == by_channel["csat_pct"].round(1).to_list()
@@ -82,8 +83,8 @@ def test_staff_see_the_latest_comments_for_a_chosen_service(staff_app, demo_engi
     open_page(staff_app, "satisfaction")
     staff_app.selectbox(key="comments_service").select("Council Tax").run()
     assert not staff_app.exception
-    with demo_engine.connect() as conn:
-        expected = latest_comments(conn, "Council Tax", LATEST_MONTH, LATEST_MONTH)
+    expected = latest_comments(demo_engine, "Council Tax",
+                               Query(first_month=LATEST_MONTH, last_month=LATEST_MONTH))
     shown = frame_with(staff_app, "comment")
     assert 0 < len(shown) <= 50
     assert shown["comment"].tolist() == expected["comment"].to_list()

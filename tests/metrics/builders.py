@@ -70,6 +70,12 @@ RESPONSE_SCHEMA = {
 }
 
 
+def months(first: str, last: str | None = None, by: tuple[str, ...] = (),
+           **filters: tuple[str, ...]) -> Query:
+    """The London months first..last (last: first by default), grouped and filtered."""
+    return Query(by=by, first_month=first, last_month=last or first, filters=filters)
+
+
 def utc(*parts: int) -> datetime:
     return datetime(*parts, tzinfo=UTC)
 
@@ -114,7 +120,7 @@ def _frame(rows, schema: dict, id_column: str, prefix: str) -> pl.DataFrame:
 
 
 def assumptions() -> pl.DataFrame:
-    """The default channel assumptions of `kpis.md` (data.reference)."""
+    """The default channel assumptions of `docs/kpis.md` (data.reference)."""
     return pl.DataFrame(
         [(channel, cost, kg) for channel, (cost, _, _, kg, _, _) in CHANNEL_ASSUMPTIONS.items()],
         schema={"channel": pl.String, "unit_cost_gbp": pl.Float64, "carbon_kg": pl.Float64},

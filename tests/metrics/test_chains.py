@@ -12,7 +12,7 @@ import polars as pl
 
 from metrics.chains import alias, chains, contact_chains
 from pipelines.ingest import ingest_file
-from tests.metrics.builders import utc, write_csv
+from tests.metrics.builders import months, utc, write_csv
 from tests.metrics.test_drill import facts, input_rows
 
 LONDON = ZoneInfo("Europe/London")
@@ -56,9 +56,9 @@ def test_no_pseudonym_is_shown_and_the_limit_holds():
 
 def test_contact_chains_reads_one_service_of_the_warehouse(sqlite_engine, tmp_path):
     ingest_file(sqlite_engine, "contacts", write_csv(input_rows(), tmp_path / "contacts.csv"))
-    result = contact_chains(sqlite_engine, "Waste", "2024-01", "2024-01")
+    result = contact_chains(sqlite_engine, "Waste", months("2024-01"))
     assert result.select("service", "contacts", "channels").rows() == [
         ("Waste", 3, "phone → web → phone"), ("Waste", 2, "phone → phone")]
     # The warehouse holds HMAC pseudonyms, so the aliases are of those, not of "c1".
     assert alias("c1") not in result.get_column("alias").to_list()
-    assert contact_chains(sqlite_engine, "Waste", "2024-02", "2024-02").height == 0
+    assert contact_chains(sqlite_engine, "Waste", months("2024-02")).height == 0

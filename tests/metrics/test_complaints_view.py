@@ -19,7 +19,16 @@ from metrics.complaints_view import (
 )
 from metrics.periods import period_totals, wide
 from reports.charts.complaints import themes_alt, themes_chart
-from tests.metrics.builders import complaint, complaints, contact, contacts, run, sources, utc
+from tests.metrics.builders import (
+    complaint,
+    complaints,
+    contact,
+    contacts,
+    months,
+    run,
+    sources,
+    utc,
+)
 
 
 def long_frame(rows: list[tuple]) -> pl.DataFrame:
@@ -70,14 +79,14 @@ def test_stage1_on_time_over_two_months_is_4_out_of_10():
     by_month = run(complaint_rows=on_time_rows(), kpis=("stage1_on_time_pct",))
     assert by_month.select("month", "numerator", "denominator").rows() == [
         ("2024-01", 3.0, 4.0), ("2024-02", 1.0, 6.0)]
-    figures = complaint_figures(src, "2024-01", "2024-02", {})
+    figures = complaint_figures(src, months("2024-01", "2024-02"))
     assert figures.overall["stage1_on_time_pct"].item() == pytest.approx(40.0)
     assert figures.overall["stage1_on_time_pct_n"].item() == 10
     assert figures.overall["complaints_received"].item() == 10
     waste = figures.by_service.filter(pl.col("service") == "Waste")
     assert waste["stage1_on_time_pct"].item() == pytest.approx(40.0)
     # The period is honoured: February alone is 1 out of 6.
-    february = complaint_figures(src, "2024-02", "2024-02", {})
+    february = complaint_figures(src, months("2024-02"))
     assert february.overall["stage1_on_time_pct"].item() == pytest.approx(100 / 6)
 
 
@@ -90,7 +99,7 @@ def test_complaints_per_1000_contacts_by_service():
                     *[contact(utc(2024, 1, 9, 10 + i), service="Libraries") for i in range(2)])
     found = complaints(complaint(date(2024, 1, 10), service="Waste"),
                        complaint(date(2024, 1, 11), service="Parking"))
-    figures = complaint_figures(sources(rows, found), "2024-01", "2024-01", {})
+    figures = complaint_figures(sources(rows, found), months("2024-01"))
     assert figures.overall["complaints_per_1000_contacts"].item() == pytest.approx(250.0)
     table = service_table(figures)
     assert table.select("Service", "Complaints received", "Contacts",
@@ -103,14 +112,14 @@ def test_overall_per_1000_adds_every_service():
                     *[contact(utc(2024, 1, 9, 10 + i), service="Parking") for i in range(2)])
     found = complaints(complaint(date(2024, 1, 10), service="Waste"),
                        complaint(date(2024, 1, 11), service="Parking"))
-    figures = complaint_figures(sources(rows, found), "2024-01", "2024-01", {})
+    figures = complaint_figures(sources(rows, found), months("2024-01"))
     assert figures.overall["complaints_per_1000_contacts"].item() == pytest.approx(2000 / 6)
     assert figures.overall["complaints_per_1000_contacts_n"].item() == 6
 
 
 def test_complaint_figures_are_not_defined_by_channel():
     src = sources(complaint_rows=on_time_rows())
-    assert complaint_figures(src, "2024-01", "2024-02", {"channel": ("phone",)}) is None
+    assert complaint_figures(src, months("2024-01", "2024-02", channel=("phone",))) is None
 
 
 def overdue_rows() -> pl.DataFrame:
@@ -163,14 +172,14 @@ def test_themes_count_complaint_rows_by_category_and_month_received():
         complaint(date(2024, 3, 1)),  # outside the period
     ).with_columns(pl.Series("category", ["delay", "delay", "delay", None, "policy", "delay",
                                           "delay"]))
-    themes = themes_by_month(rows, "2024-01", "2024-02", {})
+    themes = themes_by_month(rows, months("2024-01", "2024-02"))
     assert themes.rows() == [("2024-01", NOT_RECORDED, 1), ("2024-01", "delay", 3),
                              ("2024-02", "policy", 1)]
     # Each month's themes add up to complaints received.
     received = run(complaint_rows=rows, kpis=("complaints_received",))
     for month, total in themes.group_by("month").agg(pl.col("complaints").sum()).iter_rows():
         assert received.filter(pl.col("month") == month)["numerator"].item() == total
-    assert themes_by_month(rows, "2024-01", "2024-02", {"service": ("Parking",)}).height == 0
+    assert themes_by_month(rows, months("2024-01", "2024-02", service=("Parking",))).height == 0
 
 
 def test_the_themes_chart_tells_categories_apart_by_pattern_too():

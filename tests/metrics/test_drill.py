@@ -48,7 +48,7 @@ from reports.charts.failure import (
     ranking_alt,
     ranking_chart,
 )
-from tests.metrics.builders import contact, contacts, sources, utc, write_csv
+from tests.metrics.builders import contact, contacts, months, sources, utc, write_csv
 from transform.marts import Standards
 from transform.matters import matter_neighbours
 
@@ -200,18 +200,17 @@ def test_channel_bounce_pairs_each_repeat_with_the_channel_it_repeats():
 
 def test_readers_filter_in_sql_and_agree_with_the_mart(engine, tmp_path):
     ingest_file(engine, "contacts", write_csv(input_rows(), tmp_path / "contacts.csv"))
-    assert contact_facts(engine, "2024-01", "2024-01").height == 9
-    assert contact_facts(engine, "2024-01", "2024-03").height == 10
-    assert contact_facts(engine, "2024-01", "2024-01", {"service": ("Housing",)}).height == 2
-    assert contact_facts(engine, "2024-01", "2024-01", {"channel": ("phone",)}).height == 6
-    assert contact_facts(engine, "2024-01", "2024-01", {"ward": ("North",)}).height == 1
-    assert contact_facts(engine, "2024-01", "2024-01", {"ward": ("",)}).height == 8
-    assert contact_facts(engine, "2024-01", "2024-01",
-                         {"service": ("Waste",), "channel": ()}).height == 0
+    assert contact_facts(engine, months("2024-01")).height == 9
+    assert contact_facts(engine, months("2024-01", "2024-03")).height == 10
+    assert contact_facts(engine, months("2024-01", service=("Housing",))).height == 2
+    assert contact_facts(engine, months("2024-01", channel=("phone",))).height == 6
+    assert contact_facts(engine, months("2024-01", ward=("North",))).height == 1
+    assert contact_facts(engine, months("2024-01", ward=("",))).height == 8
+    assert contact_facts(engine, months("2024-01", service=("Waste",), channel=())).height == 0
     with pytest.raises(ValueError, match="team"):
-        contact_facts(engine, "2024-01", "2024-01", {"team": ("A",)})
+        contact_facts(engine, months("2024-01", team=("A",)))
 
-    parts = period_parts(engine, "2024-01", "2024-01")
+    parts = period_parts(engine, months("2024-01"))
     mart = compute(sources_from_warehouse(engine),
                    Query(by=("service",), first_month="2024-01", last_month="2024-01",
                          kpis=CONTACT_KPIS))
@@ -219,11 +218,11 @@ def test_readers_filter_in_sql_and_agree_with_the_mart(engine, tmp_path):
         mart.select("service", "kpi", "numerator", "denominator", "value").sort("service", "kpi"))
 
     # Filtered to phone, the repeats are 3 and 9; 3 repeats a web contact all the same.
-    phone = period_parts(engine, "2024-01", "2024-01", {"channel": ("phone",)})
-    bounce = channel_bounce(phone, matter_contacts(engine, "2024-01", "2024-01"))
+    phone = period_parts(engine, months("2024-01", channel=("phone",)))
+    bounce = channel_bounce(phone, matter_contacts(engine, months("2024-01")))
     assert sorted(bounce.select("previous_channel", "channel", "repeat_contacts").rows()) == [
         ("phone", "phone", 1), ("web", "phone", 1)]
-    assert matter_contacts(engine, "2024-01", "2024-01", ("Housing",)).height == 2
+    assert matter_contacts(engine, months("2024-01", service=("Housing",))).height == 2
 
 
 def test_text_alternatives_say_what_the_charts_show():

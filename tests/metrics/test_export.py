@@ -1,6 +1,6 @@
-"""The export of `feeds.md`: canonical CSV files loaded through the pipelines into a real warehouse
-(SQLite and PostgreSQL) give the same figures as `compute` over the same rows as facts, and
-`python -m metrics export` writes them in the contracted shape."""
+"""The export of `docs/feeds.md`: canonical CSV files loaded through the pipelines into a real
+warehouse (SQLite and PostgreSQL) give the same figures as `compute` over the same rows as facts,
+and `python -m metrics export` writes them in the contracted shape."""
 
 import csv
 import io
@@ -183,8 +183,10 @@ def test_export_matches_compute_over_the_same_rows(engine, warehouse_url, tmp_pa
     facts = load(engine, tmp_path)
 
     for by in GROUPINGS:
-        assert_frame_equal(export_frame(engine, by=by), expected(facts, by), rel_tol=1e-9)
-    got = export_frame(engine, by=("service",), first_month="2024-02", last_month="2024-03")
+        assert_frame_equal(export_frame(engine, Query(by=by)), expected(facts, by),
+                           rel_tol=1e-9)
+    got = export_frame(engine, Query(by=("service",), first_month="2024-02",
+                                     last_month="2024-03"))
     assert set(got.get_column("month")) == {"2024-02", "2024-03"}
     assert_frame_equal(got, expected(facts, ("service",), "2024-02", "2024-03"), rel_tol=1e-9)
 

@@ -1,5 +1,5 @@
 """Invariants on a seeded, randomly generated medium input (a few thousand contacts over 14
-months), and a row-by-row recomputation of every KPI straight from `kpis.md`.
+months), and a row-by-row recomputation of every KPI straight from `docs/kpis.md`.
 
 hypothesis is not installed: the input comes from numpy's default_rng with a fixed seed, shaped
 so that the awkward cases occur many times (repeats across month ends and channels, contacts of
@@ -138,7 +138,7 @@ def results(data):
             [(), ("service",), ("channel",), ("ward",), ("service", "channel")]}
 
 
-# ---- a row-by-row recomputation of kpis.md ----------------------------------------------------
+# ---- a row-by-row recomputation of docs/kpis.md -----------------------------------------------
 
 def _month(moment: datetime) -> str:
     return moment.astimezone(LONDON).strftime("%Y-%m")
@@ -149,7 +149,7 @@ def _london_day(moment: datetime) -> date:
 
 
 def reference_contact_figures(rows: list[dict]) -> dict:
-    """(month, kpi) -> (numerator, denominator), one contact at a time, as kpis.md says."""
+    """(month, kpi) -> (numerator, denominator), one contact at a time, as docs/kpis.md says."""
     as_of = max(r["received_at"] for r in rows)
     as_of_date = _london_day(as_of)
     matters = defaultdict(list)

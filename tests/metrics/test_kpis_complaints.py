@@ -1,4 +1,4 @@
-"""Complaint KPIs (`kpis.md`, Complaints) on tiny inputs worked out by hand.
+"""Complaint KPIs (`docs/kpis.md`, Complaints) on tiny inputs worked out by hand.
 
 Working days are England and Wales ones: over the turn of 2024 the bank holidays are 25 and 26
 December 2024 and 1 January 2025; Easter 2024 is Good Friday 29 March and Easter Monday 1 April.

@@ -1,4 +1,4 @@
-"""Contact KPIs (`kpis.md`, Contacts) on tiny inputs worked out by hand.
+"""Contact KPIs (`docs/kpis.md`, Contacts) on tiny inputs worked out by hand.
 
 Every case lists its contacts and the (numerator, denominator) that the spec gives; the comment
 beside each case is the arithmetic. Unless a case says otherwise an "anchor" contact without a

@@ -1,4 +1,5 @@
-"""Cost and carbon KPIs (`kpis.md`, Cost and carbon), worked by hand with the default assumptions:
+"""Cost and carbon KPIs (`docs/kpis.md`, Cost and carbon), worked by hand with the default
+assumptions:
 
     channel        £ per contact   kg CO2e per contact
     face_to_face   9.34            1.2112

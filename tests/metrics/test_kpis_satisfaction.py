@@ -1,4 +1,4 @@
-"""Satisfaction KPIs (`kpis.md`, Satisfaction): month of responded_at, by the responses' own
+"""Satisfaction KPIs (`docs/kpis.md`, Satisfaction): month of responded_at, by the responses' own
 service and channel."""
 
 import polars as pl
@@ -12,7 +12,7 @@ JAN = utc(2024, 1, 15, 12)
 
 def _scores(name: str, values) -> pl.DataFrame:
     # Every response also carries a csat of 3, so that one without an nps or ces is still a valid
-    # response (feeds.md: at least one of csat, nps, ces).
+    # response (docs/feeds.md: at least one of csat, nps, ces).
     return responses(*(response(JAN, csat=3, **{name: v}) for v in values))
 
 

@@ -19,7 +19,7 @@ from metrics.quality import (
     short_aliases,
 )
 from reports.charts.quality import coverage_alt, coverage_chart
-from tests.metrics.builders import contact, contacts, sources, utc
+from tests.metrics.builders import contact, contacts, months, sources, utc
 
 
 def test_rules_are_counted_once_per_row_and_feed():
@@ -82,15 +82,15 @@ def test_classification_coverage_by_service_and_month():
         contact(utc(2024, 1, 6, 9)),
         contact(utc(2024, 2, 6, 9), demand_type="failure"),
         contact(utc(2024, 1, 6, 9), service="Housing")))
-    assert coverage_by_month(src, "2024-01", "2024-02", {}).rows() == [
+    assert coverage_by_month(src, months("2024-01", "2024-02")).rows() == [
         ("Housing", "2024-01", 0.0, 1.0, 0.0),
         ("Waste", "2024-01", 2.0, 4.0, 50.0),
         ("Waste", "2024-02", 1.0, 1.0, 100.0),
     ]
     # Over both months Waste is 3 / 5 = 60 %, not the 75 % mean of 50 and 100.
-    assert coverage_by_service(src, "2024-01", "2024-02", {}).rows() == [
+    assert coverage_by_service(src, months("2024-01", "2024-02")).rows() == [
         ("Housing", 0.0, 1.0, 0.0), ("Waste", 3.0, 5.0, pytest.approx(60.0))]
-    assert coverage_by_service(src, "2024-02", "2024-02", {"service": ("Waste",)}).rows() == [
+    assert coverage_by_service(src, months("2024-02", service=("Waste",))).rows() == [
         ("Waste", 1.0, 1.0, 100.0)]
 
 

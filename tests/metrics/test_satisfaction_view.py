@@ -8,9 +8,9 @@ import pytest
 
 from data.bulk import insert_frame
 from data.models import SurveyResponse
-from metrics.satisfaction_view import interval_text, latest_comments, period_bounds, satisfaction_by
+from metrics.satisfaction_view import interval_text, latest_comments, satisfaction_by
 from reports.charts.satisfaction import csat_interval_alt, csat_interval_chart
-from tests.metrics.builders import response, responses, sources, utc
+from tests.metrics.builders import months, response, responses, sources, utc
 
 
 def eight_of_ten() -> pl.DataFrame:
@@ -25,8 +25,8 @@ def test_csat_over_a_period_with_its_wilson_interval():
     # centre = (0.8 + 0.192073) / 1.384146 = 0.716740
     # half = 1.959964 / 1.384146 × sqrt(0.8 × 0.2 / 10 + 3.841459 / 400) = 1.416008 × 0.160011
     #      = 0.226577 -> 49.0 % to 94.3 %.
-    overall = satisfaction_by(sources(response_rows=eight_of_ten()), (), "2024-01", "2024-02",
-                              {}).row(0, named=True)
+    overall = satisfaction_by(sources(response_rows=eight_of_ten()),
+                              months("2024-01", "2024-02")).row(0, named=True)
     assert overall["csat_pct"] == pytest.approx(80.0)
     assert overall["csat_n"] == 10
     assert overall["responses"] == 10
@@ -41,8 +41,7 @@ def test_nps_and_effort_come_with_their_n_and_no_interval():
     # Effort: 7 and 5 -> 6.0, n = 2. No csat given: csat has n = 0 and no value.
     rows = responses(response(utc(2024, 1, 10), nps=10, ces=7), response(utc(2024, 1, 11), nps=9),
                      response(utc(2024, 1, 12), nps=7, ces=5), response(utc(2024, 1, 13), nps=3))
-    overall = satisfaction_by(sources(response_rows=rows), (), "2024-01", "2024-01",
-                              {}).row(0, named=True)
+    overall = satisfaction_by(sources(response_rows=rows), months("2024-01")).row(0, named=True)
     assert (overall["nps"], overall["nps_n"]) == (pytest.approx(25.0), 4)
     assert (overall["ces_mean"], overall["ces_n"]) == (pytest.approx(6.0), 2)
     assert (overall["csat_pct"], overall["csat_low"], overall["csat_n"]) == (None, None, 0)
@@ -55,28 +54,21 @@ def test_satisfaction_by_channel_and_service():
                      response(utc(2024, 1, 12), "web", "Waste", csat=4),
                      response(utc(2024, 1, 13), "web", "Waste", csat=4))
     src = sources(response_rows=rows)
-    by_channel = satisfaction_by(src, ("channel",), "2024-01", "2024-01", {})
+    by_channel = satisfaction_by(src, months("2024-01", by=("channel",)))
     assert by_channel.select("channel", "csat_pct", "csat_n").rows() == [
         ("phone", 50.0, 2), ("web", 100.0, 2)]
     # 2 of 2: Wilson keeps the upper bound at 100 % and the lower one well below it.
     web = by_channel.filter(pl.col("channel") == "web").row(0, named=True)
     assert web["csat_high"] == pytest.approx(100.0)
     assert web["csat_low"] == pytest.approx(34.24, abs=0.01)
-    waste = satisfaction_by(src, ("service",), "2024-01", "2024-01",
-                            {"service": ("Waste",)})
+    waste = satisfaction_by(src, months("2024-01", by=("service",), service=("Waste",)))
     assert waste.select("service", "responses", "csat_pct").rows() == [
         ("Waste", 3, pytest.approx(100.0))]
 
 
 def test_satisfaction_is_not_defined_by_ward():
     src = sources(response_rows=eight_of_ten())
-    assert satisfaction_by(src, (), "2024-01", "2024-02", {"ward": ("Abbey",)}) is None
-
-
-def test_period_bounds_are_london_months():
-    # BST starts 31 March 2024: April begins at 23:00 UTC on 31 March.
-    assert period_bounds("2024-03", "2024-03") == (utc(2024, 3, 1), utc(2024, 3, 31, 23))
-    assert period_bounds("2023-12", "2024-01") == (utc(2023, 12, 1), utc(2024, 2, 1))
+    assert satisfaction_by(src, months("2024-01", "2024-02", ward=("Abbey",))) is None
 
 
 def stored(rows: list[dict]) -> pl.DataFrame:
@@ -107,10 +99,10 @@ def test_latest_comments_are_the_newest_50_for_the_service_in_the_period(engine)
     ]
     with engine.begin() as conn:
         insert_frame(conn, SurveyResponse.__table__, stored(rows))
-    with engine.connect() as conn:
-        latest = latest_comments(conn, "Waste", "2024-01", "2024-01")
-        odd = latest_comments(conn, "O'Brien's; --", "2024-01", "2024-01")
-        web_only = latest_comments(conn, "Waste", "2024-01", "2024-01", ("web",))
+    january = months("2024-01")
+    latest = latest_comments(engine, "Waste", january)
+    odd = latest_comments(engine, "O'Brien's; --", january)
+    web_only = latest_comments(engine, "Waste", months("2024-01", channel=("web",)))
     assert latest.height == 50
     assert latest.get_column("comment").to_list() == [f"comment {i}" for i in range(54, 4, -1)]
     assert odd.get_column("comment").to_list() == ["a name that would break SQL built from text"]
@@ -118,15 +110,15 @@ def test_latest_comments_are_the_newest_50_for_the_service_in_the_period(engine)
 
 
 def test_a_period_without_responses_reads_zero_responses_and_no_rates():
-    whole = satisfaction_by(sources(), (), "2024-01", "2024-01", {})
+    whole = satisfaction_by(sources(), months("2024-01"))
     assert whole.select("responses", "csat_pct", "csat_n", "nps", "nps_n").rows() == [
         (0, None, 0, None, 0)]
-    assert satisfaction_by(sources(), ("channel",), "2024-01", "2024-01", {}).height == 0
+    assert satisfaction_by(sources(), months("2024-01", by=("channel",))).height == 0
 
 
 def test_the_csat_chart_draws_each_interval_around_its_value():
-    by_channel = satisfaction_by(sources(response_rows=eight_of_ten()), ("channel",),
-                                 "2024-01", "2024-02", {})
+    by_channel = satisfaction_by(sources(response_rows=eight_of_ten()),
+                                 months("2024-01", "2024-02", by=("channel",)))
     trace = csat_interval_chart(by_channel, "channel", "CSAT").data[0]
     assert list(trace.y) == ["Phone (n = 10)"]
     assert trace.error_x.array[0] == pytest.approx(94.332 - 80.0, abs=1e-3)
@@ -136,8 +128,7 @@ def test_the_csat_chart_draws_each_interval_around_its_value():
 
 def test_the_csat_chart_and_its_alternative_name_a_channel_in_words():
     rows = responses(*[response(utc(2024, 1, 10 + i), "face_to_face", csat=5) for i in range(4)])
-    by_channel = satisfaction_by(sources(response_rows=rows), ("channel",), "2024-01",
-                                 "2024-01", {})
+    by_channel = satisfaction_by(sources(response_rows=rows), months("2024-01", by=("channel",)))
     assert list(csat_interval_chart(by_channel, "channel", "CSAT").data[0].y) == [
         "Face to face (n = 4)"]
     assert "highest Face to face 100.0 %" in csat_interval_alt(by_channel, "channel")

@@ -1,7 +1,7 @@
 """Small helpers for the ingest tests: write a CSV, load it, read tables back.
 
 Every load made through `load` is checked for conservation and against its `load_log` row, so
-each test that loads a file also checks those two rules of `feeds.md`.
+each test that loads a file also checks those two rules of `docs/feeds.md`.
 """
 
 import hashlib
@@ -91,7 +91,7 @@ def utc(text: str) -> datetime:
 
 
 def pseudonym(ref: str, key: str = TEST_KEY) -> str:
-    """The pseudonym of `feeds.md`, computed here independently: HMAC-SHA256, hex."""
+    """The pseudonym of `docs/feeds.md`, computed here independently: HMAC-SHA256, hex."""
     return hmac.new(key.encode(), ref.encode(), hashlib.sha256).hexdigest()
 
 

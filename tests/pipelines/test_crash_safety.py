@@ -1,4 +1,4 @@
-"""A load killed part-way leaves the warehouse as it was (`feeds.md`: a file is loaded all or
+"""A load killed part-way leaves the warehouse as it was (`docs/feeds.md`: a file is loaded all or
 nothing), and the same file then loads cleanly.
 
 The load is the real command line (`python -m pipelines ingest contacts BIG.csv`) in its own

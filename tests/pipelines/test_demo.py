@@ -1,4 +1,4 @@
-"""The Fenbridge demo feeds: deterministic, shaped like `feeds.md`, telling the story the
+"""The Fenbridge demo feeds: deterministic, shaped like `docs/feeds.md`, telling the story the
 dashboard is meant to show, and invalid only where we meant them to be.
 
 Most tests read one generation of the full default demo (36 months, a few seconds), because the
@@ -223,7 +223,7 @@ def _monthly(frame: pl.DataFrame, condition: pl.Expr) -> pl.Series:
     return frame.group_by("month").agg(pct=condition.mean() * 100).sort("month")["pct"]
 
 
-# Rules of `feeds.md`, each an expression that is true where a row breaks it. The timestamp and
+# Rules of `docs/feeds.md`, each an expression that is true where a row breaks it. The timestamp and
 # date parsers accept the styles the generator writes, which is stricter than the spec.
 
 def _instant(column: str) -> pl.Expr:

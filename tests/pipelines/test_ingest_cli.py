@@ -1,4 +1,4 @@
-"""`python -m pipelines ingest` as `feeds.md` (Command-line contract) describes it, run as a real
+"""`python -m pipelines ingest` as `docs/feeds.md` (the command line) describes it, run as a real
 process against a throwaway SQLite warehouse chosen by WAREHOUSE_URL."""
 
 import json

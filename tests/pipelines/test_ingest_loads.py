@@ -1,4 +1,4 @@
-"""What a load does as a whole (`feeds.md`, "What happens to each row" and the common rules):
+"""What a load does as a whole (`docs/feeds.md`, "What happens to each row" and the common rules):
 duplicates, corrections, skipped files, whole-file rejections, pseudonyms and masks, all or
 nothing, and the derived facts and mart rows a load refreshes.
 """

@@ -1,5 +1,5 @@
-"""The cell and row rules of `feeds.md`, feed by feed: what is quarantined, with which words, and
-what is accepted and how it is stored.
+"""The cell and row rules of `docs/feeds.md`, feed by feed: what is quarantined, with which words,
+and what is accepted and how it is stored.
 
 Each table below is one file: a good row first (spreadsheet row 2), then one row per case (row 3
 onwards), then another good row. Every case row breaks exactly the rules listed next to it.

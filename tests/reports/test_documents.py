@@ -15,6 +15,7 @@ import pytest
 from pypdf import PdfReader
 
 from data.warehouse import get_engine
+from metrics.compute import Query
 from metrics.export import export_frame
 from metrics.reads import read_targets, sources_from_warehouse
 from metrics.registry import REGISTRY, THEMES, headline_kpis
@@ -36,8 +37,14 @@ from tests.metrics.builders import (
     utc,
     write_csv,
 )
+from transform.marts import Standards
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "pack"
+NO_ASSUMPTIONS = pl.DataFrame(schema={
+    "channel": pl.String, "unit_cost_gbp": pl.Float64, "cost_source": pl.String,
+    "cost_year": pl.Int64, "carbon_kg": pl.Float64, "carbon_source": pl.String,
+    "carbon_year": pl.Int64, "uplift_factor": pl.Float64, "uplift_source": pl.String,
+    "uplift_year": pl.Int64})
 HALF = "2025-H1"
 
 
@@ -86,7 +93,7 @@ def _expected_half(engine, half: str) -> dict[str, str]:
     """Each KPI's half-year figure from `metrics export`, summed by hand: Σ numerators ÷ Σ
     denominators over the six months."""
     months = half_months(half)
-    frame = export_frame(engine, first_month=months[0], last_month=months[-1])
+    frame = export_frame(engine, Query(first_month=months[0], last_month=months[-1]))
     out = {}
     for kpi in REGISTRY.values():
         rows = frame.filter(pl.col("kpi") == kpi.id)
@@ -202,13 +209,8 @@ def test_the_pdf_is_tagged_with_alt_text_and_vector_charts(tiny):
 def test_the_pack_writes_draws_and_tabulates_a_theme_code_in_words():
     rows = complaints(*[complaint(date(2025, 3, 3 + i)) for i in range(6)]).with_columns(
         pl.lit("staff_conduct").alias("category"))
-    no_assumptions = pl.DataFrame(schema={
-        "channel": pl.String, "unit_cost_gbp": pl.Float64, "cost_source": pl.String,
-        "cost_year": pl.Int64, "carbon_kg": pl.Float64, "carbon_source": pl.String,
-        "carbon_year": pl.Int64, "uplift_factor": pl.Float64, "uplift_source": pl.String,
-        "uplift_year": pl.Int64})
     document = content.pack(sources(contacts(contact(utc(2025, 3, 3, 9))), rows), HALF, {},
-                            content.Reference(no_assumptions, {}, None))
+                            content.Reference(NO_ASSUMPTIONS, {}, None))
     section = next(s for s in document.sections if s.anchor == "complaints")
     assert ("The most common theme of new complaints in January to June 2025 was staff conduct "
             "(6 complaints" in section.blocks[2].text)
@@ -224,8 +226,8 @@ def test_the_pack_holds_every_section(tiny):
                   "Method notes", "Unit costs and carbon factors", "Socitm 2008 median",
                   "Glossary"):
         assert title in text
-    for kpi in REGISTRY.values():
-        assert kpi.label in text
+    for kpi in REGISTRY.values():  # worded with the standards of the tiny warehouse: the defaults
+        assert kpi.worded(Standards()).label in text
 
 
 def test_the_demo_pack_agrees_with_the_export_and_renders_pages(demo):
@@ -233,8 +235,9 @@ def test_the_demo_pack_agrees_with_the_export_and_renders_pages(demo):
     rows = _summary_rows(word)
     settings = _reference(engine).settings
     expected = _expected_half(engine, half)
-    assert set(rows) == {k.label for k in headline_kpis()}
-    for kpi in headline_kpis():
+    worded = [k.worded(Standards.from_settings(settings)) for k in headline_kpis()]
+    assert set(rows) == {k.label for k in worded}
+    for kpi in worded:
         value, denominator = expected[kpi.id]
         shown = rows[kpi.label][1]
         if denominator is not None and denominator < float(
@@ -286,3 +289,21 @@ def test_the_one_pager_is_one_landscape_page_of_published_tiles(demo, tiny):
     assert shown["Stage 1 complaints received"] == "<5"  # 3 complaints in March 2025
     assert "<5" in _pdf_text(one_pager_bytes(tiny_engine, "2025-03"))
     assert shift_half(HALF, -1) == "2024-H2"
+
+
+def test_the_pack_states_the_standards_as_configured():
+    settings = {"repeat_window_days": "10", "answer_standard_seconds": "45",
+                "written_standard_working_days": "3"}
+    themed = complaints(complaint(date(2025, 3, 3))).with_columns(pl.lit("x").alias("category"))
+    document = content.pack(sources(contacts(contact(utc(2025, 3, 3, 9))), themed,
+                                    settings=settings),
+                            HALF, {}, content.Reference(NO_ASSUMPTIONS, settings, None))
+    method = next(s for s in document.sections if s.anchor == "method")
+    definitions = {row[0]: row for row in method.blocks[1].rows}
+    assert "Calls answered in 60 seconds" not in definitions
+    answered = definitions["Calls answered in 45 seconds"]
+    assert "within 45 seconds" in answered[1] and "wait_seconds within 45 seconds" in answered[2]
+    assert "received_at + 3 working days" in definitions["Written replies on time"][2]
+    assert "[t − 10 days, t)" in definitions["Repeat contact"][2]
+    words = " ".join(" ".join(row) for row in method.blocks[1].rows)
+    assert "{" not in words and "7 days" not in words and "5 working days" not in words

@@ -26,10 +26,11 @@ from tests.wording_checks import (
     check_spc,
     number,
 )
+from transform.marts import Standards
 
 CELL = rf"(?:{FIGURE}|<\d+|not shown|no data)"
 SIGNED = rf"(?:—|→ no change|[↑↓] [+−]{SIZE})"
-MEASURES = headline_kpis()
+MEASURES = tuple(k.worded(Standards()) for k in headline_kpis())  # the default standards
 LABELS = {k.label: k for k in MEASURES}
 
 

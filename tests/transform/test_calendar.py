@@ -16,6 +16,7 @@ from transform.calendar import (
     london_month,
     month_of_date,
     months_between,
+    months_span,
     shift_month,
 )
 
@@ -188,3 +189,9 @@ def test_bad_month_text_is_refused(bad: str) -> None:
 ])
 def test_the_latest_complete_month(as_of, month):
     assert latest_complete_month(as_of) == month
+
+
+def test_a_span_of_months_runs_from_london_midnight_to_london_midnight():
+    # BST starts 31 March 2024: April begins at 23:00 UTC on 31 March.
+    assert months_span("2024-03", "2024-03") == (utc(2024, 3, 1), utc(2024, 3, 31, 23))
+    assert months_span("2023-12", "2024-01") == (utc(2023, 12, 1), utc(2024, 2, 1))

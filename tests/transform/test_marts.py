@@ -2,8 +2,10 @@
 
 import polars as pl
 import pytest
+from sqlalchemy import select
 
-from data.bulk import read_frame, schema_of
+from data.bulk import read_frame
+from data.facts import read_table
 from data.models import ChannelAssumption, Complaint, Contact, ContactsMonthly, SurveyResponse
 from data.reference import read_settings
 from metrics.compute import Query, compute, sources_from_facts
@@ -13,9 +15,8 @@ from transform.marts import refresh_contact_marts
 
 
 def _facts(engine, model, exclude=()):
-    schema = {k: v for k, v in schema_of(model.__table__).items() if k not in exclude}
     with engine.connect() as conn:
-        return read_frame(conn, f"SELECT {', '.join(schema)} FROM {model.__tablename__}", schema)
+        return read_table(conn, model.__table__, exclude=exclude)
 
 
 @pytest.mark.slow
@@ -36,10 +37,10 @@ def test_incremental_marts_agree_with_facts_and_with_a_full_rebuild(engine, tmp_
         assert actual.equals(expected), by
 
     def mart() -> pl.DataFrame:
+        table = ContactsMonthly.__table__
         with engine.connect() as conn:
-            return read_frame(conn, "SELECT * FROM mart_contacts_monthly ORDER BY "
-                                    "month, service, channel, ward",
-                              schema_of(ContactsMonthly.__table__))
+            return read_frame(conn, select(table).order_by(
+                table.c.month, table.c.service, table.c.channel, table.c.ward))
 
     incremental = mart()
     with engine.begin() as conn:

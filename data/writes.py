@@ -1,0 +1,92 @@
+"""The SQL side of a load: key lookups, replacing rows, and neighbour updates.
+
+Every statement runs on the load's own connection, inside its one transaction, as SQLAlchemy
+Core (bound parameters) or through the bulk writer. A file's keys and matters go to temporary
+tables, to join with instead of giant IN lists.
+"""
+
+from datetime import datetime
+
+import polars as pl
+from sqlalchemy import Column, Connection, MetaData, Table, Text, and_, delete, select, update
+from sqlalchemy.schema import CreateTable, DropTable
+
+from data.bulk import indexes_rebuilt_if_large, insert_frame, read_frame, schema_of
+from data.models import Contact
+from data.types import UtcDateTime
+from data.vocabulary import MATTER
+
+_TEMPORARY = MetaData()
+
+
+def _temporary(name: str, *columns: Column) -> Table:
+    return Table(name, _TEMPORARY, *columns, prefixes=["TEMPORARY"])
+
+
+KEYS = _temporary("tmp_load_keys", Column("id", Text, primary_key=True))
+REPLACED = _temporary("tmp_load_replaced", Column("id", Text, primary_key=True))
+MATTERS = _temporary("tmp_load_matters", Column("customer_pseudonym", Text),
+                     Column("service", Text))
+NEIGHBOURS = _temporary("tmp_load_neighbours", Column("source_system", Text),
+                        Column("contact_id", Text), Column("prev_matter_at", UtcDateTime()),
+                        Column("next_matter_at", UtcDateTime()))
+
+
+def _filled(conn: Connection, table: Table, frame: pl.DataFrame) -> Table:
+    """A fresh temporary table holding the frame's rows."""
+    conn.execute(DropTable(table, if_exists=True))
+    conn.execute(CreateTable(table))
+    insert_frame(conn, table, frame)
+    return table
+
+
+def existing_rows(conn: Connection, table: Table, key: str, source_system: str,
+                  ids: pl.Series) -> pl.DataFrame:
+    """The stored rows of this source system with these ids."""
+    if conn.execute(select(table.c.source_system).where(table.c.source_system == source_system)
+                    .limit(1)).first() is None:
+        return pl.DataFrame(schema=schema_of(table))  # the system's first load: every id is new
+    keys = _filled(conn, KEYS, pl.DataFrame({"id": ids}))
+    return read_frame(conn, select(table).join(keys, table.c[key] == keys.c.id)
+                      .where(table.c.source_system == source_system))
+
+
+def replace_rows(conn: Connection, table: Table, key: str, source_system: str,
+                 rows: pl.DataFrame, replacing: int) -> None:
+    """Delete the stored versions of these ids (`replacing` of them exist), then insert the
+    rows: together, an insert or update per id. Only the rows' own ids are deleted: the keys
+    table also holds the file's unchanged ids, which stay as they are."""
+    if rows.height == 0:
+        return
+    if replacing:
+        replaced = _filled(conn, REPLACED, pl.DataFrame({"id": rows.get_column(key)}))
+        conn.execute(delete(table).where(table.c.source_system == source_system,
+                                         table.c[key].in_(select(replaced.c.id))))
+    with indexes_rebuilt_if_large(conn, table, rows.height):
+        insert_frame(conn, table, rows)
+
+
+def matter_contacts(conn: Connection, matters: pl.DataFrame, start: datetime,
+                    end: datetime) -> pl.DataFrame:
+    """The stored contacts of the given matters (pseudonym, service) received from `start` to
+    `end` inclusive, with their neighbours."""
+    chosen = _filled(conn, MATTERS, matters)
+    c = Contact.__table__.c
+    query = (select(c.source_system, c.contact_id, *(c[m] for m in MATTER), c.received_at,
+                    c.prev_matter_at, c.next_matter_at)
+             .join(chosen, and_(*(c[m] == chosen.c[m] for m in MATTER)))
+             .where(c.received_at >= start, c.received_at <= end))
+    return read_frame(conn, query)
+
+
+def update_neighbours(conn: Connection, moved: pl.DataFrame) -> None:
+    """Write new prev/next neighbour instants for stored contacts."""
+    if moved.height == 0:
+        return
+    new = _filled(conn, NEIGHBOURS, moved.select("source_system", "contact_id", "prev_matter_at",
+                                                 "next_matter_at"))
+    contacts = Contact.__table__
+    conn.execute(update(contacts)
+                 .values(prev_matter_at=new.c.prev_matter_at, next_matter_at=new.c.next_matter_at)
+                 .where(contacts.c.source_system == new.c.source_system,
+                        contacts.c.contact_id == new.c.contact_id))
