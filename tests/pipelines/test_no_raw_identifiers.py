@@ -1,0 +1,184 @@
+"""No raw customer identifier anywhere it could be read (README, "Security and privacy").
+
+Crafted, generated files carry raw tokens (a customer reference, a fake e-mail address, a phone
+number from Ofcom's drama range) in every place a careless load could repeat them: the customer
+column, unknown columns, a row whose unquoted comma shifts its cells, a row with too few fields,
+the id cell of a short row, and cells a rule refuses (a flag, a timestamp, a number). They are
+loaded through the real command lines (`pipelines ingest` and `pipelines run` with a `csv`
+source), and every text cell of every warehouse table, standard output and error, the `--json`
+objects and the bytes of the data quality page's downloads are searched for the tokens.
+"""
+
+import io
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import polars as pl
+import pytest
+from sqlmodel import SQLModel
+
+from metrics.quality import read_quarantine_reasons, rule_counts, short_aliases
+from metrics.reads import load_history, quarantine
+from metrics.sources_view import read_source_runs, source_status, unmapped_values
+from pages.shared import excel_bytes
+from tests.pipelines.helpers import rows
+
+ROOT = Path(__file__).resolve().parents[2]
+REF = "CUST-RAW-SECRET"
+EMAIL = "jo.bloggs.secret@example.com"
+PHONE = "07700 900123"  # Ofcom's drama range: never a real number
+TOKENS = (REF, "jo.bloggs.secret", "07700 900123", "07700900123")
+
+CONTACTS_HEADER = ("contact_id,received_at,channel,service,customer_ref,"
+                   "resolved_at_first_point,ward,handle_seconds,phone,email_address\n")
+# Misaligned rows make the file take the csv module's path: one file of each kind.
+SHIFTED = CONTACTS_HEADER + "".join([
+    # Loaded: the reference pseudonymised, the unknown columns never kept.
+    f"C-1,2024-01-10 09:00,phone,Waste,{REF}-1,true,Abbey,60,{PHONE},{EMAIL}\n",
+    # An unquoted comma in the ward: every later cell slides one column right.
+    f"C-2,2024-01-10 09:00,phone,Waste,Abbey, North,{REF}-2,60,{PHONE},{EMAIL}\n",
+    # Refused cells that hold identifiers: the messages name the column and rule, not the value.
+    f"C-3,{PHONE},phone,Waste,{REF}-3,{EMAIL},Abbey,{PHONE},{PHONE},{EMAIL}\n",
+])
+SHORT = CONTACTS_HEADER + "".join([
+    f"C-4,2024-01-10 09:00,phone,Waste,{REF}-4,true,Abbey,60,{PHONE},{EMAIL}\n",
+    # A field missing before the customer column: the reference slides into the flag.
+    f"C-5,2024-01-10 09:00,phone,{REF}-5,true,Abbey\n",
+    # A short row whose id cell holds a reference.
+    f"{REF}-6,2024-01-10 09:00,phone\n",
+    f"C-7,2024-01-10 09:00,phone,Waste,{REF}-7,{EMAIL},Abbey,sixty,{PHONE},{EMAIL}\n",
+])
+SURVEY = ("response_id,responded_at,channel,csat,comment,customer_name\n"
+          f"S-1,2024-01-10 09:00,web,4,Ring me on {PHONE} or mail {EMAIL},{REF}-8\n"
+          f"S-2,2024-01-10 09:00,web,{PHONE},fine,{REF}-9\n")
+
+SOURCES_TOML = """
+[[source]]
+name = "crm"
+feed = "contacts"
+adapter = "csv"
+path = "exports/cases-*.csv"
+delimiter = ";"
+datetime_format = "%d/%m/%Y %H:%M"
+
+[source.columns]
+contact_id = "Case Number"
+received_at = "Date/Time Opened"
+channel = "Case Origin"
+service = "Type"
+customer_ref = "Contact Email"
+ward = "Ward"
+"""
+EXPORT = ("Case Number;Date/Time Opened;Case Origin;Type;Contact Email;Ward;Phone;Notes\n"
+          f"R-1;10/01/2024 09:00;phone;Waste;{EMAIL};Abbey;{PHONE};{REF}-10 rang\n"
+          # Too many fields: cannot be read, withheld whole.
+          f"R-2;10/01/2024 09:00;phone;Waste;{EMAIL};Abbey;North;{PHONE};{REF}-11\n"
+          # A refused timestamp holding a phone number.
+          f"R-3;{PHONE};phone;Waste;{EMAIL};Abbey;{PHONE};{REF}-12\n")
+
+
+def _cli(*args: str, url: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    env = {**os.environ, "WAREHOUSE_URL": url, "PYTHONPATH": str(ROOT)}
+    return subprocess.run([sys.executable, "-m", "pipelines", *args], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=300)
+
+
+def _found(text: str) -> list[str]:
+    return [t for t in TOKENS if t.lower() in text.lower()]
+
+
+def _download_text(frame: pl.DataFrame, name: str) -> str:
+    """The CSV and Excel downloads' bytes as text (the workbook's XML parts unzipped)."""
+    csv_text = frame.write_csv()
+    with zipfile.ZipFile(io.BytesIO(excel_bytes(frame, name))) as book:
+        xml = "".join(book.read(n).decode("utf-8", "replace") for n in book.namelist())
+    return csv_text + xml
+
+
+def test_no_raw_identifier_in_the_warehouse_the_output_or_the_downloads(warehouse_url,
+                                                                          tmp_path):
+    outputs = []
+    for feed, name, text in [("contacts", "shifted.csv", SHIFTED), ("contacts", "short.csv", SHORT),
+                             ("satisfaction", "survey.csv", SURVEY)]:
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        for extra in ([], ["--json"]):
+            done = _cli("ingest", feed, str(path), *extra, url=warehouse_url)
+            assert done.returncode == 0, done.stderr
+            outputs.append((f"ingest {name} {extra}", done.stdout + done.stderr))
+    (tmp_path / "exports").mkdir()
+    (tmp_path / "exports" / "cases-2024-01.csv").write_text(EXPORT, encoding="utf-8")
+    (tmp_path / "sources.toml").write_text(SOURCES_TOML, encoding="utf-8")
+    for extra in ([], ["--json"]):
+        done = _cli("run", *extra, url=warehouse_url, cwd=tmp_path)
+        assert done.returncode == 0, done.stdout + done.stderr
+        outputs.append((f"run {extra}", done.stdout + done.stderr))
+
+    from data.warehouse import make_engine  # noqa: PLC0415 (after the loads created the tables)
+
+    engine = make_engine(warehouse_url)
+    try:
+        # What was loaded and quarantined, so that the scan below is known to have material.
+        facts = {r["contact_id"]: r for r in rows(engine, "fct_contacts")}
+        assert sorted(facts) == ["C-1", "C-4", "R-1"]
+        kept = rows(engine, "quarantine_rows", order_by=("load_id", "row_number"))
+        assert [(r["file_name"], r["row_number"]) for r in kept] == [
+            ("shifted.csv", 3), ("shifted.csv", 4), ("short.csv", 3), ("short.csv", 4),
+            ("short.csv", 5), ("survey.csv", 3), ("exports/cases-2024-01.csv", 3),
+            ("exports/cases-2024-01.csv", 4)]
+        leaks = []
+        for table in SQLModel.metadata.sorted_tables:
+            for row in rows(engine, table.name):
+                leaks += [(table.name, column, value) for column, value in row.items()
+                          if isinstance(value, str) and _found(value)]
+        assert leaks == []
+        downloads = {
+            "loads": load_history(engine),
+            "quarantine": quarantine(engine).with_columns(short_aliases(pl.col("raw_text"))),
+            "quarantine_rules": rule_counts(read_quarantine_reasons(engine)),
+            "sources": source_status(read_source_runs(engine)),
+            "unmapped_values": unmapped_values(read_source_runs(engine)),
+        }
+        assert [(n, _found(_download_text(f, n))) for n, f in downloads.items()
+                if _found(_download_text(f, n))] == []
+    finally:
+        engine.dispose()
+    assert [(what, _found(text)) for what, text in outputs if _found(text)] == []
+
+
+def test_messages_name_the_column_and_rule_and_unknown_columns_by_name(sqlite_engine, tmp_path):
+    from pipelines.ingest import ingest_file  # noqa: PLC0415
+
+    path = tmp_path / "shifted.csv"
+    path.write_text(SHIFTED, encoding="utf-8")
+    result = ingest_file(sqlite_engine, "contacts", path)
+    assert result.errors == [
+        "shifted.csv: ignored unknown column(s): phone, email_address",
+        "shifted.csv row 3: row has 11 fields but the header has 10",
+        "shifted.csv row 4: received_at: not a timestamp (YYYY-MM-DD HH:MM[:SS] or "
+        "DD/MM/YYYY HH:MM[:SS]); resolved_at_first_point: not true/false, yes/no, y/n or 1/0; "
+        "handle_seconds: not a whole number"]
+    stored = rows(sqlite_engine, "quarantine_rows", order_by="row_number")
+    # The shifted row is withheld, its id too; the aligned one is kept without unknown columns.
+    assert [(r["record_id"], r["raw_text"].startswith("[withheld")) for r in stored] == [
+        (None, True), ("C-3", False)]
+    assert stored[1]["raw_text"].count(",") == 7  # the feed's 8 columns of the file, no more
+
+
+@pytest.mark.parametrize("text, rows_read", [(SHORT, 4)])
+def test_a_row_with_too_few_fields_is_quarantined_and_withheld(sqlite_engine, tmp_path, text,
+                                                               rows_read):
+    from pipelines.ingest import ingest_file  # noqa: PLC0415
+
+    path = tmp_path / "short.csv"
+    path.write_text(text, encoding="utf-8")
+    result = ingest_file(sqlite_engine, "contacts", path)
+    assert (result.rows_read, result.rows_inserted, result.rows_quarantined) == (rows_read, 1, 3)
+    assert result.errors[1:3] == ["short.csv row 3: row has 6 fields but the header has 10",
+                                  "short.csv row 4: row has 3 fields but the header has 10"]
+    stored = rows(sqlite_engine, "quarantine_rows", order_by="row_number")
+    assert [(r["row_number"], r["record_id"], r["raw_text"].startswith("[withheld"))
+            for r in stored] == [(3, None, True), (4, None, True), (5, "C-7", False)]
