@@ -307,8 +307,8 @@ def _original_text(raw: RawFile, rows: list[int], feed: Feed) -> pl.DataFrame:
     """Each row's cells of the feed's columns as CSV text in the file's own column order, except
     that identifiers are pseudonymised and comments masked: raw customer identifiers never reach
     the warehouse, not even its quarantine. A row with more or fewer fields than the header may
-    have its cells shifted, so an identifier may sit under any column: its text (and its id) is
-    withheld, and its row number finds it in the file."""
+    have its cells shifted, so an identifier may sit under any column: its text (and its id,
+    unless the file's first cell) is withheld, and its row number finds it in the file."""
     if raw.source_text is not None:
         ids = raw.frame.filter(pl.col(ROW).is_in(rows)).sort(ROW).select(
             ROW, pl.col(feed.id_column).str.strip_chars().replace("", None).alias("record_id"))
@@ -329,8 +329,6 @@ def _original_text(raw: RawFile, rows: list[int], feed: Feed) -> pl.DataFrame:
             for index, *row in protected.select(ROW, *cells).iter_rows()]
     record_id = (pl.col(by_name[feed.id_column]).str.strip_chars() if feed.id_column in by_name
                  else pl.lit(None, pl.String))
-    # A shifted row's id cell may hold anything: withheld with the rest of its text.
-    record_id = pl.when(~pl.col(ROW).is_in(list(raw.shape_errors))).then(record_id)
     return protected.select(ROW, record_id.alias("record_id")).with_columns(
         pl.Series("raw_text", text))
 

@@ -89,14 +89,15 @@ def read_raw(data: bytes, feed: Feed, file_name: str) -> RawFile:
     # Only the feed's columns are read on: an unknown column may hold anything (a name, a phone
     # number), and its name may be one of ours (`_row`). The reader's own names stand in the
     # frame (polars: `x_duplicated_0`; the slow path: `c0`, `c1`).
+    # A row of empty (or blank) cells, such as a spreadsheet's trailing `,,,`, is no record.
+    # Only rows whose first cell is blank can be: the other cells are checked for those alone.
+    maybe = frame.select(_blank(frame.columns[0])).to_series().arg_true()
+    blank = maybe.filter(frame[maybe].select(
+        pl.all_horizontal(_blank(c) for c in frame.columns)).to_series()).cast(pl.UInt32)
+    blank_rows = blank.len()
     original = frame.select(pl.col(old).alias(new) for old, new in zip(frame.columns, normalised)
                             if new in known).with_row_index(ROW)
     columns = original.columns[1:]
-    # A row of empty (or blank) cells, such as a spreadsheet's trailing `,,,`, is no record.
-    # Only rows whose first cell is blank can be: the other cells are checked for those alone.
-    first_blank = original.filter(_blank(columns[0]))
-    blank = first_blank.filter(pl.all_horizontal(_blank(c) for c in columns)).get_column(ROW)
-    blank_rows = blank.len()
     frame = original
     if blank_rows:
         frame = frame.filter(~pl.col(ROW).is_in(blank.implode()))
@@ -106,7 +107,12 @@ def read_raw(data: bytes, feed: Feed, file_name: str) -> RawFile:
         for index in nul.get_column(ROW).to_list():
             shape_errors.setdefault(index, "row contains a NUL byte, which text cannot hold")
         # The row is quarantined for that; its cells are read without the byte.
-        frame = frame.with_columns(pl.col(columns).str.replace_all("\x00", "", literal=True))
+        frame, original = (f.with_columns(pl.col(columns).str.replace_all("\x00", "", literal=True))
+                           for f in (frame, original))
+    if shape_errors and normalised[0] != feed.id_column:
+        # Only a row's first cell cannot have shifted: an id elsewhere is withheld with the rest.
+        original = original.with_columns(pl.when(~pl.col(ROW).is_in(list(shape_errors)))
+                                         .then(pl.col(feed.id_column)).alias(feed.id_column))
     for c in feed.columns:
         if c.name not in seen:
             frame = frame.with_columns(pl.lit(None, pl.String).alias(c.name))

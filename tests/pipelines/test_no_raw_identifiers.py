@@ -3,7 +3,7 @@
 Crafted, generated files carry raw tokens (a customer reference, a fake e-mail address, a phone
 number from Ofcom's drama range) in every place a careless load could repeat them: the customer
 column, unknown columns, a row whose unquoted comma shifts its cells, a row with too few fields,
-the id cell of a short row, and cells a rule refuses (a flag, a timestamp, a number). They are
+and cells a rule refuses (a flag, a timestamp, a number). They are
 loaded through the real command lines (`pipelines ingest` and `pipelines run` with a `csv`
 source), and every text cell of every warehouse table, standard output and error, the `--json`
 objects and the bytes of the data quality page's downloads are searched for the tokens.
@@ -38,8 +38,9 @@ CONTACTS_HEADER = ("contact_id,received_at,channel,service,customer_ref,"
 SHIFTED = CONTACTS_HEADER + "".join([
     # Loaded: the reference pseudonymised, the unknown columns never kept.
     f"C-1,2024-01-10 09:00,phone,Waste,{REF}-1,true,Abbey,60,{PHONE},{EMAIL}\n",
-    # An unquoted comma in the ward: every later cell slides one column right.
-    f"C-2,2024-01-10 09:00,phone,Waste,Abbey, North,{REF}-2,60,{PHONE},{EMAIL}\n",
+    # An unquoted comma in the service: every later cell slides one column right, the
+    # reference under resolved_at_first_point.
+    f"C-2,2024-01-10 09:00,phone,Waste, Roads,{REF}-2,true,Abbey,60,{PHONE},{EMAIL}\n",
     # Refused cells that hold identifiers: the messages name the column and rule, not the value.
     f"C-3,{PHONE},phone,Waste,{REF}-3,{EMAIL},Abbey,{PHONE},{PHONE},{EMAIL}\n",
 ])
@@ -47,8 +48,7 @@ SHORT = CONTACTS_HEADER + "".join([
     f"C-4,2024-01-10 09:00,phone,Waste,{REF}-4,true,Abbey,60,{PHONE},{EMAIL}\n",
     # A field missing before the customer column: the reference slides into the flag.
     f"C-5,2024-01-10 09:00,phone,{REF}-5,true,Abbey\n",
-    # A short row whose id cell holds a reference.
-    f"{REF}-6,2024-01-10 09:00,phone\n",
+    "C-6,2024-01-10 09:00,phone\n",
     f"C-7,2024-01-10 09:00,phone,Waste,{REF}-7,{EMAIL},Abbey,sixty,{PHONE},{EMAIL}\n",
 ])
 SURVEY = ("response_id,responded_at,channel,csat,comment,customer_name\n"
@@ -60,19 +60,19 @@ SOURCES_TOML = """
 name = "crm"
 feed = "contacts"
 adapter = "csv"
-path = "exports/cases-*.csv"
+path = "exports/*.csv"
 delimiter = ";"
 datetime_format = "%d/%m/%Y %H:%M"
 
 [source.columns]
-contact_id = "Case Number"
-received_at = "Date/Time Opened"
-channel = "Case Origin"
-service = "Type"
-customer_ref = "Contact Email"
-ward = "Ward"
+contact_id = "Ref"
+received_at = "Opened"
+channel = "Via"
+service = "Service"
+customer_ref = "Email"
+ward = "Area"
 """
-EXPORT = ("Case Number;Date/Time Opened;Case Origin;Type;Contact Email;Ward;Phone;Notes\n"
+EXPORT = ("Ref;Opened;Via;Service;Email;Area;Phone;Notes\n"
           f"R-1;10/01/2024 09:00;phone;Waste;{EMAIL};Abbey;{PHONE};{REF}-10 rang\n"
           # Too many fields: cannot be read, withheld whole.
           f"R-2;10/01/2024 09:00;phone;Waste;{EMAIL};Abbey;North;{PHONE};{REF}-11\n"
@@ -157,14 +157,16 @@ def test_messages_name_the_column_and_rule_and_unknown_columns_by_name(sqlite_en
     result = ingest_file(sqlite_engine, "contacts", path)
     assert result.errors == [
         "shifted.csv: ignored unknown column(s): phone, email_address",
-        "shifted.csv row 3: row has 11 fields but the header has 10",
-        "shifted.csv row 4: received_at: not a timestamp (YYYY-MM-DD HH:MM[:SS] or "
-        "DD/MM/YYYY HH:MM[:SS]); resolved_at_first_point: not true/false, yes/no, y/n or 1/0; "
-        "handle_seconds: not a whole number"]
+        "shifted.csv row 3: row has 11 fields but the header has 10; resolved_at_first_point: "
+        "not true/false, yes/no, y/n or 1/0; handle_seconds: not a whole number",
+        "shifted.csv row 4: resolved_at_first_point: not true/false, yes/no, y/n or 1/0; "
+        "handle_seconds: not a whole number; received_at: not a timestamp (YYYY-MM-DD "
+        "HH:MM[:SS] or DD/MM/YYYY HH:MM[:SS])"]
     stored = rows(sqlite_engine, "quarantine_rows", order_by="row_number")
-    # The shifted row is withheld, its id too; the aligned one is kept without unknown columns.
+    # The shifted row is withheld (not its id, the first cell, which cannot have shifted); the
+    # aligned one is kept without the unknown columns.
     assert [(r["record_id"], r["raw_text"].startswith("[withheld")) for r in stored] == [
-        (None, True), ("C-3", False)]
+        ("C-2", True), ("C-3", False)]
     assert stored[1]["raw_text"].count(",") == 7  # the feed's 8 columns of the file, no more
 
 
@@ -177,8 +179,22 @@ def test_a_row_with_too_few_fields_is_quarantined_and_withheld(sqlite_engine, tm
     path.write_text(text, encoding="utf-8")
     result = ingest_file(sqlite_engine, "contacts", path)
     assert (result.rows_read, result.rows_inserted, result.rows_quarantined) == (rows_read, 1, 3)
-    assert result.errors[1:3] == ["short.csv row 3: row has 6 fields but the header has 10",
+    assert [e.split(";")[0] for e in result.errors[1:3]] == ["short.csv row 3: row has 6 fields but the header has 10",
                                   "short.csv row 4: row has 3 fields but the header has 10"]
     stored = rows(sqlite_engine, "quarantine_rows", order_by="row_number")
     assert [(r["row_number"], r["record_id"], r["raw_text"].startswith("[withheld"))
-            for r in stored] == [(3, None, True), (4, None, True), (5, "C-7", False)]
+            for r in stored] == [(3, "C-5", True), (4, "C-6", True), (5, "C-7", False)]
+
+
+def test_a_misaligned_rows_id_is_withheld_unless_it_is_the_first_cell(sqlite_engine, tmp_path):
+    from pipelines.ingest import ingest_file  # noqa: PLC0415
+
+    path = tmp_path / "id-third.csv"
+    # The id is missing, so the customer reference slid under contact_id.
+    path.write_text("received_at,service,contact_id,channel,customer_ref\n"
+                    f"2024-01-10 09:00,Waste,{REF}-21,phone\n", encoding="utf-8")
+    result = ingest_file(sqlite_engine, "contacts", path)
+    assert (result.rows_quarantined, result.errors) == (
+        1, ["id-third.csv row 2: row has 4 fields but the header has 5"])
+    [kept] = rows(sqlite_engine, "quarantine_rows")
+    assert (kept["record_id"], kept["raw_text"].startswith("[withheld")) == (None, True)
