@@ -27,7 +27,7 @@ from transform.marts import refresh_contact_marts
 from transform.matters import MATTER, REACH, matter_neighbours
 
 MAX_MESSAGES = 50
-WITHHELD = "[withheld: the row's fields do not line up with the header, or hold a NUL byte]"
+WITHHELD = "[withheld: the row's fields do not line up with the header]"
 SOURCE_SYSTEM_LENGTH = LoadLog.__table__.c.source_system.type.length
 
 
