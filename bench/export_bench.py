@@ -26,7 +26,6 @@ import json
 import os
 import sys
 import time
-import warnings
 from datetime import date
 from pathlib import Path
 
@@ -201,7 +200,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("files", nargs="*", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     os.environ.setdefault(KEY_VARIABLE, BENCH_KEY)
-    warnings.filterwarnings("ignore", message=".*PSEUDONYM_KEY.*")
     if args.worker == "build":
         print(json.dumps(build_warehouse(args.files, args.db)))
         return 0

@@ -24,7 +24,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -189,7 +188,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--file", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     os.environ.setdefault(KEY_VARIABLE, BENCH_KEY)
-    warnings.filterwarnings("ignore", message=".*PSEUDONYM_KEY.*")
     if args.worker:
         _worker(args.worker, args.file, args.rows)
         return 0

@@ -20,12 +20,14 @@ QUARANTINE_COLUMNS = ("load_id", "feed", "source_system", "file_name", "row_numb
                       "reasons", "raw_text")
 
 
-def already_loaded(conn: Connection, feed: str, source_system: str, digest: str) -> bool:
-    """Whether these exact bytes were loaded before as this feed from this source system."""
+def already_loaded(conn: Connection, feed: str, source_system: str, digest: str,
+                   other_than: int | None = None) -> bool:
+    """Whether these exact bytes were loaded before as this feed from this source system (by a
+    load other than `other_than`: the one asking, once it has opened its log under the lock)."""
     log = LoadLog.__table__.c
     found = conn.execute(select(log.load_id).where(
         log.sha256 == digest, log.feed == feed, log.source_system == source_system,
-        log.status == "loaded").limit(1))
+        log.status == "loaded", log.load_id != (other_than or 0)).limit(1))
     return found.first() is not None
 
 

@@ -329,3 +329,17 @@ class SourceWatermark(SQLModel, table=True):
     source: str = Field(primary_key=True, max_length=40)
     watermark: datetime = _utc()
     updated_at: datetime = _utc()
+
+
+class DemoBuild(SQLModel, table=True):
+    """One build of the fictional demo council (`pipelines demo`). Grain: one build begun.
+    `finished_at` is written only once every file was loaded: a build killed part-way leaves it
+    empty, so that `demo --if-empty` can tell a partial demo from a complete one."""
+
+    __tablename__ = "demo_builds"
+
+    build_id: int | None = Field(default=None, primary_key=True, sa_type=SERIAL)
+    seed: int = Field(sa_type=BigInteger)
+    months: int
+    started_at: datetime = _utc()
+    finished_at: datetime | None = _utc(default=None, nullable=True)

@@ -15,6 +15,8 @@ from contextlib import contextmanager
 from sqlalchemy import Engine, func, select
 
 RUN_LOCK = 4243  # pipelines.ingest holds 4242 for each load's transaction
+SETUP_LOCK = 4245  # creating the tables (data.warehouse), keyed by schema like RUN_LOCK
+SETUP_WAIT_SECONDS = 600
 POLL_SECONDS = 0.2
 
 
@@ -36,8 +38,20 @@ def run_lock(engine: Engine, wait_seconds: float) -> Iterator[None]:
 
 
 @contextmanager
-def _postgres_lock(engine: Engine, wait_seconds: float) -> Iterator[None]:
-    key = (RUN_LOCK, func.hashtext(func.current_schema()))
+def setup_lock(engine: Engine) -> Iterator[None]:
+    """On PostgreSQL, one process at a time creates the warehouse's tables and seeds them: two
+    first runs at once would otherwise both create the same table. (SQLite: `make_engine`
+    retries instead, as a file lock cannot sit beside every SQLite URL.)"""
+    if engine.dialect.name == "postgresql":
+        with _postgres_lock(engine, SETUP_WAIT_SECONDS, SETUP_LOCK):
+            yield
+    else:
+        yield
+
+
+@contextmanager
+def _postgres_lock(engine: Engine, wait_seconds: float, lock: int = RUN_LOCK) -> Iterator[None]:
+    key = (lock, func.hashtext(func.current_schema()))
     with engine.connect() as conn:
         _wait(lambda: conn.execute(select(func.pg_try_advisory_lock(*key))).scalar_one(),
               wait_seconds)

@@ -2,19 +2,25 @@
 `WAREHOUSE_URL` says so (PostgreSQL in production)."""
 
 import os
+import time
 from functools import lru_cache
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.schema import CreateColumn
 from sqlmodel import SQLModel
 
 from data import models  # noqa: F401  (registers the tables on SQLModel.metadata)
 from data.reference import seed_reference
+from data.run_lock import setup_lock
 from data.versions import install
 
 DEFAULT_PATH = Path(__file__).resolve().parent / "warehouse.db"
+SETUP_ATTEMPTS = 5
+# PostgreSQL's codes for a write refused by the server's own settings: a read-only transaction
+# (a standby, `default_transaction_read_only`), and a role without the privilege.
+REFUSED_WRITES = ("25006", "42501")
 
 
 def warehouse_url() -> str:
@@ -28,11 +34,27 @@ def make_engine(url: str) -> Engine:
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
-    SQLModel.metadata.create_all(engine)
-    _add_missing_columns(engine)
-    install(engine)
-    seed_reference(engine)
+    for attempt in range(SETUP_ATTEMPTS):
+        try:
+            with setup_lock(engine):
+                SQLModel.metadata.create_all(engine)
+                _add_missing_columns(engine)
+                install(engine)
+                seed_reference(engine)
+            return engine
+        except (OperationalError, IntegrityError) as e:
+            # Two first runs at once on SQLite: the other process created a table or seeded a
+            # row between this one's look and its write. Looking again finds it there.
+            if attempt == SETUP_ATTEMPTS - 1 or not _raced(e):
+                raise
+            time.sleep(0.1 * (attempt + 1))
     return engine
+
+
+def _raced(error: DBAPIError) -> bool:
+    message = str(error.orig)
+    return isinstance(error, IntegrityError) or "already exists" in message \
+        or "database is locked" in message
 
 
 def _add_missing_columns(engine: Engine) -> None:
@@ -89,3 +111,16 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 def _sqlite_begin(connection) -> None:
     connection.exec_driver_sql("BEGIN")
+
+
+def unavailable(error: BaseException) -> str | None:
+    """What went wrong, in one line, when `error` says the warehouse could not be reached or
+    written (no server, a read-only or full disk, a refused write); None for anything else.
+    Only the driver's own first line is given: SQLAlchemy's text would repeat the statement's
+    parameters, which may be feed values."""
+    if not isinstance(error, DBAPIError):
+        return None
+    code = getattr(error.orig, "sqlstate", None)
+    if not isinstance(error, (OperationalError, InterfaceError)) and code not in REFUSED_WRITES:
+        return None
+    return (str(error.orig).strip().splitlines() or [type(error.orig).__name__])[0]

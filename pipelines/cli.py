@@ -4,20 +4,40 @@ council's own systems (run, `docs/sources.md`), plus demo and refresh."""
 import argparse
 import json
 import os
+import signal
 import sys
 from pathlib import Path
 
+from data.demo_builds import begin_build, demo_state, finish_build
 from data.facts import has_contacts
-from data.warehouse import get_engine, warehouse_url
+from data.warehouse import get_engine, unavailable, warehouse_url
 from pipelines.feeds import FEEDS
+from pipelines.privacy import key_warning
 
 PROGRESS_VARIABLE = "ONCE_AND_DONE_PROGRESS"
 DEMO_DIR = Path(__file__).resolve().parent.parent / "data" / "demo"
+# Could not reach or write the warehouse (ingest, demo, refresh): not the file's fault, so not
+# 1 ("rejected"). `pipelines run` keeps its contract's 0/1/2: there it is a failed source.
+UNAVAILABLE = 3
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    return args.run(args)
+    if args.run in (_ingest, _run, _demo) and (warning := key_warning()):
+        print(warning, file=sys.stderr, flush=True)
+    try:
+        return args.run(args)
+    except Exception as e:  # noqa: BLE001 (only the warehouse's failures are answered here)
+        why = unavailable(e)
+        if why is None:
+            raise
+        print(f"error: could not reach or write the warehouse: {why}", file=sys.stderr)
+        if args.run is _ingest and args.json:
+            from pipelines.ingest import LoadResult  # noqa: PLC0415 (imported as in _ingest)
+
+            print(json.dumps(LoadResult(args.feed, args.path.name, "rejected", errors=[
+                f"could not reach or write the warehouse: {why}"]).as_json()))
+        return UNAVAILABLE
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -91,15 +111,41 @@ def _demo(args) -> int:
         print(f"[{done}/{total}] loaded {label}", file=sys.stderr, flush=True)
 
     engine = get_engine()
-    if args.if_empty and _has_contacts(engine):
-        return 0
+    if args.if_empty:
+        with engine.connect() as conn:
+            state = demo_state(conn)
+        # A warehouse with contacts but no demo begun holds a council's own data (or a demo
+        # built before builds were recorded): never added to.
+        if state == "complete" or (state == "none" and _has_contacts(engine)):
+            return 0
+        if state == "partial":
+            print("The demo council was stopped part-way: building it again", file=sys.stderr)
+    _stop_on_signals()
     print(f"Building the demo council in {warehouse_url()}", file=sys.stderr)
+    with engine.begin() as conn:
+        build_id = begin_build(conn, args.seed, args.months)
     results = build_demo(engine, args.dir, seed=args.seed, months=args.months,
                          progress=progress)
+    with engine.begin() as conn:
+        finish_build(conn, build_id)
     loaded = sum(r.rows_inserted + r.rows_updated for r in results)
     quarantined = sum(r.rows_quarantined for r in results)
     print(f"demo: {len(results)} files, {loaded:,} rows loaded, {quarantined:,} quarantined")
     return 0
+
+
+def _stop_on_signals() -> None:
+    """Stop at once on SIGTERM or Ctrl-C. The workers end themselves when this process is gone
+    (`pipelines.demo.build`); each file's load is one transaction, so the warehouse keeps the
+    files loaded so far, and the build stays unfinished for `demo --if-empty` to redo."""
+    def stop(signum, _frame) -> None:
+        print(f"demo: stopped by {signal.Signals(signum).name}; the build is unfinished "
+              "(`python -m pipelines demo --if-empty` completes it)", file=sys.stderr,
+              flush=True)
+        os._exit(128 + signum)
+
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, stop)
 
 
 def _has_contacts(engine) -> bool:

@@ -18,7 +18,7 @@ from sqlalchemy import Connection, Engine
 
 from data.bulk import insert_frame, schema_of
 from data.loads import already_loaded, close_log, log_alone, open_log
-from data.models import QuarantineRow
+from data.models import LoadLog, QuarantineRow
 from data.writes import existing_rows, matter_contacts, replace_rows, update_neighbours
 from pipelines.feeds import FEEDS, Feed
 from pipelines.parse import ROW, RawFile, RejectedFile, parse_cells, read_raw
@@ -28,6 +28,7 @@ from transform.matters import MATTER, REACH, matter_neighbours
 
 MAX_MESSAGES = 50
 WITHHELD = "[withheld: the row's fields do not line up with the header]"
+SOURCE_SYSTEM_LENGTH = LoadLog.__table__.c.source_system.type.length
 
 
 @dataclass
@@ -87,22 +88,23 @@ def load(engine: Engine, offer: Offer, progress: Progress | None = None,
     log = dict(feed=spec.name, source_system=source_system, file_name=name, sha256=offer.digest,
                started_at=started)
 
+    if len(source_system) > SOURCE_SYSTEM_LENGTH:
+        # The log keeps the name cut to what its column holds; the message says so.
+        log["source_system"] = f"{source_system[:SOURCE_SYSTEM_LENGTH - 1]}…"
+        return _unloaded(engine, log, dry_run, LoadResult(spec.name, name, "rejected", errors=[
+            f"{name}: the source system's name is longer than {SOURCE_SYSTEM_LENGTH} "
+            "characters; nothing was loaded"]))
+    # Checked again under the load lock, before anything is written: this first look only
+    # spares re-sent bytes the reading and validating.
     with engine.connect() as conn:
-        skipped = already_loaded(conn, spec.name, source_system, offer.digest)
-    if skipped:
-        result = LoadResult(spec.name, name, "skipped",
-                            errors=[f"{name}: these exact bytes were loaded before"])
-        if not dry_run:
-            _log_alone(engine, log, result)
-        return result
+        if already_loaded(conn, spec.name, source_system, offer.digest):
+            return _skipped(engine, log, name, dry_run)
     try:
         say("reading")
         raw = offer.read()
     except RejectedFile as e:
-        result = LoadResult(spec.name, name, "rejected", errors=[str(e)])
-        if not dry_run:
-            _log_alone(engine, log, result)
-        return result
+        return _unloaded(engine, log, dry_run,
+                         LoadResult(spec.name, name, "rejected", errors=[str(e)]))
 
     # Imported here: great-expectations takes seconds to import, which a skipped or rejected
     # file need not wait for.
@@ -131,8 +133,37 @@ def load(engine: Engine, offer: Offer, progress: Progress | None = None,
         return result
 
     say(f"writing {good.height:,} rows")
+    try:
+        _write(engine, offer, log, result, good, raw, problems, say)
+    except _LoadedMeanwhile:
+        return _skipped(engine, log, name, dry_run)
+    return result
+
+
+class _LoadedMeanwhile(Exception):
+    """The same bytes were loaded by another process while this one read them."""
+
+
+def _skipped(engine: Engine, log: dict, name: str, dry_run: bool) -> LoadResult:
+    return _unloaded(engine, log, dry_run, LoadResult(
+        log["feed"], name, "skipped", errors=[f"{name}: these exact bytes were loaded before"]))
+
+
+def _unloaded(engine: Engine, log: dict, dry_run: bool, result: LoadResult) -> LoadResult:
+    """Record a file that loaded nothing (skipped or rejected), unless this is a dry run."""
+    if not dry_run:
+        _log_alone(engine, log, result)
+    return result
+
+
+def _write(engine: Engine, offer: Offer, log: dict, result: LoadResult, good: pl.DataFrame,
+           raw: RawFile, problems: pl.DataFrame, say: Progress) -> None:
+    """Write the file's rows, quarantine and log in one transaction, under the load lock."""
+    spec, source_system, name = offer.feed, offer.source_system, offer.name
     with engine.begin() as conn:
         load_id = open_log(conn, **log)
+        if already_loaded(conn, spec.name, source_system, offer.digest, other_than=load_id):
+            raise _LoadedMeanwhile
         stored = _store(spec, good, source_system, load_id)
         writes, replaced, result.rows_unchanged = _classify(conn, spec, stored, source_system)
         result.rows_updated = replaced.height
@@ -153,7 +184,6 @@ def load(engine: Engine, offer: Offer, progress: Progress | None = None,
             offer.after_write(conn, good)
         close_log(conn, load_id, spec.name, **_counts(result), finished_at=datetime.now(UTC),
                   errors=json.dumps(result.errors))
-    return result
 
 
 # ---- the file's rows --------------------------------------------------------------------------
@@ -274,10 +304,11 @@ def _quarantine(conn: Connection, feed: Feed, raw: RawFile, problems: pl.DataFra
 
 
 def _original_text(raw: RawFile, rows: list[int], feed: Feed) -> pl.DataFrame:
-    """Each row's cells as CSV text in the file's own column order, except that identifiers are
-    pseudonymised and comments masked: raw customer identifiers never reach the warehouse, not
-    even its quarantine. A row with too many fields has its cells shifted, so an identifier may
-    sit under any column: its text is withheld, and its row number finds it in the file."""
+    """Each row's cells of the feed's columns as CSV text in the file's own column order, except
+    that identifiers are pseudonymised and comments masked: raw customer identifiers never reach
+    the warehouse, not even its quarantine. A row with more or fewer fields than the header may
+    have its cells shifted, so an identifier may sit under any column: its text (and its id,
+    unless the file's first cell) is withheld, and its row number finds it in the file."""
     if raw.source_text is not None:
         ids = raw.frame.filter(pl.col(ROW).is_in(rows)).sort(ROW).select(
             ROW, pl.col(feed.id_column).str.strip_chars().replace("", None).alias("record_id"))
@@ -291,8 +322,9 @@ def _original_text(raw: RawFile, rows: list[int], feed: Feed) -> pl.DataFrame:
         ref = by_name["customer_ref"]
         protected = protected.with_columns(pseudonymise(
             protected.get_column(ref).str.strip_chars().replace("", None), pseudonym_key()))
-    if "comment" in by_name:
-        protected = protected.with_columns(mask_text(pl.col(by_name["comment"])))
+    # Comments, and any other cell that holds an e-mail address or a phone number by mistake.
+    protected = protected.with_columns(mask_text(pl.col(c)) for c in cells
+                                       if c != by_name.get("customer_ref"))
     text = [WITHHELD if index in raw.shape_errors else _csv_line(row)
             for index, *row in protected.select(ROW, *cells).iter_rows()]
     record_id = (pl.col(by_name[feed.id_column]).str.strip_chars() if feed.id_column in by_name

@@ -7,6 +7,7 @@ Everything here is vectorised: a million rows parse in a few seconds on a small 
 
 import csv
 import io
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -25,6 +26,12 @@ TIMESTAMP_FORMATS = ("%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %
                      "%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M")
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
 OFFSET = r"\s*([Zz]|[+-]\d{2}(?::?\d{2})?)$"
+# Header names are shown in messages; a longer one is cut (a 50 MB header line is not echoed).
+SHOWN_NAME = 60
+
+# The csv module refuses fields over 128 KiB with an error that would reject the whole file; an
+# over-long cell is a row's problem (its length rule quarantines it), so there is no limit.
+csv.field_size_limit(sys.maxsize)
 
 
 class RejectedFile(Exception):
@@ -36,10 +43,13 @@ class RawFile:
     """A file's records as text cells (only the feed's columns, header names normalised)."""
 
     frame: pl.DataFrame
-    original: pl.DataFrame  # _row and every column of the file, cells exactly as read
-    unknown_columns: list[str]
+    original: pl.DataFrame  # _row and the feed's columns in the file's order, cells as read
+    unknown_columns: list[str]  # by name only: their cells are never read into the warehouse
     blank_rows: int
-    shape_errors: dict[int, str]  # record index -> message, for rows with too many fields
+    # record index -> message, for rows whose text is withheld: more or fewer fields than the
+    # header (the cells may have shifted, so an identifier could sit under any column), or a
+    # NUL byte (which no warehouse text column can hold).
+    shape_errors: dict[int, str]
     # What a source adapter (`pipelines.sources`) adds; a canonical file leaves the defaults.
     # By _row: the number that messages and the quarantine show (else the spreadsheet row).
     row_numbers: pl.Series | None = None
@@ -63,39 +73,60 @@ def read_raw(data: bytes, feed: Feed, file_name: str) -> RawFile:
     if not text.strip():
         raise RejectedFile(f"{file_name}: the file is empty")
     header_names, frame, shape_errors = _read_csv(text, file_name)
+    if any("\x00" in h for h in header_names):
+        raise RejectedFile(f"{file_name}: the header contains a NUL byte (not a text file?)")
     normalised = [h.strip().lower() for h in header_names]
     seen: set[str] = set()
     for name in normalised:
         if name and name in seen:
-            raise RejectedFile(f"{file_name}: column '{name}' appears more than once in the header")
+            raise RejectedFile(f"{file_name}: column '{_shown(name)}' appears more than once "
+                               "in the header")
         seen.add(name)
     missing = [c for c in feed.required if c not in seen]
     if missing:
         raise RejectedFile(f"{file_name}: missing required column(s): {', '.join(missing)}")
     known = {c.name for c in feed.columns}
-    # The reader may have renamed columns (polars: `x_duplicated_0`; the slow path: `c0`, `c1`):
-    # the original frame carries the file's own header names, which are unique by now.
-    original = frame.rename({old: new for old, new in zip(frame.columns, header_names)
-                             if new.strip()}).with_row_index(ROW)
-    normalised = [n if n else old for n, old in zip(normalised, original.columns[1:])]
-    frame = original.rename(dict(zip(original.columns[1:], normalised)))
+    # Only the feed's columns are read on: an unknown column may hold anything (a name, a phone
+    # number), and its name may be one of ours (`_row`). The reader's own names stand in the
+    # frame (polars: `x_duplicated_0`; the slow path: `c0`, `c1`).
     # A row of empty (or blank) cells, such as a spreadsheet's trailing `,,,`, is no record.
     # Only rows whose first cell is blank can be: the other cells are checked for those alone.
-    first_blank = frame.filter(_blank(normalised[0])) if normalised else frame.clear()
-    blank = first_blank.filter(pl.all_horizontal(_blank(c) for c in normalised)).get_column(ROW)
+    maybe = frame.select(_blank(frame.columns[0])).to_series().arg_true()
+    blank = maybe.filter(frame[maybe].select(
+        pl.all_horizontal(_blank(c) for c in frame.columns)).to_series()).cast(pl.UInt32)
     blank_rows = blank.len()
+    original = frame.select(pl.col(old).alias(new) for old, new in zip(frame.columns, normalised)
+                            if new in known).with_row_index(ROW)
+    columns = original.columns[1:]
+    frame = original
     if blank_rows:
         frame = frame.filter(~pl.col(ROW).is_in(blank.implode()))
+        shape_errors = {i: m for i, m in shape_errors.items() if i not in set(blank.to_list())}
+    nul = frame.filter(pl.any_horizontal(pl.col(columns).str.contains("\x00", literal=True)))
+    if nul.height:
+        for index in nul.get_column(ROW).to_list():
+            shape_errors.setdefault(index, "row contains a NUL byte, which text cannot hold")
+        # The row is quarantined for that; its cells are read without the byte.
+        frame, original = (f.with_columns(pl.col(columns).str.replace_all("\x00", "", literal=True))
+                           for f in (frame, original))
+    if shape_errors and normalised[0] != feed.id_column:
+        # Only a row's first cell cannot have shifted: an id elsewhere is withheld with the rest.
+        original = original.with_columns(pl.when(~pl.col(ROW).is_in(list(shape_errors)))
+                                         .then(pl.col(feed.id_column)).alias(feed.id_column))
     for c in feed.columns:
         if c.name not in seen:
             frame = frame.with_columns(pl.lit(None, pl.String).alias(c.name))
     return RawFile(
         frame=frame.select(ROW, *(c.name for c in feed.columns)),
         original=original,
-        unknown_columns=[n for n in normalised if n not in known],
+        unknown_columns=[_shown(n) for n in normalised if n not in known],
         blank_rows=blank_rows,
         shape_errors=shape_errors,
     )
+
+
+def _shown(name: str) -> str:
+    return name if len(name) <= SHOWN_NAME else f"{name[:SHOWN_NAME]}…"
 
 
 def _blank(name: str) -> pl.Expr:
@@ -118,32 +149,47 @@ def _read_csv(text: str, file_name: str) -> tuple[list[str], pl.DataFrame, dict[
     try:
         frame = pl.read_csv(text.encode(), infer_schema=False, empty_string_is_null=False,
                             raise_if_empty=False)
-        # polars renames a repeated header name (`service_duplicated_0`): take the names as
-        # written, so that a repeated column is seen and the file refused.
-        header = next(csv.reader(io.StringIO(text, newline="")), [])
-        return (header if len(header) == frame.width else list(frame.columns)), frame, {}
     except pl.exceptions.PolarsError:
         # Rows with too many fields stop polars; the csv module reads them one by one instead,
         # so that only the malformed rows are quarantined.
         return _read_csv_slowly(text, file_name)
+    # polars reads a row with too few fields as if its last cells were empty (and may read one
+    # with too many), and renames a repeated header name (`service_duplicated_0`): the csv
+    # module counts each row's fields and gives the names as written, so that a misaligned row
+    # is seen and a repeated column refused.
+    records = _records(text, file_name)
+    header, widths = next(records, []), [len(r) for r in records]
+    if len(widths) != frame.height:
+        return _read_csv_slowly(text, file_name)
+    return (header if len(header) == frame.width else list(frame.columns)), frame, \
+        _misaligned(widths, len(header))
 
 
 def _read_csv_slowly(text: str, file_name: str) -> tuple[list[str], pl.DataFrame, dict[int, str]]:
-    try:
-        records = list(csv.reader(io.StringIO(text, newline=""), strict=True))
-    except csv.Error as e:
-        raise RejectedFile(f"{file_name}: not a readable CSV file ({e})") from None
-    header, rows = records[0], records[1:]
+    rows = list(_records(text, file_name))
+    header, rows = rows[0], rows[1:]
     width = len(header)
-    shape_errors = {}
+    shape_errors = _misaligned([len(r) for r in rows], width)
     for i, row in enumerate(rows):
-        if len(row) > width:
-            shape_errors[i] = f"row has {len(row)} fields but the header has {width}"
         if len(row) != width:
             rows[i] = (row + [None] * width)[:width]
     columns = {f"c{j}": [r[j] if r else None for r in rows] for j in range(width)}
     frame = pl.DataFrame(columns, schema={f"c{j}": pl.String for j in range(width)})
     return header, frame, shape_errors
+
+
+def _records(text: str, file_name: str):
+    """The file's records as lists of fields; an unreadable file is refused, whole."""
+    try:
+        yield from csv.reader(io.StringIO(text, newline=""), strict=True)
+    except csv.Error as e:
+        raise RejectedFile(f"{file_name}: not a readable CSV file ({e})") from None
+
+
+def _misaligned(widths: list[int], width: int) -> dict[int, str]:
+    """Rows with more or fewer fields than the header, except blank lines (no fields at all)."""
+    return {i: f"row has {n} fields but the header has {width}"
+            for i, n in enumerate(widths) if n and n != width}
 
 
 def spreadsheet_row(record: int) -> int:
@@ -225,8 +271,8 @@ def enum_key(cell: pl.Expr) -> pl.Expr:
 
 
 def _unless(cell: pl.Expr, typed: pl.Expr, message: str) -> pl.Expr:
-    return pl.when(cell.is_not_null() & typed.is_null()).then(
-        pl.format("'{}' is " + message, cell))
+    # The value itself is never repeated: a shifted or mistyped cell may hold an identifier.
+    return pl.when(cell.is_not_null() & typed.is_null()).then(pl.lit(message))
 
 
 def _date(cell: pl.Expr) -> pl.Expr:
@@ -250,8 +296,8 @@ def parse_timestamps(cells: pl.Series, formats: tuple[str, ...] = (),
     where = "UK" if zone == LONDON else zone
     message = pl.select(
         pl.when(wall.is_not_null() & typed.is_null())
-        .then(pl.format(f"'{{}}' does not exist in {where} time (the clocks went forward that "
-                        "hour)", pl.lit(cells)))
+        .then(pl.lit(f"a time that does not exist in {where} time (the clocks went forward "
+                     "that hour)"))
         .otherwise(None)).to_series()
     unread = (wall.is_null() & cells.is_not_null()).arg_true()
     if unread.len():
@@ -260,8 +306,8 @@ def parse_timestamps(cells: pl.Series, formats: tuple[str, ...] = (),
         typed = typed.scatter(unread, absolute)
         message = message.scatter(unread, pl.select(
             pl.when(pl.lit(absolute).is_null())
-            .then(pl.format("'{}' is not a timestamp (YYYY-MM-DD HH:MM[:SS] or "
-                            "DD/MM/YYYY HH:MM[:SS])", pl.lit(rest)))).to_series())
+            .then(pl.lit("not a timestamp (YYYY-MM-DD HH:MM[:SS] or DD/MM/YYYY HH:MM[:SS])"))
+            .otherwise(None)).to_series())
     return typed, message
 
 

@@ -3,7 +3,6 @@ free text."""
 
 import hmac
 import os
-import warnings
 
 import polars as pl
 
@@ -19,12 +18,16 @@ UK_POSTCODE = r"(?i)\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b"
 
 
 def pseudonym_key() -> bytes:
-    key = os.environ.get(KEY_VARIABLE)
-    if not key:
-        warnings.warn(f"{KEY_VARIABLE} is not set: using the development pseudonym key, "
-                      "which is not fit for real data", stacklevel=2)
-        key = DEVELOPMENT_KEY
-    return key.encode()
+    return (os.environ.get(KEY_VARIABLE) or DEVELOPMENT_KEY).encode()
+
+
+def key_warning() -> str | None:
+    """What every command that loads says on standard error when no key is configured. Printed
+    by the command itself, not raised as a Python warning: great-expectations captures those."""
+    if os.environ.get(KEY_VARIABLE):
+        return None
+    return (f"warning: {KEY_VARIABLE} is not set: using the development pseudonym key, "
+            "which is not fit for real data")
 
 
 def pseudonymise(refs: pl.Series, key: bytes) -> pl.Series:

@@ -5,7 +5,6 @@ PostgreSQL tests skip when no server answers, unless ONCE_AND_DONE_REQUIRE_POSTG
 """
 
 import os
-import warnings
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -18,9 +17,6 @@ POSTGRES_URL = os.environ.get(
 # One schema per test process, so that two suites on one server never meet.
 SCHEMA = f"once_and_done_test_{os.getpid()}"
 REQUIRE_POSTGRES = os.environ.get("ONCE_AND_DONE_REQUIRE_POSTGRES") == "1"
-
-# The development pseudonym key is what tests use; its warning is expected here.
-warnings.filterwarnings("ignore", message=".*PSEUDONYM_KEY is not set.*")
 
 
 def postgres_url() -> str:

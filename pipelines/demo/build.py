@@ -4,10 +4,14 @@ Each file is its own load, with its own transaction and load log row. Two worker
 the two cores: reading and validating a file runs in parallel, while the warehouse writes are
 serialised by the load's lock, so every load sees the ones committed before it (derived facts
 come out the same whatever the order). Workers are spawned, not forked: polars' thread pool does
-not survive a fork.
+not survive a fork. Each worker ends itself when its parent is gone, however the parent ended
+(kill -9 included): its load's transaction is then rolled back, as after any crash.
 """
 
 import multiprocessing
+import os
+import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
@@ -20,6 +24,7 @@ from pipelines.ingest import LoadResult, ingest_file
 
 Progress = Callable[[int, int, str], None]
 WORKERS = 2
+PARENT_POLL_SECONDS = 0.5
 
 _engine: Engine | None = None
 
@@ -44,7 +49,15 @@ def build_demo(engine: Engine, out_dir: Path, seed: int = 2026, months: int = 36
 
 def _connect(url: str) -> None:
     global _engine
+    threading.Thread(target=_end_with_parent, args=(os.getppid(),), daemon=True).start()
     _engine = make_engine(url)
+
+
+def _end_with_parent(parent: int) -> None:
+    # An orphan is adopted by another process: its parent id changes.
+    while os.getppid() == parent:
+        time.sleep(PARENT_POLL_SECONDS)
+    os._exit(1)
 
 
 def _load(feed: str, path: Path) -> LoadResult:

@@ -108,14 +108,14 @@ def _legs(frame: pl.DataFrame, source: Source) -> tuple[pl.DataFrame, pl.DataFra
         text = pl.col(f"_{field}_text")
         legs = legs.with_columns(_seconds(legs.get_column(f"_{field}_text")).alias(f"_{field}"))
         message = legs.select(pl.when(text.is_not_null() & pl.col(f"_{field}").is_null()).then(
-            pl.format("'{}' is not a number of seconds (e.g. 75 or 1:15)", text))).to_series()
+            pl.lit("not a number of seconds (e.g. 75 or 1:15)"))).to_series()
         problems.append(_problem(legs, message, field, column))
     answered = enum_key(pl.col("_answered_text"))
     legs = legs.with_columns(pl.when(answered.is_in(list(TRUE))).then(True)
                              .when(answered.is_in(list(FALSE))).then(False).alias("_answered"))
     message = legs.select(pl.when(pl.col("_answered_text").is_not_null()
                                   & pl.col("_answered").is_null()).then(
-        pl.format("'{}' is not true/false, yes/no, y/n or 1/0", "_answered_text"))).to_series()
+        pl.lit("not true/false, yes/no, y/n or 1/0"))).to_series()
     problems.append(_problem(legs, message, "answered", "abandoned"))
     legs = legs.with_columns(pl.coalesce(pl.col("_call"), pl.lit(SOLO) + pl.col(POS).cast(
         pl.String)).alias("_key"))

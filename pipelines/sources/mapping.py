@@ -110,9 +110,8 @@ def needs(source: Source, extra: dict[str, tuple[str, ...]] | None = None,
 
 
 def protect(source: Source) -> Protect:
-    """The source fields mapped to customer_ref (pseudonymised) and comment (masked)."""
-    return Protect(frozenset(source.source_columns("customer_ref")),
-                   frozenset(source.source_columns("comment")))
+    """The source fields mapped to customer_ref (pseudonymised)."""
+    return Protect(frozenset(source.source_columns("customer_ref")))
 
 
 def field_names(needs_: list[Need]) -> list[str]:
@@ -159,9 +158,9 @@ def instants(cells: pl.Series, source: Source) -> tuple[pl.Series, pl.Series]:
             .to_series()
     if source.datetime_formats:
         forms = " or ".join(source.datetime_formats)
-        unread = message.str.contains("is not a timestamp").fill_null(False)
-        message = pl.select(pl.when(pl.lit(unread)).then(pl.format(
-            f"'{{}}' is not a timestamp ({forms}, or YYYY-MM-DD HH:MM[:SS])", pl.lit(cells)))
+        unread = message.str.starts_with("not a timestamp").fill_null(False)
+        message = pl.select(pl.when(pl.lit(unread)).then(pl.lit(
+            f"not a timestamp ({forms}, or YYYY-MM-DD HH:MM[:SS])"))
             .otherwise(pl.lit(message))).to_series()
     return typed, message
 

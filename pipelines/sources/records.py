@@ -4,7 +4,7 @@ number of header rows) and JSON (one object per line, or a document holding a li
 Only the fields that the source's mapping reads are kept, as text exactly as written (JSON
 numbers as written, `null` empty, booleans `true`/`false`). Each record keeps the number a data
 officer finds it by (the spreadsheet row, the line, or the record's place in a list) and, for
-the quarantine, its source record with identifiers pseudonymised, comments masked and every
+the quarantine, its source record with identifiers pseudonymised, the rest masked and every
 field no mapping reads withheld.
 """
 
@@ -36,10 +36,10 @@ class Need:
 
 @dataclass(frozen=True)
 class Protect:
-    """Source fields whose values are personal: pseudonymised or masked wherever shown."""
+    """Source fields whose values are identifiers: pseudonymised wherever shown (every other
+    field shown is masked)."""
 
     pseudonymised: frozenset[str] = frozenset()
-    masked: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -61,12 +61,13 @@ def read_delimited(data: bytes, name: str, needs: list[Need], protect: Protect, 
                    encoding: str = "utf-8", delimiter: str = ",", header_rows: int = 1) -> Records:
     """The records of a delimited export: the first row names the columns, the next
     `header_rows - 1` rows are skipped. Rows with fewer fields have the missing cells empty;
-    rows with more cannot be read (their cells are shifted) and are kept for the quarantine."""
+    rows with more cannot be read (their cells are shifted) and are kept for the quarantine.
+    Either kind, quarantined, has its text withheld: an identifier could sit under any column."""
     utf8 = codecs.lookup(encoding).name == "utf-8"
     text = None if utf8 else decode(data, encoding, name)
     if not (data.strip() if utf8 else text.strip()):
         raise RejectedFile(f"{name}: the file is empty")
-    cells, too_wide = _cells(data if utf8 else text.encode(), delimiter, name)
+    cells, too_wide, short = _cells(data if utf8 else text.encode(), delimiter, name)
     if cells.height == 0:
         raise RejectedFile(f"{name}: the file is empty")
     header = ["" if v is None else v for v in cells.row(0)]
@@ -86,13 +87,14 @@ def read_delimited(data: bytes, name: str, needs: list[Need], protect: Protect, 
     positions = keep.get_column("_i")
     unreadable = {p: too_wide[i + header_rows] for p, i in enumerate(positions.to_list())
                   if i + header_rows in too_wide}
+    shifted = {p for p, i in enumerate(positions.to_list()) if i + header_rows in short}
     by_index = {j: col for col, j in found.items()}
 
     def texts(rows: list[int]) -> list[str]:
         shown = _protected(frame[rows], protect, by_index.values())
         out = []
         for position, values in zip(rows, shown.iter_rows(named=True)):
-            if position in unreadable:
+            if position in unreadable or position in shifted:
                 out.append(UNREADABLE_TEXT)
                 continue
             line = [values[by_index[j]] if j in by_index else WITHHELD
@@ -120,30 +122,32 @@ def _empty(column: str) -> pl.Expr:
     return pl.col(column).is_null() | (pl.col(column).str.strip_chars().str.len_bytes() == 0)
 
 
-def _cells(data: bytes, delimiter: str, name: str) -> tuple[pl.DataFrame, dict[int, str]]:
-    """Every row's cells (header rows included) as columns c0, c1, ...; and the rows with more
-    fields than the first, by index, with why. `data` is UTF-8 (a byte-order mark tolerated)."""
-    try:
-        frame = pl.read_csv(data.removeprefix(b"\xef\xbb\xbf"), has_header=False,
-                            separator=delimiter, infer_schema=False, raise_if_empty=False)
-        return frame.rename({c: f"c{j}" for j, c in enumerate(frame.columns)}), {}
-    except pl.exceptions.PolarsError:
-        # Rows with more fields than the header stop polars, and so do bytes that are not
-        # UTF-8: the csv module reads the rows one by one, so that only those rows are set
-        # aside, and decoding says where the text is not UTF-8.
-        pass
+def _cells(data: bytes, delimiter: str, name: str) -> tuple[pl.DataFrame, dict[int, str],
+                                                              set[int]]:
+    """Every row's cells (header rows included) as columns c0, c1, ...; the rows with more
+    fields than the first, by index, with why (they cannot be read, and are read as empty); and
+    the rows with fewer (the missing cells are empty, as the sources' contract says, but the
+    cells may have shifted). `data` is UTF-8 (a byte-order mark tolerated)."""
+    # Bytes that are not UTF-8 stop polars too: decoding says where the text is not UTF-8.
     text = decode(data, "utf-8", name)
     try:
         rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True))
     except csv.Error as e:
         raise RejectedFile(f"{name}: not a readable delimited file ({e})") from None
-    width = len(rows[0])
+    width = len(rows[0]) if rows else 0
     too_wide = {i: f"row has {len(r)} fields but the header has {width}"
                 for i, r in enumerate(rows) if len(r) > width}
-    padded = [[*r[:width], *([None] * (width - len(r)))] if i not in too_wide else [None] * width
-              for i, r in enumerate(rows)]
-    columns = {f"c{j}": [r[j] for r in padded] for j in range(width)}
-    return pl.DataFrame(columns, schema={c: pl.String for c in columns}), too_wide
+    short = {i for i, r in enumerate(rows) if 0 < len(r) < width}  # a blank line has none
+    try:
+        frame = pl.read_csv(data.removeprefix(b"\xef\xbb\xbf"), has_header=False,
+                            separator=delimiter, infer_schema=False, raise_if_empty=False)
+    except pl.exceptions.PolarsError:
+        # Rows with more fields than the header stop polars: the rows read one by one serve.
+        padded = [[*r, *([None] * (width - len(r)))] if i not in too_wide else [None] * width
+                  for i, r in enumerate(rows)]
+        columns = {f"c{j}": [r[j] for r in padded] for j in range(width)}
+        return pl.DataFrame(columns, schema={c: pl.String for c in columns}), too_wide, short
+    return frame.rename({c: f"c{j}" for j, c in enumerate(frame.columns)}), too_wide, short
 
 
 def _find(header: list[str], needs: list[Need], name: str) -> tuple[dict[str, int], list[str]]:
@@ -302,8 +306,8 @@ def _skip_space(line: str, at: int) -> int:
 
 def _protected_object(record: dict, prefix: str, read: set[str], protect: Protect,
                       key: bytes) -> dict:
-    """The object with the values no mapping reads withheld, identifiers pseudonymised and
-    comments masked."""
+    """The object with the values no mapping reads withheld, identifiers pseudonymised and the
+    rest masked (comments, and any e-mail address or phone number elsewhere)."""
     out = {}
     for name, value in record.items():
         path = f"{prefix}{name}"
@@ -321,9 +325,8 @@ def _protect_value(name: str, value: str | None, protect: Protect, key: bytes) -
         return None
     if name in protect.pseudonymised:
         return pseudonymise(pl.Series([value.strip() or None]), key)[0]
-    if name in protect.masked:
-        return pl.select(mask_text(pl.lit(value))).item()
-    return value
+    # Every other value is masked too: a refused cell may hold an e-mail address or a number.
+    return pl.select(mask_text(pl.lit(value))).item()
 
 
 # ---- shared -----------------------------------------------------------------------------------
@@ -335,7 +338,7 @@ def _protected(frame: pl.DataFrame, protect: Protect, columns) -> pl.DataFrame:
         if column in protect.pseudonymised:
             exprs.append(pl.col(column).str.strip_chars().replace("", None)
                          .map_batches(lambda s: pseudonymise(s, key), return_dtype=pl.String))
-        elif column in protect.masked:
+        else:  # comments, and any cell that holds an e-mail address or a number by mistake
             exprs.append(mask_text(pl.col(column)))
     return frame.with_columns(exprs) if exprs else frame
 

@@ -33,7 +33,6 @@ from tests.metrics.builders import (
 )
 
 ROOT = Path(__file__).resolve().parents[2]
-pytestmark = pytest.mark.filterwarnings("ignore:.*PSEUDONYM_KEY is not set")
 GROUPINGS = [(), ("service",), ("channel",), ("service", "channel")]
 
 # January's file, loaded second.

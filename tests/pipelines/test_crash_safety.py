@@ -62,30 +62,6 @@ def files(tmp_path_factory) -> tuple[Path, Path]:
     return small, big
 
 
-@pytest.fixture
-def own_warehouse_url(warehouse_url):
-    """The fixture's empty warehouse; on PostgreSQL in a schema of this test's own.
-
-    The shared test schema is emptied by every PostgreSQL test of every suite running on the
-    server at the time, and this test watches one warehouse for most of a minute.
-    """
-    if not warehouse_url.startswith("postgresql"):
-        yield warehouse_url
-        return
-    schema = f"crash_safety_{uuid.uuid4().hex[:12]}"
-    url, found = re.subn(r"search_path%3D\w+", f"search_path%3D{schema}", warehouse_url)
-    assert found == 1, warehouse_url
-    admin = create_engine(warehouse_url)
-    try:
-        with admin.begin() as conn:
-            conn.execute(text(f"CREATE SCHEMA {schema}"))
-        yield url
-        with admin.begin() as conn:
-            conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
-    finally:
-        admin.dispose()
-
-
 def test_a_load_killed_part_way_changes_nothing_and_the_file_then_loads(own_warehouse_url,
                                                                          files):
     warehouse_url = own_warehouse_url

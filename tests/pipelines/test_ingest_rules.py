@@ -21,11 +21,11 @@ from tests.pipelines.helpers import (
 )
 
 CHANNELS = "phone, email, web, face_to_face, letter, webchat, social_media, app, other"
-NOT_TIMESTAMP = "is not a timestamp (YYYY-MM-DD HH:MM[:SS] or DD/MM/YYYY HH:MM[:SS])"
-NOT_DATE = "is not a date (YYYY-MM-DD or DD/MM/YYYY)"
+NOT_TIMESTAMP = "not a timestamp (YYYY-MM-DD HH:MM[:SS] or DD/MM/YYYY HH:MM[:SS])"
+NOT_DATE = "not a date (YYYY-MM-DD or DD/MM/YYYY)"
 OUT_OF_RANGE = "before 2000-01-01 or more than a day after loading"
-NOT_BOOL = "is not true/false, yes/no, y/n or 1/0"
-GAP = "does not exist in UK time (the clocks went forward that hour)"
+NOT_BOOL = "not true/false, yes/no, y/n or 1/0"
+GAP = "a time that does not exist in UK time (the clocks went forward that hour)"
 
 # Two days after now, as an absolute instant; and a date three days from today.
 FUTURE = (datetime.now(UTC) + timedelta(days=2)).strftime("%Y-%m-%dT%H:%MZ")
@@ -51,26 +51,26 @@ BASE = {
 # (feed, cells that differ from the feed's base row, every rule the row breaks in order)
 BAD_ROWS = [
     ("contacts", {"received_at": "10-01-2024 09:00"},
-     [f"received_at: '10-01-2024 09:00' {NOT_TIMESTAMP}"]),
+     [f"received_at: {NOT_TIMESTAMP}"]),
     ("contacts", {"received_at": "31/02/2024 09:00"},
-     [f"received_at: '31/02/2024 09:00' {NOT_TIMESTAMP}"]),
+     [f"received_at: {NOT_TIMESTAMP}"]),
     ("contacts", {"received_at": "01/13/2024 09:00"},  # US month-first: there is no month 13
-     [f"received_at: '01/13/2024 09:00' {NOT_TIMESTAMP}"]),
+     [f"received_at: {NOT_TIMESTAMP}"]),
     ("contacts", {"received_at": "2024-01-10"},  # a date is not a timestamp
-     [f"received_at: '2024-01-10' {NOT_TIMESTAMP}"]),
+     [f"received_at: {NOT_TIMESTAMP}"]),
     ("contacts", {"received_at": "2024-03-31 01:30"},  # the hour skipped when clocks go forward
-     [f"received_at: '2024-03-31 01:30' {GAP}"]),
+     [f"received_at: {GAP}"]),
     ("contacts", {"received_at": "2024-03-31 00:30", "channel": "email",
                   "responded_at": "31/03/2024 01:59"},
-     [f"responded_at: '31/03/2024 01:59' {GAP}"]),
+     [f"responded_at: {GAP}"]),
     ("contacts", {"received_at": "31/12/1999 23:59"}, [f"received_at: {OUT_OF_RANGE}"]),
     ("contacts", {"received_at": FUTURE}, [f"received_at: {OUT_OF_RANGE}"]),
     ("contacts", {"channel": "pigeon"}, [f"channel: not one of {CHANNELS}"]),
     ("contacts", {"demand_type": "maybe"}, ["demand_type: not one of value, failure"]),
-    ("contacts", {"abandoned": "maybe"}, [f"abandoned: 'maybe' {NOT_BOOL}"]),
-    ("contacts", {"safeguarding": "2"}, [f"safeguarding: '2' {NOT_BOOL}"]),
+    ("contacts", {"abandoned": "maybe"}, [f"abandoned: {NOT_BOOL}"]),
+    ("contacts", {"safeguarding": "2"}, [f"safeguarding: {NOT_BOOL}"]),
     ("contacts", {"wait_seconds": "-5"}, ["wait_seconds: must be 0 or more"]),
-    ("contacts", {"handle_seconds": "1.5"}, ["handle_seconds: '1.5' is not a whole number"]),
+    ("contacts", {"handle_seconds": "1.5"}, ["handle_seconds: not a whole number"]),
     ("contacts", {"service": "s" * 101}, ["service: longer than 100 characters"]),
     ("contacts", {"contact_id": "c" * 101}, ["contact_id: longer than 100 characters"]),
     ("contacts", {"customer_ref": "R" * 201}, ["customer_ref: longer than 200 characters"]),
@@ -89,14 +89,14 @@ BAD_ROWS = [
     ("contacts", {"failure_type": "progress_chasing"},
      ["failure_type: only allowed when demand_type is failure"]),
     ("contacts", {"abandoned": "maybe", "wait_seconds": "-1"},
-     [f"abandoned: 'maybe' {NOT_BOOL}", "wait_seconds: must be 0 or more"]),
+     [f"abandoned: {NOT_BOOL}", "wait_seconds: must be 0 or more"]),
     ("contacts", {"received_at": "yesterday", "channel": "pigeon", "service": ""},
-     [f"received_at: 'yesterday' {NOT_TIMESTAMP}", f"channel: not one of {CHANNELS}",
+     [f"received_at: {NOT_TIMESTAMP}", f"channel: not one of {CHANNELS}",
       "service: a value is required"]),
 
-    ("complaints", {"received_on": "31/02/2024"}, [f"received_on: '31/02/2024' {NOT_DATE}"]),
-    ("complaints", {"received_on": "01/13/2024"}, [f"received_on: '01/13/2024' {NOT_DATE}"]),
-    ("complaints", {"received_on": "10 Jan 2024"}, [f"received_on: '10 Jan 2024' {NOT_DATE}"]),
+    ("complaints", {"received_on": "31/02/2024"}, [f"received_on: {NOT_DATE}"]),
+    ("complaints", {"received_on": "01/13/2024"}, [f"received_on: {NOT_DATE}"]),
+    ("complaints", {"received_on": "10 Jan 2024"}, [f"received_on: {NOT_DATE}"]),
     ("complaints", {"acknowledged_on": "09/01/2024"},
      ["acknowledged_on: earlier than received_on"]),
     ("complaints", {"responded_on": "2024-01-09"}, ["responded_on: earlier than received_on"]),
@@ -128,9 +128,9 @@ BAD_ROWS = [
     ("satisfaction", {"csat": "", "ces": "8"}, ["ces: must be from 1 to 7"]),
     ("satisfaction", {"csat": ""}, ["needs at least one of csat, nps, ces"]),
     ("satisfaction", {"csat": "four"},
-     ["csat: 'four' is not a whole number", "needs at least one of csat, nps, ces"]),
+     ["csat: not a whole number", "needs at least one of csat, nps, ces"]),
     ("satisfaction", {"responded_at": "2024-13-01 10:00"},
-     [f"responded_at: '2024-13-01 10:00' {NOT_TIMESTAMP}"]),
+     [f"responded_at: {NOT_TIMESTAMP}"]),
     ("satisfaction", {"responded_at": "1999-06-30T12:00Z"}, [f"responded_at: {OUT_OF_RANGE}"]),
     ("satisfaction", {"channel": ""}, ["channel: a value is required"]),
     ("satisfaction", {"comment": "c" * 2001}, ["comment: longer than 2000 characters"]),

@@ -201,7 +201,7 @@ def test_a_telephony_export_with_durations_and_an_answered_flag(sqlite_engine, t
     assert [result[k] for k in ("records_read", "records_combined", "rows_read",
                                 "rows_inserted", "rows_quarantined")] == [6, 1, 5, 3, 2]
     assert result["errors"] == [
-        "calls.csv row 6: queue_seconds: 'a while' is not a number of seconds (e.g. 75 or 1:15)",
+        "calls.csv row 6: queue_seconds: not a number of seconds (e.g. 75 or 1:15)",
         "calls.csv row 7: contact_id: a value is required"]
     calls = contacts(sqlite_engine, "switch")
     assert {k: (v["service"], v["wait_seconds"], v["abandoned"], v["handle_seconds"],

@@ -244,9 +244,9 @@ def test_formats_and_time_zones_read_wall_clock_times_as_the_source_writes_them(
     assert stored["B"]["received_at"] == utc("2024-11-03 05:30")
     assert stored["D"]["received_at"] == utc("2024-05-01 08:15")
     assert result["errors"] == [
-        "cases.csv row 4: received_at: '03/10/2024 02:30 AM' does not exist in "
+        "cases.csv row 4: received_at: a time that does not exist in "
         "America/New_York time (the clocks went forward that hour)",
-        "cases.csv row 6: received_at: '1 May 2024' is not a timestamp (%m/%d/%Y %I:%M %p or "
+        "cases.csv row 6: received_at: not a timestamp (%m/%d/%Y %I:%M %p or "
         "%Y%m%dT%H%M%S%z, or YYYY-MM-DD HH:MM[:SS])"]
 
 
