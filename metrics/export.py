@@ -13,6 +13,7 @@ from metrics.compute import Query, compute
 from metrics.publish import number_text, suppress_frame, thresholds
 from metrics.reads import sources_from_warehouse
 from metrics.registry import HEADLINE_ONLY, REGISTRY
+from metrics.safe_csv import csv_text
 
 COLUMNS = ["month", "service", "channel", "kpi", "numerator", "denominator", "value"]
 
@@ -47,7 +48,7 @@ def write_export(engine: Engine, out: TextIO, query: Query = EVERYTHING, fmt: st
         return
     if not publish:
         frame = frame.with_columns(number_text(pl.col(c)).alias(c) for c in NUMBERS)
-    out.write(frame.write_csv())
+    out.write(csv_text(frame))
 
 
 NUMBERS = ("numerator", "denominator", "value")
