@@ -4,9 +4,10 @@ it.
 
 - `md` for Streamlit, whose captions, text, metric labels, help texts, tab and expander labels
   are Markdown: a backslash before every character that could start a link, an image, HTML,
-  emphasis, code, a table, maths or a coloured span, and before `:` and `@` and the dot of
-  `www.`, which GitHub-flavoured Markdown would otherwise turn into live links. A line break
-  becomes a space, so no value starts a heading or list.
+  emphasis, code, a table, maths or a coloured span. GitHub-flavoured Markdown also turns
+  bare `http://...`, `www....` and e-mail addresses into live links after escapes are read,
+  so an invisible word joiner (U+2060) goes after `http:`, `www` and `@`: the text reads the
+  same and links nowhere. A line break becomes a space, so no value starts a heading or list.
 - `figure_text` for plotly, which draws a subset of HTML in its labels (`<a href>`, `<b>`,
   `<br>`): `<`, `>` and `&` become entities, which plotly shows as the characters.
   `escaped_figure` applies it to every text of a finished figure (categories, names, titles,
@@ -22,14 +23,17 @@ import plotly.graph_objects as go
 # Characters that start Markdown (CommonMark and GFM), HTML or Streamlit's own directives
 # (`:red[...]`, `:material/icon:`, `$maths$`), each escaped with a backslash.
 _MARKUP = re.compile(r"([\\`*_{}\[\]<>!|~$:#@])")
-_WWW = re.compile(r"(?i)(www)\.")
+# Where GFM's literal autolinks start: "scheme:" before "//", "www" before ".", and "@".
+_AUTOLINK = re.compile(r"(?i)(:(?=//)|www(?=\\?\.)|@)")
+WORD_JOINER = "\u2060"
 _LINE_START = re.compile(r"^([-+=>])")
 
 
 def md(value: object) -> str:
     """The value as literal text inside Streamlit Markdown."""
     text = " ".join(str(value).splitlines())
-    return _LINE_START.sub(r"\\\1", _WWW.sub(r"\1\\.", _MARKUP.sub(r"\\\1", text)))
+    escaped = _MARKUP.sub(r"\\\1", text)
+    return _LINE_START.sub(r"\\\1", _AUTOLINK.sub(rf"\1{WORD_JOINER}", escaped))
 
 
 def figure_text(value: object) -> str:
