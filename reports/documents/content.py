@@ -221,8 +221,8 @@ def pack(sources: Sources, half: str, targets: dict[str, tuple[float, float]],
         title="Customer services: six-monthly progress report",
         subtitle=f"{name} ({half})",
         cover=("For the scrutiny committee", _cover_date(sources),
-               "Small numbers are suppressed: a count from 1 to 4 reads <5 and a rate based "
-               "on fewer than 10 cases is not shown."),
+               "Small numbers are suppressed: a count from 1 to 4 reads <5, and a rate based "
+               "on fewer than 10 cases, or on a count from 1 to 4, is not shown."),
         sections=sections)
 
 
@@ -492,8 +492,13 @@ def _method(kpis: list[Kpi], sources: Sources, f: _Figures, half: str,
         Heading("Small numbers"),
         Paragraph(f"To protect individuals, every figure in this pack is published with small "
                   f"numbers suppressed: a count from 1 to {threshold - 1} is shown as "
-                  f"<{threshold}, and a rate based on fewer than {min_denominator:g} cases is "
-                  f"not shown ('{NOT_SHOWN}'), in tables, charts and sentences alike.")))
+                  f"<{threshold}, and a rate based on fewer than {min_denominator:g} cases, or "
+                  f"whose count, or count of the rest, is from 1 to {threshold - 1}, is not "
+                  f"shown ('{NOT_SHOWN}'), in tables, charts and sentences alike. So that no "
+                  f"withheld figure can be worked out as a total less the figures shown (a "
+                  f"half-year less its other months, say), one more figure of the same total "
+                  f"is withheld with it where needed, and then also shows as <{threshold} or "
+                  f"'{NOT_SHOWN}'.")))
 
 
 def _change_point_words(point: ChangePoint, standards: Standards) -> str:
@@ -554,7 +559,7 @@ def one_pager(sources: Sources, month: str, targets: dict[str, tuple[float, floa
                "as shown meets it; last month and a year ago, with the direction (↑ up, ↓ down, "
                "→ no change) and whether that is better or worse; and the month read with "
                "statistical process control (SPC): within normal variation, or a special "
-               "cause, a real change. Counts 1–4 read <5; rates based on fewer than 10 cases "
-               "are not shown.",),
+               "cause, a real change. Counts 1–4 read <5; rates based on fewer than 10 cases, "
+               "or on 1–4, are not shown.",),
         sections=(Section("scorecard", "Scorecard", (Tiles(tuple(views)), *sentences)),),
         landscape=True, contents=False)
