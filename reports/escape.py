@@ -5,9 +5,10 @@ it.
 - `md` for Streamlit, whose captions, text, metric labels, help texts, tab and expander labels
   are Markdown: a backslash before every character that could start a link, an image, HTML,
   emphasis, code, a table, maths or a coloured span. GitHub-flavoured Markdown also turns
-  bare `http://...`, `www....` and e-mail addresses into live links after escapes are read,
-  so an invisible word joiner (U+2060) goes after `http:`, `www` and `@`: the text reads the
-  same and links nowhere. A line break becomes a space, so no value starts a heading or list.
+  bare `http://...`, `www....` and e-mail addresses into live links, and Streamlit turns
+  `:name:` into an icon, after escapes are read, so an invisible word joiner (U+2060) goes
+  after `http:`, `www`, `@` and such a `:`: the text reads the same and links nowhere. A line
+  break becomes a space, so no value starts a heading or list.
 - `figure_text` for plotly, which draws a subset of HTML in its labels (`<a href>`, `<b>`,
   `<br>`): `<`, `>` and `&` become entities, which plotly shows as the characters.
   `escaped_figure` applies it to every text of a finished figure (categories, names, titles,
@@ -20,11 +21,12 @@ import re
 
 import plotly.graph_objects as go
 
-# Characters that start Markdown (CommonMark and GFM), HTML or Streamlit's own directives
-# (`:red[...]`, `:material/icon:`, `$maths$`), each escaped with a backslash.
-_MARKUP = re.compile(r"([\\`*_{}\[\]<>!|~$:#@])")
-# Where GFM's literal autolinks start: "scheme:" before "//", "www" before ".", and "@".
-_AUTOLINK = re.compile(r"(?i)(:(?=//)|www(?=\\?\.)|@)")
+# Characters that start Markdown (CommonMark and GFM: links and images need `[`), HTML or
+# Streamlit's own directives (`:red[...]`, `$maths$`), each escaped with a backslash.
+_MARKUP = re.compile(r"([\\`*_\[\]<>|~$#])")
+# What is read after the escapes: GFM's literal autolinks ("scheme:" before "//", "www" before
+# ".", "@") and Streamlit's icon and emoji shortcodes (":material/home:", ":smile:").
+_AUTOLINK = re.compile(r"(?i)(:(?=//|[\w/+-]+:)|www(?=\.)|@)")
 WORD_JOINER = "\u2060"
 _LINE_START = re.compile(r"^([-+=>])")
 
