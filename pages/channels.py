@@ -167,7 +167,7 @@ with right:
 st.subheader("Trends: 24 months to " + md(month))
 tiles = {t.kpi.id: t for t in scorecard_tiles(month, filters)}
 trends = [tiles[k] for k in TREND_KPIS if k in tiles]
-for tab, tile in zip(st.tabs([md(t.kpi.label) for t in trends]), trends):
+for tab, tile in zip(st.tabs([t.kpi.label for t in trends]), trends):
     with tab:
         spc_trend(tile, f"trend_{tile.kpi.id}")
 

@@ -25,13 +25,13 @@ PRICED = {"cost_to_serve_gbp": "", "channel_shift_saving_gbp": f"; {NOTIONAL}"}
 def show_tile(tile: Tile, prices: str) -> None:
     kpi = tile.kpi
     moved = change(kpi, tile.value, tile.last_month)
-    st.metric(md(kpi.label), format_value(kpi, tile.value), moved.text if moved else None,
+    st.metric(kpi.label, format_value(kpi, tile.value), moved.text if moved else None,
               delta_description="on last month",
               # The arrow follows the change shown (never Streamlit's reading of its text). Up
               # is not always good (failure demand): the words say whether it is better, and
               # the RAG and SPC lines say how it stands, never the colour alone.
               delta_arrow=moved.metric_arrow if moved else "auto", delta_color="off",
-              help=md(kpi.description),
+              help=kpi.description,
               chart_data=[v for _, v in tile.history if v is not None], chart_type="line")
     if tile.rag:
         verdict, _, target = rag_line(kpi, tile.rag, tile.target).partition(" · ")

@@ -384,8 +384,8 @@ def metric_tiles(figures: Sequence[tuple[str, float | None, str | None]]) -> Non
     for cell, (kpi_id, value, caption) in zip(figure_cells(len(figures)), figures):
         kpi = worded(kpi_id)
         with cell:
-            st.metric(md(kpi.label), format_value(kpi, value), border=True,
-                      help=f"{md(kpi.description)} {md(kpi.formula)}")
+            st.metric(kpi.label, format_value(kpi, value), border=True,
+                      help=f"{kpi.description} {kpi.formula}")
             if caption:
                 st.caption(md(caption))
 

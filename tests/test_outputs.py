@@ -56,8 +56,16 @@ def _safe(node: ast.AST) -> bool:
     return False
 
 
+# A KPI's declared words (`metrics/registry.py`): the project's own text, never the warehouse's.
+KPI_WORDS = {"label", "description", "formula"}
+
+
 def _constant_name(node: ast.AST) -> bool:
-    """The project's own constant text (`PARETO_BARS`, `ASSUMPTION_LABELS["cost_year"]`)."""
+    """The project's own text: a constant (`PARETO_BARS`, `ASSUMPTION_LABELS["cost_year"]`) or
+    a KPI's declared words (`kpi.label`, `tile.kpi.formula`)."""
+    if (isinstance(node, ast.Attribute) and node.attr in KPI_WORDS
+            and "kpi" in ast.unparse(node.value).split(".")):
+        return True
     while isinstance(node, ast.Subscript | ast.Attribute):
         node = node.value
     return isinstance(node, ast.Name) and node.id.isupper()
@@ -94,8 +102,9 @@ def test_every_markdown_text_on_a_page_is_escaped():
     ("st.caption(f'{count:,} contacts')", False),
     ("st.caption(alt)", True),
     ("st.caption(md(alt))", False),
-    ("st.metric(kpi.label, value)", True),
-    ("st.metric('Contacts', value, help=kpi.description)", True),
+    ("st.metric(kpi.label, value, help=kpi.description)", False),
+    ("st.metric(row.label, value)", True),
+    ("st.metric('Contacts', value, help=service.description)", True),
     ("st.tabs([f'By {w}' for w in words])", True),
     ("st.tabs([f'By {md(w)}' for w in words])", False),
     ("st.info('Nothing ' + name)", True),
