@@ -4,6 +4,7 @@ reachable."""
 import streamlit as st
 
 from pages.shared import signed_in_as
+from reports.escape import md
 
 st.set_page_config(page_title="Once & Done", page_icon=":material/task_alt:", layout="wide")
 
@@ -29,6 +30,6 @@ pages = {
 navigation = st.navigation(pages)
 if signed_in_as():
     with st.sidebar:
-        st.caption(f"Signed in as {signed_in_as()}")
+        st.caption(f"Signed in as {md(signed_in_as())}")
         st.button("Sign out", on_click=st.logout, icon=":material/logout:", key="sign_out")
 navigation.run()

@@ -3,16 +3,19 @@ value, as CSV or JSON. Counts print as whole numbers; an empty cell (CSV) or nul
 an undefined value."""
 
 import json
+from collections.abc import Callable
+from dataclasses import replace
 from typing import TextIO
 
 import polars as pl
 from sqlalchemy import Engine
 
 from data.reference import read_settings
-from metrics.compute import Query, compute
+from metrics.compute import ALL, Query, compute
 from metrics.publish import number_text, suppress_frame, thresholds
 from metrics.reads import sources_from_warehouse
 from metrics.registry import HEADLINE_ONLY, REGISTRY
+from metrics.safe_csv import csv_text
 
 COLUMNS = ["month", "service", "channel", "kpi", "numerator", "denominator", "value"]
 
@@ -25,21 +28,43 @@ def export_frame(engine: Engine, query: Query = EVERYTHING) -> pl.DataFrame:
     return compute(sources_from_warehouse(engine), query).select(COLUMNS)
 
 
-def published(frame: pl.DataFrame, settings: dict[str, str]) -> pl.DataFrame:
-    """The frame with small numbers suppressed as `docs/kpis.md` says, for anything published."""
+GROUPINGS = ((), ("service",), ("channel",), ("service", "channel"))
+
+
+def published(frame: pl.DataFrame, settings: dict[str, str],
+              totals: dict[str, Callable[[str], str | None]] | None = None) -> pl.DataFrame:
+    """The frame with small numbers suppressed as `docs/kpis.md` says, for anything published;
+    `totals` says which of its rows are totals of which others (`metrics.publish.families`)."""
     threshold, min_denominator = thresholds(settings)
+    kpis = (*REGISTRY.values(), *HEADLINE_ONLY.values())
     return suppress_frame(
-        frame, count_kpis={k.id for k in (*REGISTRY.values(), *HEADLINE_ONLY.values())
-                           if k.unit == "count"},
+        frame, count_kpis={k.id for k in kpis if k.unit == "count"},
         threshold=threshold, min_denominator=min_denominator,
-        numerator_scales={"complaints_per_1000_contacts": 1000})
+        numerator_scales={"complaints_per_1000_contacts": 1000},
+        proportions={k.id for k in kpis if k.unit == "%"}, totals=totals)
+
+
+def _all_of(value: str) -> str | None:
+    return None if value == ALL else ALL
+
+
+def published_export(engine: Engine, query: Query) -> pl.DataFrame:
+    """The export of `query`, published: suppressed over every grouping of the same months at
+    once (each service and channel with All), so that no withheld figure is one published
+    figure less others, in this export or in any other `--publish` export (every one withholds
+    the same figures), and no rate is its numerator over its denominator."""
+    sources = sources_from_warehouse(engine)
+    cube = pl.concat([compute(sources, replace(query, by=by)).select(COLUMNS)
+                      for by in GROUPINGS])
+    shown = published(cube, read_settings(engine), {"service": _all_of, "channel": _all_of})
+    grouped = [pl.col(d) != ALL if d in query.by else pl.col(d) == ALL
+               for d in ("service", "channel")]
+    return shown.filter(*grouped)
 
 
 def write_export(engine: Engine, out: TextIO, query: Query = EVERYTHING, fmt: str = "csv",
                  publish: bool = False) -> None:
-    frame = export_frame(engine, query)
-    if publish:
-        frame = published(frame, read_settings(engine))
+    frame = published_export(engine, query) if publish else export_frame(engine, query)
     if fmt == "json":
         out.write(json.dumps([{k: _number(v) if k in NUMBERS else v for k, v in row.items()}
                               for row in frame.iter_rows(named=True)]))
@@ -47,7 +72,7 @@ def write_export(engine: Engine, out: TextIO, query: Query = EVERYTHING, fmt: st
         return
     if not publish:
         frame = frame.with_columns(number_text(pl.col(c)).alias(c) for c in NUMBERS)
-    out.write(frame.write_csv())
+    out.write(csv_text(frame))
 
 
 NUMBERS = ("numerator", "denominator", "value")

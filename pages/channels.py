@@ -46,6 +46,7 @@ from reports.charts.channels import (
     mix_alt,
     mix_chart,
 )
+from reports.escape import md
 
 # form widget key -> assumption field
 UPLIFT_FIELDS = ("uplift_factor", "uplift_source", "uplift_year")
@@ -128,8 +129,8 @@ selection = page_selection(HEADLINE_KPIS)
 first, month, filters = selection.first_month, selection.month, selection.filters
 figures, later, mix, digital, per_channel = _figures(selection.query)
 
-st.caption(f"{selection.label}. Money and carbon are priced with the assumptions at the foot of "
-           "the page; savings compare each month with the baseline channel mix.")
+st.caption(f"{md(selection.label)}. Money and carbon are priced with the assumptions at the "
+           "foot of the page; savings compare each month with the baseline channel mix.")
 metric_tiles([(kpi_id, figures[kpi_id],
                _money_note(kpi_id, later) if kpi_id in MONEY_KPIS else HEADLINE_NOTES.get(kpi_id))
               for kpi_id in HEADLINE_KPIS])
@@ -137,8 +138,8 @@ metric_tiles([(kpi_id, figures[kpi_id],
 st.subheader("Channel mix against the baseline")
 baseline = sources().baseline
 if baseline:
-    st.caption(f"Baseline: {baseline[0]} to {baseline[1]}, with the same filters. A positive "
-               "change means the channel carries a larger share of contacts than then.")
+    st.caption(f"Baseline: {md(baseline[0])} to {md(baseline[1])}, with the same filters. A "
+               "positive change means the channel carries a larger share of contacts than then.")
 else:
     st.caption("No baseline period: the warehouse has no contacts in it.")
 shown = mix.filter((pl.col("contacts") > 0) | (pl.col("baseline_contacts") > 0))
@@ -150,7 +151,7 @@ chart(digital_chart(digital), digital, digital_alt(digital, selection.label),
 
 st.subheader("Cost to serve and carbon by channel")
 st.caption("Contacts × each channel's unit cost and carbon factor. "
-           + " ".join(gap.sentence for gap in left_out(HEADLINE_KPIS, ("channel",))))
+           + " ".join(md(gap.sentence) for gap in left_out(HEADLINE_KPIS, ("channel",))))
 left, right = st.columns(2)
 with left:
     chart(by_channel_chart(per_channel, "cost_to_serve_gbp", "Cost to serve by channel", "£"),
@@ -163,7 +164,7 @@ with right:
           largest_alt(carbon, "carbon_kg", "Carbon from contact"), "carbon_by_channel",
           "Carbon by channel")
 
-st.subheader("Trends: 24 months to " + month)
+st.subheader("Trends: 24 months to " + md(month))
 tiles = {t.kpi.id: t for t in scorecard_tiles(month, filters)}
 trends = [tiles[k] for k in TREND_KPIS if k in tiles]
 for tab, tile in zip(st.tabs([t.kpi.label for t in trends]), trends):
@@ -209,7 +210,7 @@ if staff_only("Editing assumptions"):
                             max_value=next_year, step=1, key="assumption_carbon_year")
         st.form_submit_button("Save assumptions", on_click=_save, args=(who,),
                               key="save_assumptions", icon=":material/save:")
-    st.caption(f"Saved as {who}, with the time; the old and new values go to the change "
+    st.caption(f"Saved as {md(who)}, with the time; the old and new values go to the change "
                "history.")
     message = st.session_state.pop("assumption_message", None)
     if message:

@@ -26,6 +26,7 @@ from pages.shared import (
     table,
 )
 from reports.charts.complaints import per_thousand_alt, per_thousand_chart, themes_alt, themes_chart
+from reports.escape import md
 
 # Overdue is counted at the data horizon, which is read with the mart.
 READS = parts_read(COMPLAINT_KPIS)
@@ -52,7 +53,7 @@ selection = page_selection(COMPLAINT_KPIS)
 first, last, filters = selection.first_month, selection.month, selection.filters
 figures = _figures(selection.query)
 overall = figures.overall.row(0, named=True)
-st.caption(f"{selection.label}. Each figure adds up the months' counts, then divides. New "
+st.caption(f"{md(selection.label)}. Each figure adds up the months' counts, then divides. New "
            "complaints (stage 1) and escalations to stage 2 are counted apart: an escalation "
            "is a complaint already counted, taken further.")
 

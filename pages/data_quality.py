@@ -41,6 +41,7 @@ from pages.shared import (
     worded,
 )
 from reports.charts.quality import coverage_alt, coverage_chart
+from reports.escape import md
 
 EVERY = "every"  # a change point for every measure
 
@@ -93,7 +94,7 @@ else:
 
 st.subheader("Freshness")
 today = london_today()
-st.caption(f"Age on {today} of each feed's newest record, by source system: ✔ Fresh up to "
+st.caption(f"Age on {md(today)} of each feed's newest record, by source system: ✔ Fresh up to "
            f"{FRESH_DAYS} days, ● Due up to {STALE_DAYS} days (a monthly file is expected), "
            f"▲ Stale over {STALE_DAYS} days (a monthly file missed). Not filtered by the sidebar.")
 table(_freshness(today), "freshness")

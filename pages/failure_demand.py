@@ -30,6 +30,7 @@ from reports.charts.failure import (
     ranking_chart,
     ranking_table,
 )
+from reports.escape import md
 
 FAILURE = "failure_demand_pct"
 HEADLINE = (FAILURE, "repeat_contact_pct")
@@ -63,7 +64,7 @@ st.title("Failure demand")
 selection = page_selection(HEADLINE)
 first, last, filters = selection.first_month, selection.month, selection.filters
 figures = _figures(selection.query)
-st.caption(f"{selection.label}. Failure demand is contact caused by a failure to do something, "
+st.caption(f"{md(selection.label)}. Failure demand is contact caused by a failure to do something, "
            "or to do it right, for the resident. Each figure adds up the period's contacts, "
            "then divides.")
 
@@ -75,7 +76,7 @@ grouping = st.radio("Group failure contacts by", list(PARETO_GROUPS), horizontal
 by = PARETO_GROUPS[grouping]
 reasons = figures[f"pareto {grouping}"]
 if reasons.height > PARETO_BARS:
-    st.caption(f"The chart shows the {PARETO_BARS} biggest of {reasons.height}; the data table "
+    st.caption(f"The chart shows the {PARETO_BARS} biggest of {reasons.height:,}; the data table "
                "has them all.")
 chart(pareto_chart(reasons.head(PARETO_BARS), by, f"Failure contacts by {grouping.lower()}"),
       pareto_table(reasons, by), pareto_alt(reasons, by), f"failure-pareto-{first}-{last}",
@@ -94,7 +95,7 @@ if services:
     tabs = dict(zip(TABS, st.tabs([f"By {DIMENSION_WORDS[d]}" for d in TABS])))
     with tabs["reason"]:
         reasons = figures["reason"].filter(pl.col("service") == service).drop("service")
-        st.caption(f"{service}: failure contacts by reason, biggest first, each with its share "
+        st.caption(f"{md(service)}: failure contacts by reason, biggest first, each with its share "
                    "of the service's failure contacts.")
         chart(pareto_chart(reasons.head(PARETO_BARS), ["reason"],
                            f"{service}: failure contacts by reason"),

@@ -36,6 +36,7 @@ from reports.charts.failure import (
     ranking_chart,
     ranking_table,
 )
+from reports.escape import md
 
 RFT = "right_first_time_pct"
 HEADLINE = (RFT, "repeat_contact_pct")
@@ -62,15 +63,15 @@ st.title("Right first time")
 selection = page_selection(HEADLINE)
 first, last, filters = selection.first_month, selection.month, selection.filters
 figures = _figures(selection.query)
-st.caption(f"{selection.label}. A first contact is right first time when it was resolved at "
+st.caption(f"{md(selection.label)}. A first contact is right first time when it was resolved at "
            "the first point and the resident did not contact us again about the same service "
-           f"within the repeat window ({standards_words()['repeat_window']}); only contacts "
+           f"within the repeat window ({md(standards_words()['repeat_window'])}); only contacts "
            "whose window has fully passed count. Matters are matched across channels.")
 
 headline_metrics(figures["headline"], HEADLINE, PARTS_IN_WORDS)
 
 for dim, title in (("service", "By service"), ("channel", "By channel")):
-    st.subheader(title)
+    st.subheader(md(title))
     ranked = figures[dim]
     chart(ranking_chart(ranked, RFT, dim, f"Right first time by {dim}, most eligible first "
                                           "contacts first"),
@@ -90,7 +91,7 @@ if bounce.height:
           bounce_matrix(bounce), bounce_alt(bounce, figures["changed"]),
           f"rft-bounce-{first}-{last}", "Channel bounce")
 else:
-    st.write(bounce_alt(bounce, None))
+    st.write(md(bounce_alt(bounce, None)))
 
 st.subheader("Trend")
 tile = next((t for t in scorecard_tiles(last, filters) if t.kpi.id == RFT), None)

@@ -29,6 +29,7 @@ from pages.shared import (
     table,
 )
 from reports.charts.satisfaction import csat_interval_alt, csat_interval_chart
+from reports.escape import md
 
 
 @cached(*parts_read(SATISFACTION_KPIS), max_entries=64)
@@ -47,7 +48,7 @@ selection = page_selection(SATISFACTION_KPIS)
 first, last, filters = selection.first_month, selection.month, selection.filters
 query = selection.query
 overall = _by(query).row(0, named=True)
-st.caption(f"{selection.label}. Each figure adds up the months' responses, then divides. "
+st.caption(f"{md(selection.label)}. Each figure adds up the months' responses, then divides. "
            "Satisfaction is shown with its 95 % Wilson interval; the net promoter score and "
            "effort are not proportions, so they are shown with their n only.")
 

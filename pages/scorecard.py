@@ -16,6 +16,7 @@ from pages.shared import (
     scorecard_tiles,
     table,
 )
+from reports.escape import md
 
 # What a money figure needs beside it: its price base, and for a saving that it is notional.
 PRICED = {"cost_to_serve_gbp": "", "channel_shift_saving_gbp": f"; {NOTIONAL}"}
@@ -34,7 +35,7 @@ def show_tile(tile: Tile, prices: str) -> None:
               chart_data=[v for _, v in tile.history if v is not None], chart_type="line")
     if tile.rag:
         verdict, _, target = rag_line(kpi, tile.rag, tile.target).partition(" · ")
-        st.markdown(f"**{verdict}** · {target}")
+        st.markdown(f"**{md(verdict)}** · {md(target)}")
     # One caption, not four: fewer elements draw sooner (bench/dashboard_bench.py).
     symbol, words = variation_label(tile.spc)
     lines = [tile.sentence, f"{symbol} {words}"]
@@ -44,7 +45,7 @@ def show_tile(tile: Tile, prices: str) -> None:
         lines.append(tile.note)
     if kpi.id in PRICED:
         lines.append(f"At {prices}{PRICED[kpi.id]}.")
-    st.caption("  \n".join(lines))
+    st.caption("  \n".join(md(line) for line in lines))
 
 
 def scorecard_table(tiles: list[Tile]) -> pl.DataFrame:
@@ -73,8 +74,8 @@ st.title("Monthly scorecard")
 selection = page_selection(tuple(k.id for k in headline_kpis()), period=False)
 month = selection.month
 tiles = scorecard_tiles(month, selection.filters)
-st.caption(f"{month}. Each figure against the council's target (RAG in words and symbol, judged "
-           "on the figure as shown), its change on last month and a year ago, its last 24 "
+st.caption(f"{md(month)}. Each figure against the council's target (RAG in words and symbol, "
+           "judged on the figure as shown), its change on last month and a year ago, its last 24 "
            "months as a sparkline, and its variation read with SPC (NHS Making Data Count), "
            "against the limits of its current period: a change is called real only when it is "
            "a signal, not noise.")
@@ -83,7 +84,7 @@ for theme, title in THEMES.items():
     themed = [t for t in tiles if t.kpi.theme == theme]
     if not themed:
         continue
-    st.subheader(title)
+    st.subheader(md(title))
     for cell, tile in zip(figure_cells(len(themed), border=True), themed):
         with cell:
             show_tile(tile, prices)

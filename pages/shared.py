@@ -33,9 +33,11 @@ from metrics.reads import (
     with_reference,
 )
 from metrics.registry import Kpi, measure, standard_words
+from metrics.safe_csv import csv_bytes
 from metrics.scorecard import Tile, scorecard
 from metrics.wording import format_value
 from reports.charts.base import spc_alt, spc_chart, spc_table
+from reports.escape import escaped_figure, md
 
 
 def _through_the_router() -> None:
@@ -101,7 +103,7 @@ def versions() -> dict[str, int]:
     except OperationalError as error:
         st.error("The warehouse cannot be reached, so there is nothing to show. Check "
                  f"`WAREHOUSE_URL` and that the database is running.\n\n"
-                 f"`{str(error.orig).splitlines()[0]}`", icon=":material/cloud_off:")
+                 f"{md(str(error.orig).splitlines()[0])}", icon=":material/cloud_off:")
         st.stop()
 
 
@@ -235,7 +237,7 @@ def staff_only(what: str) -> bool:
     """True for staff; otherwise explains why `what` is hidden and offers to sign in."""
     if is_staff():
         return True
-    st.info(f"{what} are record-level data, shown to signed-in staff only.",
+    st.info(f"{md(what)} are record-level data, shown to signed-in staff only.",
             icon=":material/lock:")
     if _auth_configured():
         st.button("Sign in", on_click=st.login, key=f"sign_in_{what}")
@@ -269,7 +271,7 @@ def sidebar_filters(src: Sources, period: bool = False) -> Selection | None:
         filters = {}
         for dim, label in (("service", "Service"), ("channel", "Channel"), ("ward", "Ward")):
             values = sorted(v for v in src.parts.get_column(dim).unique().to_list() if v)
-            chosen = st.multiselect(label, values, key=f"filter_{dim}", format_func=readable,
+            chosen = st.multiselect(md(label), values, key=f"filter_{dim}", format_func=readable,
                                     placeholder=f"All {label.lower()}s")
             if chosen:
                 filters[dim] = tuple(chosen)
@@ -311,7 +313,7 @@ def download_buttons(frame: pl.DataFrame, name: str) -> None:
     """CSV and Excel downloads of exactly the rows shown, built only when clicked."""
     left, right = st.columns(2, width=360)
     with left:
-        st.download_button("Download CSV", lambda: frame.write_csv().encode(), f"{name}.csv",
+        st.download_button("Download CSV", lambda: csv_bytes(frame), f"{name}.csv",
                            "text/csv", key=f"download_{name}", icon=":material/download:",
                            on_click="ignore")
     with right:
@@ -324,7 +326,7 @@ def download_buttons(frame: pl.DataFrame, name: str) -> None:
 def table(frame: pl.DataFrame, name: str, caption: str | None = None) -> None:
     """A data table with its downloads."""
     if caption:
-        st.caption(caption)
+        st.caption(md(caption))
     st.dataframe(frame, hide_index=True)
     download_buttons(frame, name)
 
@@ -335,10 +337,10 @@ def chart(figure: go.Figure, data: pl.DataFrame, alt: str, name: str, title: str
     `alt` is a sentence or two saying what the chart shows (WCAG 1.1.1); the table gives every
     figure the chart draws, so nobody needs to read values off a picture.
     """
-    st.plotly_chart(figure, key=f"chart_{name}", alt=alt,
+    st.plotly_chart(escaped_figure(figure), key=f"chart_{name}", alt=alt,
                     config={"displaylogo": False, "responsive": True})
-    st.caption(alt)
-    with st.expander(f"{title}: data table"):
+    st.caption(md(alt))
+    with st.expander(f"{md(title)}: data table"):
         table(data, name)
 
 
@@ -385,7 +387,7 @@ def metric_tiles(figures: Sequence[tuple[str, float | None, str | None]]) -> Non
             st.metric(kpi.label, format_value(kpi, value), border=True,
                       help=f"{kpi.description} {kpi.formula}")
             if caption:
-                st.caption(caption)
+                st.caption(md(caption))
 
 
 def headline_metrics(frame: pl.DataFrame, kpi_ids: tuple[str, ...],
@@ -402,7 +404,8 @@ def explain_left_out(kpi_ids: Sequence[str], filters: dict[str, tuple[str, ...]]
     """A notice for each group of `kpi_ids` that the sidebar's filters leave out, saying why
     (from the KPIs' declarations); True when any of them is left to show."""
     for gap in left_out(kpi_ids, filters):
-        them = "them" if len(gap.kpis) > 1 or gap.whole_feed else "it"
-        st.info(f"{gap.sentence} Clear the {gap.dimension} filter in the sidebar to see {them}.",
+        many = len(gap.kpis) > 1 or gap.whole_feed
+        st.info(f"{md(gap.sentence)} Clear the {md(gap.dimension)} filter in the sidebar to see "
+                f"{'them' if many else 'it'}.",
                 icon=":material/info:")
     return bool(applicable(kpi_ids, filters))

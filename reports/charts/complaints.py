@@ -46,7 +46,8 @@ def themes_chart(themes: pl.DataFrame) -> go.Figure:
                     "pattern": {"shape": PATTERNS[i % len(PATTERNS)], "fgcolor": "#1f1f1f",
                                 "solidity": 0.3},
                     "line": {"width": 1, "color": "#1f1f1f"}},
-            hovertemplate=f"{readable(category)}, %{{x}}: %{{y:,}} complaints<extra></extra>")
+            # The trace's name, not its text: a template is markup, a name is escaped as text.
+            hovertemplate="%{fullData.name}, %{x}: %{y:,} complaints<extra></extra>")
     figure.update_layout(barmode="stack")
     figure.update_xaxes(type="category")
     return layout(figure, "Complaint themes by month received", "complaints")

@@ -83,19 +83,33 @@ class Reference:
 
 def _figures(totals: pl.DataFrame, settings: dict[str, str]) -> dict[str, Figure]:
     """kpi -> Figure, from rows holding kpi, numerator, denominator, value."""
-    shown = published(totals.select("kpi", "numerator", "denominator", "value"), settings)
-    out = {}
-    for raw, text in zip(totals.iter_rows(named=True), shown.iter_rows(named=True)):
+    return _published(totals.with_columns(period=pl.lit("")), settings, {})[""]
+
+
+# The stages of a complaint are the parts of all complaints received.
+STAGES = {"stage1_complaints_received": "complaints_received",
+          "stage2_escalations_received": "complaints_received"}
+
+
+def _published(frame: pl.DataFrame, settings: dict[str, str],
+               totals: dict) -> dict[str, dict[str, Figure]]:
+    """period -> kpi -> Figure, from rows holding period, kpi, numerator, denominator, value,
+    published as one table: `totals` says which periods are totals of which (the half of its
+    months), and the stages are parts of all complaints (`metrics.publish.families`)."""
+    frame = frame.select("period", "kpi", "numerator", "denominator", "value")
+    shown = published(frame, settings, {**totals, "kpi": STAGES.get})
+    out: dict[str, dict[str, Figure]] = {}
+    for raw, text in zip(frame.iter_rows(named=True), shown.iter_rows(named=True)):
         kpi = measure(raw["kpi"])
         based_on = (text["denominator"] or "") if kpi.has_denominator else ""
         if text["value"] is None:
-            out[kpi.id] = Figure(None, NOT_SHOWN if raw["value"] is not None else NO_DATA,
-                                 based_on)
+            figure = Figure(None, NOT_SHOWN if raw["value"] is not None else NO_DATA, based_on)
         elif text["value"].startswith("<"):
-            out[kpi.id] = Figure(None, text["value"], based_on)
+            figure = Figure(None, text["value"], based_on)
         else:
-            out[kpi.id] = Figure(raw["value"], format_value(kpi, raw["value"]), based_on,
-                                 raw["numerator"])
+            figure = Figure(raw["value"], format_value(kpi, raw["value"]), based_on,
+                            raw["numerator"])
+        out.setdefault(raw["period"], {})[kpi.id] = figure
     return out
 
 
@@ -122,11 +136,21 @@ def _pack_figures(sources: Sources, half: str, targets, reference: Reference) ->
     query = Query(last_month=last, kpis=(*REGISTRY, *HEADLINE_ONLY))
     long = compute(sources, query)
 
-    def totals(frame: pl.DataFrame, months: list[str]) -> dict[str, Figure]:
-        return _figures(period_totals(frame.filter(pl.col("month").is_in(months))), settings)
+    def totals(frame: pl.DataFrame, months: list[str]) -> pl.DataFrame:
+        return period_totals(frame.filter(pl.col("month").is_in(months)))
 
-    monthly = {m: _figures(long.filter(pl.col("month") == m), settings)
-               for m in months_between(shift_month(last, -(CHART_MONTHS - 1)), last)}
+    # Every month the charts draw and every half the pack names, published as one table: the
+    # months of a half are its parts, so that none withheld is the half less the others.
+    chart_months = months_between(shift_month(last, -(CHART_MONTHS - 1)), last)
+    halves = [half, shift_half(half, -1), shift_half(half, -2)]
+    half_of = {m: h for h in halves for m in half_months(h)}
+    figures = _published(pl.concat([
+        *(long.filter(pl.col("month") == m).with_columns(period=pl.lit(m))
+          .select("period", "kpi", "numerator", "denominator", "value") for m in chart_months),
+        *(totals(long, half_months(h)).with_columns(period=pl.lit(h))
+          .select("period", "kpi", "numerator", "denominator", "value") for h in halves)]),
+        settings, {"period": half_of.get})
+    monthly = {m: figures.get(m, {}) for m in chart_months}
     spc = {}
     for kpi in headline_kpis():
         rows = long.filter((pl.col("kpi") == kpi.id) & pl.col("value").is_not_null())
@@ -141,10 +165,10 @@ def _pack_figures(sources: Sources, half: str, targets, reference: Reference) ->
     if has_uplift(reference.assumptions):
         priced = compute(uplifted(sources, reference.assumptions),
                          Query(first_month=months[0], last_month=last, kpis=MONEY))
-        later = totals(priced, months)
-    return _Figures(half=totals(long, months), previous=totals(long, half_months(
-        shift_half(half, -1))), year_ago=totals(long, half_months(shift_half(half, -2))),
-        monthly=monthly, spc=spc, at_later_prices=later)
+        later = _figures(totals(priced, months), settings)
+    return _Figures(half=figures.get(half, {}), previous=figures.get(halves[1], {}),
+                    year_ago=figures.get(halves[2], {}), monthly=monthly, spc=spc,
+                    at_later_prices=later)
 
 
 def _spc_of(kpi: Kpi, f: _Figures) -> SpcResult:
@@ -197,8 +221,8 @@ def pack(sources: Sources, half: str, targets: dict[str, tuple[float, float]],
         title="Customer services: six-monthly progress report",
         subtitle=f"{name} ({half})",
         cover=("For the scrutiny committee", _cover_date(sources),
-               "Small numbers are suppressed: a count from 1 to 4 reads <5 and a rate based "
-               "on fewer than 10 cases is not shown."),
+               "Small numbers are suppressed: a count from 1 to 4 reads <5, and a rate based "
+               "on fewer than 10 cases, or on a count from 1 to 4, is not shown."),
         sections=sections)
 
 
@@ -468,8 +492,13 @@ def _method(kpis: list[Kpi], sources: Sources, f: _Figures, half: str,
         Heading("Small numbers"),
         Paragraph(f"To protect individuals, every figure in this pack is published with small "
                   f"numbers suppressed: a count from 1 to {threshold - 1} is shown as "
-                  f"<{threshold}, and a rate based on fewer than {min_denominator:g} cases is "
-                  f"not shown ('{NOT_SHOWN}'), in tables, charts and sentences alike.")))
+                  f"<{threshold}, and a rate based on fewer than {min_denominator:g} cases, or "
+                  f"whose count, or count of the rest, is from 1 to {threshold - 1}, is not "
+                  f"shown ('{NOT_SHOWN}'), in tables, charts and sentences alike. So that no "
+                  f"withheld figure can be worked out as a total less the figures shown (a "
+                  f"half-year less its other months, say), one more figure of the same total "
+                  f"is withheld with it where needed, and then also shows as <{threshold} or "
+                  f"'{NOT_SHOWN}'.")))
 
 
 def _change_point_words(point: ChangePoint, standards: Standards) -> str:
@@ -530,7 +559,7 @@ def one_pager(sources: Sources, month: str, targets: dict[str, tuple[float, floa
                "as shown meets it; last month and a year ago, with the direction (↑ up, ↓ down, "
                "→ no change) and whether that is better or worse; and the month read with "
                "statistical process control (SPC): within normal variation, or a special "
-               "cause, a real change. Counts 1–4 read <5; rates based on fewer than 10 cases "
-               "are not shown.",),
+               "cause, a real change. Counts 1–4 read <5; rates based on fewer than 10 cases, "
+               "or on 1–4, are not shown.",),
         sections=(Section("scorecard", "Scorecard", (Tiles(tuple(views)), *sentences)),),
         landscape=True, contents=False)

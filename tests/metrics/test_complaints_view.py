@@ -198,5 +198,6 @@ def test_the_themes_chart_and_its_alternative_name_a_theme_code_in_words():
                            "complaints": [2]})
     bars = themes_chart(themes).data[0]
     assert bars.name == "Staff conduct"
-    assert bars.hovertemplate.startswith("Staff conduct, ")
+    # The hover starts with the trace's name, the theme in words (escaped with the figure).
+    assert bars.hovertemplate.startswith("%{fullData.name}, ")
     assert themes_alt(themes).endswith("the commonest: Staff conduct 2.")

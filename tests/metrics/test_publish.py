@@ -45,6 +45,7 @@ def test_suppress_rate(
     assert suppress_rate(value, denominator, min_denominator) == shown
 
 
+PROPORTIONS = {"failure_demand_pct", "abandoned_pct", "csat_pct"}
 ROWS = [
     # kpi, numerator, denominator, value -> numerator, denominator, value as published
     ("contacts", 3.0, None, 3.0, "<5", None, "<5"),
@@ -52,7 +53,10 @@ ROWS = [
     ("contacts", 12.0, None, 12.0, "12", None, "12"),
     ("failure_demand_pct", 3.0, 8.0, 37.5, None, None, None),  # denominator < 10: all blank
     ("failure_demand_pct", 0.0, 0.0, None, None, None, None),
-    ("failure_demand_pct", 3.0, 40.0, 7.5, "<5", "40", "7.5"),
+    # A numerator of 1-4 withholds the whole rate (kpis.md): "<5" beside 40 and 7.5 % gives 3.
+    ("failure_demand_pct", 3.0, 40.0, 7.5, None, None, None),
+    ("failure_demand_pct", 37.0, 40.0, 92.5, None, None, None),  # its complement is 3
+    ("failure_demand_pct", 5.0, 40.0, 12.5, "5", "40", "12.5"),
     ("abandoned_pct", 0.0, 12.0, 0.0, "0", "12", "0"),
     ("abandoned_pct", 12.0, 20.0, 60.0, "12", "20", "60"),
     ("cost_to_serve_gbp", 12.34, None, 12.34, "12.34", None, "12.34"),
@@ -74,7 +78,7 @@ def test_suppress_frame() -> None:
         },
         orient="row",
     )
-    out = suppress_frame(df, count_kpis={"contacts"})
+    out = suppress_frame(df, count_kpis={"contacts"}, proportions=PROPORTIONS)
     assert out.columns == df.columns
     assert out.select("numerator", "denominator", "value").dtypes == [pl.String] * 3
     labels = ["month", "service", "channel", "kpi"]
@@ -94,7 +98,8 @@ def test_suppress_frame_thresholds_are_configurable() -> None:
             "value": [7.0, 60.0, 50.0],
         }
     )
-    out = suppress_frame(df, count_kpis={"contacts"}, threshold=10, min_denominator=20)
+    out = suppress_frame(df, count_kpis={"contacts"}, threshold=10, min_denominator=20,
+                         proportions=PROPORTIONS)
     assert out.select("numerator", "denominator", "value").rows() == [
         ("<10", None, "<10"),
         (None, None, None),
@@ -103,7 +108,8 @@ def test_suppress_frame_thresholds_are_configurable() -> None:
 
 
 def test_a_scaled_count_numerator_is_judged_by_its_count():
-    # complaints_per_1000_contacts holds complaints × 1000: 3 complaints must not show as 3000.
+    # complaints_per_1000_contacts holds complaints × 1000: 3 complaints withhold the rate (and
+    # 12 complaints of 2,400 contacts show, although 2,388 is no count of complaints).
     frame = pl.DataFrame({
         "month": ["2025-01", "2025-01"], "service": ["Waste", "Parking"], "channel": ["All"] * 2,
         "kpi": ["complaints_per_1000_contacts"] * 2,
@@ -111,5 +117,6 @@ def test_a_scaled_count_numerator_is_judged_by_its_count():
         "value": [3000 / 979, 5.0]})
     shown = suppress_frame(frame, count_kpis=set(),
                            numerator_scales={"complaints_per_1000_contacts": 1000})
-    assert shown.get_column("numerator").to_list() == ["<5000", "12000"]
-    assert shown.get_column("denominator").to_list() == ["979", "2400"]
+    assert shown.get_column("numerator").to_list() == [None, "12000"]
+    assert shown.get_column("denominator").to_list() == [None, "2400"]
+    assert shown.get_column("value").to_list() == [None, "5"]

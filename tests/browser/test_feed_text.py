@@ -1,0 +1,91 @@
+"""Feed text is data, never markup, in a real browser: on a warehouse whose services, reasons,
+wards, teams and themes are a Markdown image of a pixel on a real HTTP server, a Markdown link
+and an HTML link, no page (staff views included) makes the browser fetch the pixel or offers a
+link to evil.example, and the names are there as text."""
+
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from data.warehouse import get_engine
+from reports.escape import WORD_JOINER
+from tests.browser import ARTIFACTS, start_server
+from tests.browser.conftest import (
+    TEST_KEY,
+    assert_clean_log,
+    assert_no_exception,
+    nav_pages,
+    open_url,
+)
+from tests.hostile import EVIL, PIXEL, build_hostile, hostile_names
+
+pytestmark = pytest.mark.browser
+# The smallest valid PNG, so that a fetched image would load.
+PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+                    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082")
+
+
+class _Pixel(BaseHTTPRequestHandler):
+    fetched: list[str] = []
+
+    def do_GET(self):  # noqa: N802 (the standard library's name)
+        type(self).fetched.append(self.path)
+        self.send_response(200)
+        self.send_header("Content-Type", "image/png")
+        self.end_headers()
+        self.wfile.write(PNG)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def pixel(_browser_available):
+    """A real HTTP server on 127.0.0.1 that counts every request."""
+    http = ThreadingHTTPServer(("127.0.0.1", 0), _Pixel)
+    threading.Thread(target=http.serve_forever, daemon=True).start()
+    yield http
+    http.shutdown()
+
+
+@pytest.fixture(scope="module")
+def hostile_server(pixel, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("hostile-browser")
+    url = f"sqlite:///{folder / 'warehouse.db'}"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("ONCE_AND_DONE_PSEUDONYM_KEY", TEST_KEY)
+        build_hostile(get_engine(url), folder, pixel.server_address[1])
+    server = start_server({"WAREHOUSE_URL": url, "ONCE_AND_DONE_DEMO_STAFF": "1",
+                           "ONCE_AND_DONE_PSEUDONYM_KEY": TEST_KEY},
+                          ARTIFACTS / "browser-hostile-server.log")
+    yield server
+    server.stop()
+
+
+def test_no_page_fetches_the_pixel_or_links_to_evil(browser, pixel, hostile_server):
+    context = browser.new_context(viewport={"width": 1280, "height": 2400})
+    page = context.new_page()
+    _Pixel.fetched.clear()
+    names = hostile_names(pixel.server_address[1])
+    seen = set()
+    try:
+        for nav in nav_pages(page, hostile_server):
+            open_url(page, nav.url)
+            assert_no_exception(page, nav.title)
+            for expander in page.locator('[data-testid="stExpander"] summary').all():
+                if expander.is_visible():  # not those in a tab not chosen
+                    expander.click()  # the data tables behind the charts, and the rest
+            page.wait_for_timeout(500)
+            links = page.locator(f'a[href*="{EVIL}"], [href*="{EVIL}"]')
+            assert links.count() == 0, f"{nav.title} links to {EVIL}"
+            assert page.locator(f'img[src*="{PIXEL}"]').count() == 0, nav.title
+            # The word joiners that keep GFM from linking bare addresses are invisible.
+            text = page.locator('[data-testid="stMain"]').inner_text().replace(WORD_JOINER, "")
+            svg = " ".join(page.locator(".main-svg").all_text_contents())
+            seen |= {n for n in names if n in text or n in svg}
+    finally:
+        context.close()
+    assert _Pixel.fetched == [], f"the browser fetched {_Pixel.fetched}"
+    assert seen == set(names), "each hostile name is shown somewhere, as text"
+    assert_clean_log(hostile_server)
