@@ -21,6 +21,7 @@ from sqlmodel import SQLModel
 
 from metrics.quality import read_quarantine_reasons, rule_counts, short_aliases
 from metrics.reads import load_history, quarantine
+from metrics.safe_csv import csv_bytes
 from metrics.sources_view import read_source_runs, source_status, unmapped_values
 from pages.shared import excel_bytes
 from tests.pipelines.helpers import rows
@@ -91,10 +92,10 @@ def _found(text: str) -> list[str]:
 
 def _download_text(frame: pl.DataFrame, name: str) -> str:
     """The CSV and Excel downloads' bytes as text (the workbook's XML parts unzipped)."""
-    csv_text = frame.write_csv()
+    text = csv_bytes(frame).decode("utf-8")
     with zipfile.ZipFile(io.BytesIO(excel_bytes(frame, name))) as book:
         xml = "".join(book.read(n).decode("utf-8", "replace") for n in book.namelist())
-    return csv_text + xml
+    return text + xml
 
 
 def test_no_raw_identifier_in_the_warehouse_the_output_or_the_downloads(warehouse_url,
