@@ -12,7 +12,7 @@ import polars as pl
 
 import metrics.kpis  # noqa: F401  (registers every KPI)
 from data.bulk import schema_of
-from data.models import ContactsMonthly
+from data.models import ContactsMonthly, Enquiry
 from data.vocabulary import DIMENSIONS
 from metrics.registry import HEADLINE_ONLY, REGISTRY, Inputs
 from metrics.spc import ChangePoint
@@ -37,6 +37,7 @@ class Sources:
     standards: Standards = Standards()  # the configured service standards (ref_settings)
     # the changes analysts recorded, where SPC may start a new period
     change_points: tuple[ChangePoint, ...] = ()
+    enquiries: pl.DataFrame = field(default_factory=lambda: empty_facts(Enquiry))
 
 
 @dataclass(frozen=True)
@@ -121,11 +122,7 @@ def _inputs(sources: Sources, query: Query) -> Inputs:
         return lazy
 
     parts = keep(sources.parts)
-    # The mart reads a ward not recorded as ''; complaints store null. One spelling, so that by
-    # ward a complaint without a ward meets the contacts without one.
-    complaints = sources.complaints
-    if "ward" in complaints.columns:
-        complaints = complaints.with_columns(pl.col("ward").fill_null(""))
+    complaints, enquiries = (_ward_spelled(f) for f in (sources.complaints, sources.enquiries))
     if sources.baseline:
         first, last = sources.baseline
         baseline = parts.filter(pl.col("month").is_between(pl.lit(first), pl.lit(last)))
@@ -133,7 +130,21 @@ def _inputs(sources: Sources, query: Query) -> Inputs:
         baseline = parts.clear()
     return Inputs(parts=parts, complaints=keep(complaints),
                   responses=keep(sources.responses), assumptions=sources.assumptions,
-                  baseline=baseline, as_of=sources.as_of)
+                  baseline=baseline, as_of=sources.as_of, enquiries=keep(enquiries),
+                  standards=sources.standards)
+
+
+def _ward_spelled(facts: pl.DataFrame) -> pl.DataFrame:
+    """The mart reads a ward not recorded as ''; complaints and enquiries store null. One
+    spelling, so that by ward a complaint without a ward meets the contacts without one."""
+    if "ward" in facts.columns:
+        return facts.with_columns(pl.col("ward").fill_null(""))
+    return facts
+
+
+def empty_facts(model) -> pl.DataFrame:
+    """No rows of a fact table, with its columns and types."""
+    return pl.DataFrame(schema=schema_of(model.__table__))
 
 
 def baseline_period(parts: pl.DataFrame, settings: dict[str, str]) -> tuple[str, str] | None:
@@ -149,7 +160,8 @@ def baseline_period(parts: pl.DataFrame, settings: dict[str, str]) -> tuple[str,
 
 def sources_from_facts(contacts: pl.DataFrame, complaints: pl.DataFrame,
                        responses: pl.DataFrame, assumptions: pl.DataFrame,
-                       settings: dict[str, str] | None = None) -> Sources:
+                       settings: dict[str, str] | None = None,
+                       enquiries: pl.DataFrame | None = None) -> Sources:
     """Sources straight from fact rows, through the same per-contact definitions as the mart.
 
     contacts need customer_pseudonym (or customer_ref), service, received_at (UTC) and the
@@ -166,7 +178,8 @@ def sources_from_facts(contacts: pl.DataFrame, complaints: pl.DataFrame,
     return Sources(parts=parts, complaints=complaints,
                    responses=with_response_month(responses), assumptions=assumptions,
                    as_of=as_of, baseline=baseline_period(parts, settings),
-                   standards=Standards.from_settings(settings))
+                   standards=Standards.from_settings(settings),
+                   enquiries=empty_facts(Enquiry) if enquiries is None else enquiries)
 
 
 def with_response_month(responses: pl.DataFrame) -> pl.DataFrame:
@@ -174,4 +187,4 @@ def with_response_month(responses: pl.DataFrame) -> pl.DataFrame:
 
 
 def _empty_parts() -> pl.DataFrame:
-    return pl.DataFrame(schema=schema_of(ContactsMonthly.__table__))
+    return empty_facts(ContactsMonthly)
