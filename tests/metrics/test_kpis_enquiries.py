@@ -21,6 +21,7 @@ import polars as pl
 import pytest
 
 from metrics.compute import Query, compute, sources_from_facts
+from metrics.enquiries_view import open_now, repeat_enquiries
 from metrics.export import export_frame
 from metrics.kpis.enquiries import overdue_enquiries
 from metrics.registry import REGISTRY
@@ -212,3 +213,24 @@ def test_the_standards_are_settings_and_the_words_follow_them():
     assert "+ 5 working days" in worded.formula
     assert "within 3 working days" in REGISTRY[
         "member_enquiries_acknowledged_on_time_pct"].worded(facts.standards).description
+
+
+def test_open_now_by_ward_and_repeat_enquiries_by_hand():
+    frame = enquiry_frame().with_columns(
+        pl.Series("customer_pseudonym", ["r1", "r2", "r1", None, "r2", "r1", "r3", "r2", "r4",
+                                         "r1"]),
+        pl.Series("enquiry_id", [r[0] for r in ENQUIRIES]))
+    # Open at the horizon: E7 (Castle, due 24 Jan), E8 (Abbey, due 27 Jan), E9 (Abbey, due
+    # 6 Jan: overdue), E10 (no ward).
+    by_ward = open_now(frame, HORIZON, Standards(), {}, "ward")
+    assert by_ward.rows() == [("Abbey", 2, 1, D(2025, 1, 6)), ("Castle", 1, 0, None),
+                              ("Not recorded", 1, 0, None)]
+    # Residents (pseudonyms) in ENQUIRIES order: E1 r1, E2 r2, E3 r1, E4 none, E5 r2, E7 r1,
+    # E8 r3, E9 r2, E10 r4, E11 r1. December, Waste: E11 (2 Dec) first of r1's matter, E1 and
+    # E3 repeats; Housing: E5 (2 Dec) first of r2's, E9 and E2 repeats.
+    december = repeat_enquiries(frame, Query(first_month="2024-12", last_month="2024-12"))
+    assert december.rows() == [("Housing", 3, 1, 2, 66.7), ("Waste", 3, 1, 2, 66.7)]
+    # January: E7 (r1, Waste) repeats a matter first raised before the period; E8 (r3) and E10
+    # (r4, Housing) are alone.
+    january = repeat_enquiries(frame, Query(first_month="2025-01", last_month="2025-01"))
+    assert january.rows() == [("Waste", 2, 1, 1, 50.0), ("Housing", 1, 0, 0, 0.0)]
