@@ -21,6 +21,7 @@ from transform.marts import Standards, contact_parts, monthly_parts
 from transform.matters import matter_neighbours
 
 ALL = "All"
+NOT_RECORDED = "Not recorded"
 BASELINE_MONTHS = 12
 
 
@@ -88,6 +89,34 @@ def compute(sources: Sources, query: Query) -> pl.DataFrame:
     if query.last_month:
         long = long.filter(pl.col("month") <= query.last_month)
     return long.sort("month", "service", "channel", "ward", "kpi")
+
+
+def compute_by_column(sources: Sources, query: Query, column: str) -> pl.DataFrame:
+    """The query's KPIs (named in `query.kpis`) by a fact column that is not a dimension, such
+    as a complaint's theme (`category`): month, `column` (null reads "Not recorded"), kpi,
+    numerator, denominator, value. Each KPI's own function counts them, so the groups add up to
+    its figure in `compute`; a KPI whose facts lack the column is left out."""
+    inputs = _inputs(sources, query)
+    frames = []
+    for kpi in (REGISTRY[k] for k in query.kpis or ()):
+        facts = {need: getattr(inputs, need) for need in kpi.needs}
+        if not kpi.defined_for(query.dimensions) or not all(
+                column in f.collect_schema().names() for f in facts.values()
+                if isinstance(f, pl.LazyFrame)):
+            continue
+        frames.append(kpi.function(inputs, [column]).with_columns(
+            pl.col(column).fill_null(NOT_RECORDED), pl.lit(kpi.id).alias("kpi"),
+            _value(kpi.scale).alias("value")))
+    schema = {"month": pl.String, column: pl.String, "kpi": pl.String,
+              "numerator": pl.Float64, "denominator": pl.Float64, "value": pl.Float64}
+    if not frames:
+        return pl.DataFrame(schema=schema)
+    long = pl.concat([f.select(*schema).cast(schema) for f in frames]).collect()
+    if query.first_month:
+        long = long.filter(pl.col("month") >= query.first_month)
+    if query.last_month:
+        long = long.filter(pl.col("month") <= query.last_month)
+    return long.sort("month", column, "kpi")
 
 
 def _value(scale: float | None) -> pl.Expr:
