@@ -4,6 +4,7 @@ service; enquiries about a matter already raised; the SPC trend of replies on ti
 
 import streamlit as st
 
+from metrics.complaints_view import as_of_date
 from metrics.compute import Query
 from metrics.enquiries_view import (
     ANSWERED,
@@ -30,7 +31,6 @@ from pages.shared import (
     table,
 )
 from reports.charts.enquiries import wards_alt, wards_chart
-from transform.calendar import london_day
 
 # Open and overdue are counted at the data horizon, which is read with the mart.
 READS = tuple(sorted({*parts_read(ENQUIRY_KPIS), "marts"}))
@@ -84,12 +84,12 @@ table(service_table(_totals(query, ("service",))), f"enquiries-by-service-{first
       "month answered. A reply sent without an acknowledgement first counts as both.")
 
 st.subheader("Open and overdue now")
-as_of = sources().as_of
+day = as_of_date(sources().as_of)
 st.metric("Open enquiries overdue", f"{_overdue(filters):,}", border=True,
           help="Open enquiries whose due date is before the data horizon's date, whatever "
                "period is chosen.")
-st.caption(f"As of {london_day(as_of):%-d %B %Y}, the date of the latest contact loaded."
-           if as_of else "No contacts loaded: no data horizon.")
+st.caption(f"As of {day:%-d %B %Y}, the date of the latest contact loaded." if day else
+           "No contacts loaded: no data horizon.")
 for tab, by in zip(st.tabs([f"By {label.lower()}" for label in OPEN_BY.values()]), OPEN_BY):
     with tab:
         table(_open(filters, by), f"enquiries-open-by-{by}",
