@@ -144,23 +144,28 @@ def _empty() -> pl.DataFrame:
 
 def _inputs(sources: Sources, query: Query) -> Inputs:
     def keep(frame: pl.DataFrame) -> pl.LazyFrame:
-        lazy = frame.lazy()
-        for dim, values in query.filters.items():
-            if dim in frame.columns:
-                lazy = lazy.filter(pl.col(dim).is_in(values))
-        return lazy
+        return kept_facts(frame, query.filters)
 
     parts = keep(sources.parts)
-    complaints, enquiries = (_ward_spelled(f) for f in (sources.complaints, sources.enquiries))
     if sources.baseline:
         first, last = sources.baseline
         baseline = parts.filter(pl.col("month").is_between(pl.lit(first), pl.lit(last)))
     else:
         baseline = parts.clear()
-    return Inputs(parts=parts, complaints=keep(complaints),
+    return Inputs(parts=parts, complaints=keep(sources.complaints),
                   responses=keep(sources.responses), assumptions=sources.assumptions,
-                  baseline=baseline, as_of=sources.as_of, enquiries=keep(enquiries),
+                  baseline=baseline, as_of=sources.as_of, enquiries=keep(sources.enquiries),
                   standards=sources.standards)
+
+
+def kept_facts(facts: pl.DataFrame, filters: dict[str, tuple[str, ...]]) -> pl.LazyFrame:
+    """Fact or mart rows as `compute` reads them: a ward not recorded spelled as the mart spells
+    it, then only the rows in the filters' groups (a filter on a column they lack is ignored)."""
+    lazy = _ward_spelled(facts).lazy()
+    for dim, values in filters.items():
+        if dim in facts.columns:
+            lazy = lazy.filter(pl.col(dim).is_in(values))
+    return lazy
 
 
 def _ward_spelled(facts: pl.DataFrame) -> pl.DataFrame:

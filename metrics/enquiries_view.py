@@ -11,7 +11,7 @@ from datetime import datetime
 
 import polars as pl
 
-from metrics.compute import Query, Sources, compute
+from metrics.compute import Query, Sources, compute, kept_facts
 from metrics.kpis.enquiries import due_on, overdue_enquiries
 from metrics.periods import period_totals, wide
 from transform.calendar import london_day, month_of_date
@@ -60,15 +60,6 @@ def _labelled(totals: pl.DataFrame, by: str, label: str) -> pl.DataFrame:
         pl.col(f"{ANSWERED}_n").cast(pl.Int64).alias("Replies"))
 
 
-def _kept(enquiries: pl.DataFrame, filters: dict[str, tuple[str, ...]]) -> pl.LazyFrame:
-    # As compute() does: an enquiry without a ward meets the contacts without one ('').
-    lazy = enquiries.lazy().with_columns(pl.col("ward").fill_null(""))
-    for dim, values in filters.items():
-        if dim in enquiries.columns:
-            lazy = lazy.filter(pl.col(dim).is_in(values))
-    return lazy
-
-
 def open_now(enquiries: pl.DataFrame, as_of: datetime | None, standards: Standards,
              filters: dict[str, tuple[str, ...]], by: str) -> pl.DataFrame:
     """Enquiries open now (no reply yet, whatever the period), by ward, member or service: the
@@ -81,7 +72,7 @@ def open_now(enquiries: pl.DataFrame, as_of: datetime | None, standards: Standar
         return pl.DataFrame(schema=schema)
     day = london_day(as_of)
     overdue = due_on(standards) < day
-    rows = _kept(enquiries, filters).filter(pl.col("responded_on").is_null())
+    rows = kept_facts(enquiries, filters).filter(pl.col("responded_on").is_null())
     return (rows.group_by(pl.col(by).replace("", None).fill_null(NOT_RECORDED).alias(label))
             .agg(pl.len().alias("Open"), overdue.sum().alias("Overdue"),
                  due_on(standards).filter(overdue).min().alias("Oldest overdue due date"))
@@ -93,7 +84,7 @@ def overdue_count(enquiries: pl.DataFrame, as_of: datetime | None, standards: St
                   filters: dict[str, tuple[str, ...]]) -> int:
     """Open enquiries whose due date is before the as-of date, now."""
     day = None if as_of is None else london_day(as_of)
-    return overdue_enquiries(_kept(enquiries, filters), day, standards).select(
+    return overdue_enquiries(kept_facts(enquiries, filters), day, standards).select(
         pl.len()).collect().item()
 
 
@@ -103,7 +94,7 @@ def repeat_enquiries(enquiries: pl.DataFrame, query: Query) -> pl.DataFrame:
     Enquiries (with a resident recorded), Matters raised again, Repeat enquiries (each after
     the first of its matter, the first counted even when it came before the period), Repeat
     share %; the most repeats first."""
-    ordered = _kept(enquiries, query.filters).filter(
+    ordered = kept_facts(enquiries, query.filters).filter(
         pl.col("customer_pseudonym").is_not_null()).sort("received_on", "enquiry_id").with_columns(
         (pl.int_range(pl.len()).over("customer_pseudonym", "service") > 0).alias("repeat"))
     month = month_of_date(pl.col("received_on"))

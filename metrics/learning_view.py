@@ -13,7 +13,7 @@ from dataclasses import replace
 import polars as pl
 
 from metrics.complaints_view import NOT_RECORDED, themes_by_month
-from metrics.compute import Query, Sources, compute, compute_by_column
+from metrics.compute import Query, Sources, compute, compute_by_column, kept_facts
 from metrics.periods import period_totals
 from transform.calendar import month_of_date
 
@@ -61,12 +61,9 @@ def feedback_by(complaints: pl.DataFrame, query: Query, kind: str, by: str) -> p
     `service`: Theme or Service, and how many (Comments or Compliments); the most first."""
     count = "Comments" if kind == "comment" else "Compliments"
     month = month_of_date(pl.col("received_on"))
-    rows = complaints.lazy().filter(
+    rows = kept_facts(complaints, query.filters).filter(
         (pl.col("kind") == kind)
         & month.is_between(pl.lit(query.first_month), pl.lit(query.last_month)))
-    for dim, values in query.filters.items():
-        if dim in complaints.columns:
-            rows = rows.filter(pl.col(dim).fill_null("").is_in(values))
     return (rows.group_by(pl.col(by).fill_null(NOT_RECORDED).alias(LABELS[by]))
             .agg(pl.len().cast(pl.Int64).alias(count))
             .sort(count, LABELS[by], descending=[True, False]).collect())

@@ -24,6 +24,7 @@ from pages.shared import (
     cached,
     chart,
     metric_tiles,
+    overdue_now,
     page_selection,
     sources,
     table,
@@ -87,12 +88,8 @@ metric_tiles([(kpi_id, overall[kpi_id],
 
 st.subheader("Overdue now")
 overdue = _overdue(filters)
+overdue_now("complaints", overdue.get_column("overdue").sum())
 day = as_of_date(sources().as_of)
-st.metric("Open complaints overdue", f"{overdue.get_column('overdue').sum():,}", border=True,
-          help="Open complaints whose due date is before the data horizon's date, whatever "
-               "period is chosen.")
-st.caption(f"As of {day:%-d %B %Y}, the date of the latest contact loaded." if day else
-           "No contacts loaded: no data horizon.")
 with st.expander("How due dates are set"):
     st.write(DUE_DATE_RULES)
 if overdue.height:

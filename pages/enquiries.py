@@ -4,7 +4,6 @@ service; enquiries about a matter already raised; the SPC trend of replies on ti
 
 import streamlit as st
 
-from metrics.complaints_view import as_of_date
 from metrics.compute import Query
 from metrics.enquiries_view import (
     ANSWERED,
@@ -23,6 +22,7 @@ from pages.shared import (
     cached,
     chart,
     metric_tiles,
+    overdue_now,
     page_selection,
     scorecard_tiles,
     sources,
@@ -84,12 +84,7 @@ table(service_table(_totals(query, ("service",))), f"enquiries-by-service-{first
       "month answered. A reply sent without an acknowledgement first counts as both.")
 
 st.subheader("Open and overdue now")
-day = as_of_date(sources().as_of)
-st.metric("Open enquiries overdue", f"{_overdue(filters):,}", border=True,
-          help="Open enquiries whose due date is before the data horizon's date, whatever "
-               "period is chosen.")
-st.caption(f"As of {day:%-d %B %Y}, the date of the latest contact loaded." if day else
-           "No contacts loaded: no data horizon.")
+overdue_now("enquiries", _overdue(filters))
 for tab, by in zip(st.tabs([f"By {label.lower()}" for label in OPEN_BY.values()]), OPEN_BY):
     with tab:
         table(_open(filters, by), f"enquiries-open-by-{by}",
