@@ -62,7 +62,7 @@ def member_enquiries_received(inputs: Inputs, by: list[str]):
 
 
 @enquiry_kpi("member_enquiries_acknowledged_on_time_pct",
-             "Members' enquiries acknowledged on time", "%", "higher", "members",
+             "Acknowledgements on time", "%", "higher", "members",
              "Share of members' enquiries acknowledged within {enquiry_acknowledgement_standard}"
              " (a reply counts as the acknowledgement when none was sent first).", scale=100)
 def member_enquiries_acknowledged_on_time_pct(inputs: Inputs, by: list[str]):
@@ -76,8 +76,8 @@ def member_enquiries_acknowledged_on_time_pct(inputs: Inputs, by: list[str]):
                  acknowledged.is_not_null() | overdue)
 
 
-@enquiry_kpi("member_enquiries_on_time_pct", "Members' enquiries answered on time", "%",
-             "higher", "members",
+@enquiry_kpi("member_enquiries_on_time_pct", "Enquiry replies on time", "%", "higher",
+             "members",
              "Share of members' enquiries answered within {enquiry_response_standard} (or by a "
              "date agreed with the member).", scale=100)
 def member_enquiries_on_time_pct(inputs: Inputs, by: list[str]):
