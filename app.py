@@ -21,6 +21,8 @@ pages = {
         st.Page("pages/complaints.py", title="Complaints and compliments",
                 icon=":material/forum:"),
         st.Page("pages/satisfaction.py", title="Satisfaction", icon=":material/mood:"),
+        st.Page("pages/enquiries.py", title="Members' enquiries",
+                icon=":material/how_to_reg:"),
         st.Page("pages/channels.py", title="Channels, cost and carbon", icon=":material/eco:"),
     ],
     "Analysts": [

@@ -91,6 +91,31 @@ class Complaint(SQLModel, table=True):
     load_id: int = Field(sa_type=BigInteger)
 
 
+class Enquiry(SQLModel, table=True):
+    """One row per enquiry a ward councillor raised on a resident's behalf.
+
+    Grain: (source_system, enquiry_id). Source: the `enquiries` feed. `member` is the
+    councillor (a public office holder, kept by name); `customer_pseudonym` is the HMAC-SHA256
+    of the resident's `customer_ref`.
+    """
+
+    __tablename__ = "fct_enquiries"
+
+    source_system: str = Field(primary_key=True, max_length=100)
+    enquiry_id: str = Field(primary_key=True, max_length=100)
+    received_on: date
+    service: str = Field(max_length=100)
+    member: str | None = Field(default=None, max_length=100)
+    ward: str | None = Field(default=None, max_length=100)
+    category: str | None = Field(default=None, max_length=100)
+    channel: str | None = Field(default=None, max_length=20)
+    acknowledged_on: date | None = None
+    responded_on: date | None = None
+    extended_due_on: date | None = None
+    customer_pseudonym: str | None = Field(default=None, max_length=64)
+    load_id: int = Field(sa_type=BigInteger)
+
+
 class SurveyResponse(SQLModel, table=True):
     """One row per survey response.
 

@@ -44,6 +44,8 @@ KPI_TARGETS = {
     "stage1_on_time_pct": (95.0, 5.0),
     "stage2_on_time_pct": (95.0, 5.0),
     "escalation_pct": (10.0, 5.0),
+    "member_enquiries_acknowledged_on_time_pct": (95.0, 5.0),
+    "member_enquiries_on_time_pct": (90.0, 5.0),
     "csat_pct": (80.0, 5.0),
     "nps": (20.0, 10.0),
     "ces_mean": (5.5, 0.5),
@@ -53,6 +55,8 @@ SETTINGS = {
     "repeat_window_days": "7",
     "answer_standard_seconds": "60",
     "written_standard_working_days": "5",
+    "enquiry_acknowledgement_working_days": "2",
+    "enquiry_response_working_days": "10",
     # Empty: the 12 months from the first month with contacts. Otherwise `YYYY-MM`.
     "baseline_from": "",
     "baseline_to": "",

@@ -3,8 +3,8 @@ so that a cache knows when what it read has changed, and a change clears only wh
 
 - `loads` (load_log, quarantine_rows): every file offered to the load path, whatever became
   of it;
-- a feed's name (`contacts`, `complaints`, `satisfaction`: its fact table): every load of that
-  feed that is neither skipped nor rejected;
+- a feed's name (`contacts`, `complaints`, `satisfaction`, `enquiries`: its fact table): every
+  load of that feed that is neither skipped nor rejected;
 - `marts` (mart_contacts_monthly, and the data horizon it was computed at): a contacts load
   that writes rows, and `pipelines refresh`;
 - `settings` (ref_settings), `targets` (ref_kpi_targets), `assumptions`

@@ -11,7 +11,7 @@ from datetime import date, datetime
 import polars as pl
 
 from metrics.applicability import applicable
-from metrics.compute import Query, Sources, compute
+from metrics.compute import Query, Sources, compute, kept_facts
 from metrics.kpis.complaints import due_on, overdue_complaints
 from metrics.periods import period_totals, wide
 from transform.calendar import london_day, month_of_date
@@ -91,15 +91,6 @@ def service_table(figures: ComplaintFigures) -> pl.DataFrame:
         pl.col("compliments_received").cast(pl.Int64).alias("Compliments"))
 
 
-def _kept(complaints: pl.DataFrame, filters: dict[str, tuple[str, ...]]) -> pl.LazyFrame:
-    # As compute() does: a complaint without a ward meets the contacts without one ('').
-    lazy = complaints.lazy().with_columns(pl.col("ward").fill_null(""))
-    for dim, values in filters.items():
-        if dim in complaints.columns:
-            lazy = lazy.filter(pl.col(dim).is_in(values))
-    return lazy
-
-
 def themes_by_month(complaints: pl.DataFrame, query: Query,
                     stage: int | None = None) -> pl.DataFrame:
     """Complaint rows (kind complaint, each stage a row; with `stage`, that stage's only) by
@@ -108,7 +99,7 @@ def themes_by_month(complaints: pl.DataFrame, query: Query,
     add up to complaints_received."""
     month = month_of_date(pl.col("received_on"))
     at_stage = pl.col("stage") == stage if stage is not None else pl.lit(True)
-    return (_kept(complaints, query.filters)
+    return (kept_facts(complaints, query.filters)
             .filter((pl.col("kind") == "complaint") & at_stage
                     & month.is_between(pl.lit(query.first_month), pl.lit(query.last_month)))
             .group_by(month.alias("month"),
@@ -131,7 +122,7 @@ def overdue_by_service(complaints: pl.DataFrame, as_of: datetime | None,
     day = as_of_date(as_of)
     if day is None:
         return pl.DataFrame(schema=schema)
-    overdue = overdue_complaints(_kept(complaints, filters), day)
+    overdue = overdue_complaints(kept_facts(complaints, filters), day)
     return (overdue.group_by("service").agg(
         (pl.col("stage") == 1).sum().cast(pl.Int64).alias("stage 1"),
         (pl.col("stage") == 2).sum().cast(pl.Int64).alias("stage 2"),

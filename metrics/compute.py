@@ -12,7 +12,7 @@ import polars as pl
 
 import metrics.kpis  # noqa: F401  (registers every KPI)
 from data.bulk import schema_of
-from data.models import ContactsMonthly
+from data.models import ContactsMonthly, Enquiry
 from data.vocabulary import DIMENSIONS
 from metrics.registry import HEADLINE_ONLY, REGISTRY, Inputs
 from metrics.spc import ChangePoint
@@ -21,6 +21,7 @@ from transform.marts import Standards, contact_parts, monthly_parts
 from transform.matters import matter_neighbours
 
 ALL = "All"
+NOT_RECORDED = "Not recorded"
 BASELINE_MONTHS = 12
 
 
@@ -37,6 +38,7 @@ class Sources:
     standards: Standards = Standards()  # the configured service standards (ref_settings)
     # the changes analysts recorded, where SPC may start a new period
     change_points: tuple[ChangePoint, ...] = ()
+    enquiries: pl.DataFrame = field(default_factory=lambda: empty_facts(Enquiry))
 
 
 @dataclass(frozen=True)
@@ -89,6 +91,34 @@ def compute(sources: Sources, query: Query) -> pl.DataFrame:
     return long.sort("month", "service", "channel", "ward", "kpi")
 
 
+def compute_by_column(sources: Sources, query: Query, column: str) -> pl.DataFrame:
+    """The query's KPIs (named in `query.kpis`) by a fact column that is not a dimension, such
+    as a complaint's theme (`category`): month, `column` (null reads "Not recorded"), kpi,
+    numerator, denominator, value. Each KPI's own function counts them, so the groups add up to
+    its figure in `compute`; a KPI whose facts lack the column is left out."""
+    inputs = _inputs(sources, query)
+    frames = []
+    for kpi in (REGISTRY[k] for k in query.kpis or ()):
+        facts = {need: getattr(inputs, need) for need in kpi.needs}
+        if not kpi.defined_for(query.dimensions) or not all(
+                column in f.collect_schema().names() for f in facts.values()
+                if isinstance(f, pl.LazyFrame)):
+            continue
+        frames.append(kpi.function(inputs, [column]).with_columns(
+            pl.col(column).fill_null(NOT_RECORDED), pl.lit(kpi.id).alias("kpi"),
+            _value(kpi.scale).alias("value")))
+    schema = {"month": pl.String, column: pl.String, "kpi": pl.String,
+              "numerator": pl.Float64, "denominator": pl.Float64, "value": pl.Float64}
+    if not frames:
+        return pl.DataFrame(schema=schema)
+    long = pl.concat([f.select(*schema).cast(schema) for f in frames]).collect()
+    if query.first_month:
+        long = long.filter(pl.col("month") >= query.first_month)
+    if query.last_month:
+        long = long.filter(pl.col("month") <= query.last_month)
+    return long.sort("month", column, "kpi")
+
+
 def _value(scale: float | None) -> pl.Expr:
     if scale is None:
         return pl.col("numerator")
@@ -114,26 +144,41 @@ def _empty() -> pl.DataFrame:
 
 def _inputs(sources: Sources, query: Query) -> Inputs:
     def keep(frame: pl.DataFrame) -> pl.LazyFrame:
-        lazy = frame.lazy()
-        for dim, values in query.filters.items():
-            if dim in frame.columns:
-                lazy = lazy.filter(pl.col(dim).is_in(values))
-        return lazy
+        return kept_facts(frame, query.filters)
 
     parts = keep(sources.parts)
-    # The mart reads a ward not recorded as ''; complaints store null. One spelling, so that by
-    # ward a complaint without a ward meets the contacts without one.
-    complaints = sources.complaints
-    if "ward" in complaints.columns:
-        complaints = complaints.with_columns(pl.col("ward").fill_null(""))
     if sources.baseline:
         first, last = sources.baseline
         baseline = parts.filter(pl.col("month").is_between(pl.lit(first), pl.lit(last)))
     else:
         baseline = parts.clear()
-    return Inputs(parts=parts, complaints=keep(complaints),
+    return Inputs(parts=parts, complaints=keep(sources.complaints),
                   responses=keep(sources.responses), assumptions=sources.assumptions,
-                  baseline=baseline, as_of=sources.as_of)
+                  baseline=baseline, as_of=sources.as_of, enquiries=keep(sources.enquiries),
+                  standards=sources.standards)
+
+
+def kept_facts(facts: pl.DataFrame, filters: dict[str, tuple[str, ...]]) -> pl.LazyFrame:
+    """Fact or mart rows as `compute` reads them: a ward not recorded spelled as the mart spells
+    it, then only the rows in the filters' groups (a filter on a column they lack is ignored)."""
+    lazy = _ward_spelled(facts).lazy()
+    for dim, values in filters.items():
+        if dim in facts.columns:
+            lazy = lazy.filter(pl.col(dim).is_in(values))
+    return lazy
+
+
+def _ward_spelled(facts: pl.DataFrame) -> pl.DataFrame:
+    """The mart reads a ward not recorded as ''; complaints and enquiries store null. One
+    spelling, so that by ward a complaint without a ward meets the contacts without one."""
+    if "ward" in facts.columns:
+        return facts.with_columns(pl.col("ward").fill_null(""))
+    return facts
+
+
+def empty_facts(model) -> pl.DataFrame:
+    """No rows of a fact table, with its columns and types."""
+    return pl.DataFrame(schema=schema_of(model.__table__))
 
 
 def baseline_period(parts: pl.DataFrame, settings: dict[str, str]) -> tuple[str, str] | None:
@@ -149,7 +194,8 @@ def baseline_period(parts: pl.DataFrame, settings: dict[str, str]) -> tuple[str,
 
 def sources_from_facts(contacts: pl.DataFrame, complaints: pl.DataFrame,
                        responses: pl.DataFrame, assumptions: pl.DataFrame,
-                       settings: dict[str, str] | None = None) -> Sources:
+                       settings: dict[str, str] | None = None,
+                       enquiries: pl.DataFrame | None = None) -> Sources:
     """Sources straight from fact rows, through the same per-contact definitions as the mart.
 
     contacts need customer_pseudonym (or customer_ref), service, received_at (UTC) and the
@@ -166,7 +212,8 @@ def sources_from_facts(contacts: pl.DataFrame, complaints: pl.DataFrame,
     return Sources(parts=parts, complaints=complaints,
                    responses=with_response_month(responses), assumptions=assumptions,
                    as_of=as_of, baseline=baseline_period(parts, settings),
-                   standards=Standards.from_settings(settings))
+                   standards=Standards.from_settings(settings),
+                   enquiries=empty_facts(Enquiry) if enquiries is None else enquiries)
 
 
 def with_response_month(responses: pl.DataFrame) -> pl.DataFrame:
@@ -174,4 +221,4 @@ def with_response_month(responses: pl.DataFrame) -> pl.DataFrame:
 
 
 def _empty_parts() -> pl.DataFrame:
-    return pl.DataFrame(schema=schema_of(ContactsMonthly.__table__))
+    return empty_facts(ContactsMonthly)

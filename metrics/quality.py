@@ -20,7 +20,7 @@ from sqlalchemy import Engine
 
 from data.facts import latest_record_at
 from data.loads import latest_loads, quarantine_reasons
-from data.models import Complaint, Contact, SurveyResponse
+from data.models import Complaint, Contact, Enquiry, SurveyResponse
 from metrics.compute import Query, Sources, compute
 from metrics.periods import period_totals
 from transform.calendar import london_date
@@ -33,6 +33,7 @@ RECORD_DATES = {
     "contacts": (Contact.__table__, "received_at"),
     "complaints": (Complaint.__table__, "received_on"),
     "satisfaction": (SurveyResponse.__table__, "responded_at"),
+    "enquiries": (Enquiry.__table__, "received_on"),
 }
 UTC_TIME = pl.Datetime("us", "UTC")
 # Pseudonyms are 64 hex digits (HMAC-SHA256); on screen they shrink to a short alias.

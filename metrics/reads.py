@@ -15,7 +15,7 @@ import metrics.kpis  # noqa: F401  (registers every KPI)
 from data import loads
 from data.edits import read_change_points
 from data.facts import data_horizon, read_table
-from data.models import Complaint, ContactsMonthly, SurveyResponse
+from data.models import Complaint, ContactsMonthly, Enquiry, SurveyResponse
 from data.reference import channel_assumptions as _channel_assumptions
 from data.reference import read_settings
 from data.reference import read_targets as _read_targets
@@ -32,10 +32,10 @@ __all__ = ["read_settings"]
 # from. The data horizon is read with the mart, which every load that moves it rebuilds.
 INPUT_PARTS = {"parts": ("marts",), "complaints": ("complaints",),
                "responses": ("satisfaction",), "assumptions": ("assumptions",),
-               "baseline": ("marts", "settings")}
+               "baseline": ("marts", "settings"), "enquiries": ("enquiries", "settings")}
 # What `read_facts` reads, and what `sources_from_warehouse` reads in all (the change points
 # place SPC's periods, not any KPI's value).
-FACT_PARTS = ("marts", "complaints", "satisfaction")
+FACT_PARTS = ("marts", "complaints", "satisfaction", "enquiries")
 SOURCE_PARTS = (*FACT_PARTS, "assumptions", "settings", "change_points")
 FACTORS = ("channel", "unit_cost_gbp", "carbon_kg")
 ASSUMPTION_COLUMNS = ("channel", "unit_cost_gbp", "cost_source", "cost_year", "carbon_kg",
@@ -50,14 +50,15 @@ def sources_from_warehouse(engine: Engine) -> Sources:
 
 
 def read_facts(engine: Engine) -> Sources:
-    """The large part of `Sources` (the mart, complaints, survey responses and the data
-    horizon), without the reference data (`with_reference` adds it)."""
+    """The large part of `Sources` (the mart, complaints, survey responses, enquiries and the
+    data horizon), without the reference data (`with_reference` adds it)."""
     with engine.connect() as conn:
         parts = read_table(conn, ContactsMonthly.__table__)
         complaints = read_table(conn, Complaint.__table__)
         responses = read_table(conn, SurveyResponse.__table__, exclude=("comment",))
+        enquiries = read_table(conn, Enquiry.__table__)
         as_of = data_horizon(conn)
-    return Sources(parts=parts, complaints=complaints,
+    return Sources(parts=parts, complaints=complaints, enquiries=enquiries,
                    responses=with_response_month(responses),
                    assumptions=pl.DataFrame(schema={"channel": pl.String,
                                                     "unit_cost_gbp": pl.Float64,

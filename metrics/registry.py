@@ -30,6 +30,7 @@ THEMES = {
     "front_doors": "Front doors and channel shift",
     "efficient": "Efficient and environmentally positive",
     "accountability": "Accountability and complaints",
+    "members": "Members' enquiries",
     "satisfaction": "Satisfaction",
 }
 
@@ -39,9 +40,10 @@ class Inputs:
     """What the KPI functions read, already filtered to the groups and period asked for.
 
     parts: monthly contact parts (month, service, channel, ward and the columns of
-      `mart_contacts_monthly`); complaints and responses: fact rows; assumptions: channel,
-      unit_cost_gbp, carbon_kg; baseline: the monthly parts of the baseline period (unfiltered
-      by month); as_of: the data horizon.
+      `mart_contacts_monthly`); complaints, responses and enquiries: fact rows; assumptions:
+      channel, unit_cost_gbp, carbon_kg; baseline: the monthly parts of the baseline period
+      (unfiltered by month); as_of: the data horizon; standards: the configured service
+      standards (the enquiry KPIs read theirs here; the mart was counted with the others).
     """
 
     parts: pl.LazyFrame
@@ -50,14 +52,17 @@ class Inputs:
     assumptions: pl.DataFrame
     baseline: pl.LazyFrame
     as_of: datetime | None
+    enquiries: pl.LazyFrame = field(default_factory=pl.LazyFrame)
+    standards: Standards = Standards()
 
 
 # (inputs, group columns) -> month, *groups, numerator, denominator
 KpiFunction = Callable[[Inputs, list[str]], pl.LazyFrame]
 
 # feed -> how its figures are named in a sentence ("Complaint figures are not defined by ...")
-FEEDS = {"contacts": "Contact", "complaints": "Complaint", "satisfaction": "Satisfaction"}
-NEEDS = ("parts", "complaints", "responses", "assumptions", "baseline")
+FEEDS = {"contacts": "Contact", "complaints": "Complaint", "satisfaction": "Satisfaction",
+         "enquiries": "Members' enquiry"}
+NEEDS = ("parts", "complaints", "responses", "assumptions", "baseline", "enquiries")
 
 
 def standard_words(standards: Standards) -> dict[str, str]:
@@ -67,7 +72,11 @@ def standard_words(standards: Standards) -> dict[str, str]:
 
     return {"repeat_window": days(standards.repeat_window_days),
             "answer_standard": f"{standards.answer_standard_seconds} seconds",
-            "written_standard": days(standards.written_standard_working_days, "working ")}
+            "written_standard": days(standards.written_standard_working_days, "working "),
+            "enquiry_acknowledgement_standard": days(
+                standards.enquiry_acknowledgement_working_days, "working "),
+            "enquiry_response_standard": days(standards.enquiry_response_working_days,
+                                              "working ")}
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ import streamlit as st
 from sqlalchemy.exc import OperationalError
 
 from metrics.applicability import applicable, left_out
+from metrics.complaints_view import as_of_date
 from metrics.compute import Query, Sources
 from metrics.labels import readable
 from metrics.months import LONDON, latest_complete_month, shift_month
@@ -363,6 +364,17 @@ def figure_cells(count: int, border: bool = False) -> list:
     row = st.container(horizontal=True, gap="small")
     height = "stretch" if border else "content"
     return [row.container(width=FIGURE_WIDTH, border=border, height=height) for _ in range(count)]
+
+
+def overdue_now(what: str, count: int) -> None:
+    """The count of open `what` ("complaints") overdue now, at the data horizon's date, with
+    that date under it."""
+    day = as_of_date(sources().as_of)
+    st.metric(md(f"Open {what} overdue"), f"{count:,}", border=True,
+              help=md(f"Open {what} whose due date is before the data horizon's date, "
+                      "whatever period is chosen."))
+    st.caption(f"As of {day:%-d %B %Y}, the date of the latest contact loaded." if day else
+               "No contacts loaded: no data horizon.")
 
 
 def worded(kpi_id: str) -> Kpi:

@@ -1,4 +1,4 @@
-"""The three canonical feeds of `docs/feeds.md`, declared once: columns, types and row rules.
+"""The four canonical feeds of `docs/feeds.md`, declared once: columns, types and row rules.
 
 Parsing (`pipelines.parse`), the great-expectations suites (`pipelines.validate`) and the
 warehouse writes (`pipelines.ingest`) all read these declarations, so a rule lives in one place.
@@ -9,7 +9,7 @@ from typing import Literal
 
 from sqlmodel import SQLModel
 
-from data.models import Complaint, Contact, SurveyResponse
+from data.models import Complaint, Contact, Enquiry, SurveyResponse
 from data.vocabulary import CHANNELS
 
 Kind = Literal["text", "timestamp", "date", "bool", "enum", "int"]
@@ -129,4 +129,23 @@ SATISFACTION = Feed(
     one_of=("csat", "nps", "ces"),
 )
 
-FEEDS: dict[str, Feed] = {f.name: f for f in (CONTACTS, COMPLAINTS, SATISFACTION)}
+ENQUIRIES = Feed(
+    name="enquiries",
+    model=Enquiry,
+    id_column="enquiry_id",
+    columns=(
+        _id("enquiry_id"),
+        Column("received_on", "date", required=True),
+        Column("service", "text", required=True, max_len=100),
+        Column("member", "text", max_len=100),
+        Column("ward", "text", max_len=100),
+        Column("category", "text", max_len=100),
+        Column("channel", "enum", values=CHANNELS),
+        Column("acknowledged_on", "date", not_before="received_on"),
+        Column("responded_on", "date", not_before="received_on"),
+        Column("extended_due_on", "date", not_before="received_on"),
+        Column("customer_ref", "text", max_len=200, store_as="customer_pseudonym"),
+    ),
+)
+
+FEEDS: dict[str, Feed] = {f.name: f for f in (CONTACTS, COMPLAINTS, SATISFACTION, ENQUIRIES)}

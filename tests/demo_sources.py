@@ -48,5 +48,6 @@ def demo_sources(folder: Path) -> tuple[Sources, dict[str, tuple[float, float]],
     assumptions = default_assumptions()
     sources = sources_from_facts(
         *(pl.concat(frames[feed]) for feed in ("contacts", "complaints", "satisfaction")),
-        assumptions.select("channel", "unit_cost_gbp", "carbon_kg"))
+        assumptions.select("channel", "unit_cost_gbp", "carbon_kg"),
+        enquiries=pl.concat(frames["enquiries"]))
     return sources, dict(KPI_TARGETS), assumptions

@@ -1,3 +1,3 @@
 """Importing this package registers every KPI, in display order."""
 
-from metrics.kpis import complaints, contacts, cost_carbon, satisfaction  # noqa: F401
+from metrics.kpis import complaints, contacts, cost_carbon, enquiries, satisfaction  # noqa: F401

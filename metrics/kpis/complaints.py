@@ -20,10 +20,15 @@ complaint_kpi = partial(kpi, feed="complaints", needs=("complaints",),
 UPHELD = ("upheld", "partly_upheld")
 
 
+def agreed_or_after(start: pl.Expr, working_days: int | pl.Expr) -> pl.Expr:
+    """The due date of a complaint or an enquiry: `extended_due_on` (agreed with the
+    complainant or the member) where given, else `working_days` working days after `start`."""
+    return pl.coalesce(pl.col("extended_due_on"), add_working_days_expr(start, working_days))
+
+
 def due_on() -> pl.Expr:
     clock_start = pl.coalesce("acknowledged_on", "received_on")
-    days = pl.when(pl.col("stage") == 2).then(20).otherwise(10)
-    return pl.coalesce(pl.col("extended_due_on"), add_working_days_expr(clock_start, days))
+    return agreed_or_after(clock_start, pl.when(pl.col("stage") == 2).then(20).otherwise(10))
 
 
 def _complaints(inputs: Inputs, month_of: str) -> pl.LazyFrame:

@@ -33,6 +33,11 @@ def refs(prefix: str, numbers: np.ndarray, width: int) -> pl.Series:
     return pl.select(pl.concat_str([pl.lit(prefix), digits])).to_series()
 
 
+def known(dates: np.ndarray, keep: np.ndarray) -> np.ndarray:
+    """The dates where `keep`, NaT (no value) elsewhere."""
+    return np.where(keep, dates, np.datetime64("NaT", "D"))
+
+
 def flags(values: np.ndarray) -> pl.Series:
     return nullable(values).cast(pl.Boolean)
 

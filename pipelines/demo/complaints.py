@@ -22,7 +22,7 @@ from pipelines.demo.calendar import (
     format_date,
     record_ids,
 )
-from pipelines.demo.columns import concat, labels, nullable, refs, take
+from pipelines.demo.columns import concat, known, labels, nullable, refs, take
 from pipelines.demo.council import (
     COMPLAINT_CATEGORIES,
     COMPLIMENT_SHARE,
@@ -148,13 +148,13 @@ def _answered(rng, period: Period, received: np.ndarray, standard_days: int,
     acknowledged = np.where(ack_days == 0,
                             np.busday_offset(received, 0, roll="forward", holidays=bank),
                             add_working_days(received, np.maximum(ack_days, 1), bank))
-    acknowledged = _known(acknowledged, (rng.random(n) < 0.92) & (acknowledged < horizon))
+    acknowledged = known(acknowledged, (rng.random(n) < 0.92) & (acknowledged < horizon))
     clock_start = np.where(np.isnat(acknowledged), received, acknowledged)
     extension_days = rng.integers(standard_days + 5, standard_days + 16, n)
-    extended = _known(add_working_days(clock_start, extension_days, bank),
+    extended = known(add_working_days(clock_start, extension_days, bank),
                       rng.random(n) < p_extended)
     # An agreed date after the export is left out rather than shown in the future.
-    extended = _known(extended, extended < horizon)
+    extended = known(extended, extended < horizon)
     allowed = np.where(np.isnat(extended), standard_days, extension_days)
     due = add_working_days(clock_start, allowed, bank)
     on_time_day = add_working_days(clock_start, rng.integers(1, allowed + 1), bank)
@@ -164,7 +164,7 @@ def _answered(rng, period: Period, received: np.ndarray, standard_days: int,
     responded = np.where(rng.random(n) < p_on_time, on_time_day, late_day)
     # A few recent cases are stuck with nobody chasing them: open, and soon overdue.
     stuck = (due >= horizon - 56) & (rng.random(n) < 0.03)
-    responded = _known(responded, (responded < horizon) & ~stuck)
+    responded = known(responded, (responded < horizon) & ~stuck)
     outcome = np.where(np.isnat(responded), -1, draw_from(rng, outcome_weights, n))
     return {"received_on": received, "acknowledged_on": acknowledged, "responded_on": responded,
             "extended_due_on": extended, "outcome": outcome}
@@ -229,7 +229,3 @@ def _date_styles(rng, n: int) -> np.ndarray:
 
 def _continue_ids(prefix: str, month: Month, already: int, count: int) -> np.ndarray:
     return record_ids(prefix, month, already + count, 4).to_numpy()[already:]
-
-
-def _known(dates: np.ndarray, keep: np.ndarray) -> np.ndarray:
-    return np.where(keep, dates, np.datetime64("NaT", "D"))

@@ -20,6 +20,7 @@ from pipelines.demo.bad_rows import BadRow, spoil
 from pipelines.demo.calendar import demo_period
 from pipelines.demo.complaints import complaints_for_month, complaints_frame
 from pipelines.demo.contacts import contacts_for_month, contacts_frame
+from pipelines.demo.enquiries import enquiries_for_month, enquiries_frame
 from pipelines.demo.satisfaction import satisfaction_frame
 
 HOUSEHOLDS = 110_000      # distinct customers who contact the council over the period
@@ -34,7 +35,7 @@ class DemoFiles:
 
 def generate_demo(out_dir: Path, seed: int = 2026, months: int = 36) -> list[tuple[str, Path]]:
     """Write the demo feeds; return (feed, path) in the order they must be loaded (month by
-    month: contacts, complaints, satisfaction)."""
+    month: contacts, complaints, satisfaction; then the members' enquiries of every month)."""
     return write_demo(out_dir, seed, months).files
 
 
@@ -47,7 +48,7 @@ def write_demo(out_dir: Path, seed: int = 2026, months: int = 36) -> DemoFiles:
     period = demo_period(months)
     customers = _customer_numbers(seed)
     carried, pending = None, {}
-    files, bad_rows = [], []
+    files, bad_rows, enquiries = [], [], []
     for month in period.months:
         rng = np.random.default_rng([seed, month.index])
         contacts, carried = contacts_for_month(rng, month, period, customers, carried)
@@ -63,6 +64,10 @@ def write_demo(out_dir: Path, seed: int = 2026, months: int = 36) -> DemoFiles:
             frame.write_csv(path)
             files.append((feed, path))
             bad_rows += bad
+        enquiries.append(enquiries_for_month(seed, month, period, customers))
+    path = out_dir / f"enquiries-{period.months[0].label}-to-{period.months[-1].label}.csv"
+    enquiries_frame(enquiries).write_csv(path)
+    files.append(("enquiries", path))
     return DemoFiles(files, bad_rows)
 
 

@@ -20,6 +20,7 @@ from metrics.compute import Query, Sources, Standards, compute
 from metrics.export import published
 from metrics.intervals import wilson
 from metrics.labels import readable
+from metrics.learning_view import upheld_by
 from metrics.months import months_between, shift_month
 from metrics.periods import period_totals
 from metrics.prices import NOTIONAL, has_uplift, prices_text, uplift_text, uplifted
@@ -412,7 +413,33 @@ def _complaints(sources: Sources, f: _Figures, half: str, settings) -> Section:
         "Housing Ombudsman's complaint handling codes: 10 working days at stage 1 and 20 at "
         "stage 2, from acknowledgement (or receipt), or a later date agreed with the "
         "complainant."))
+    blocks += _upheld_by_theme(sources, half, settings)
     return Section("complaints", "Complaints: what we learned", tuple(blocks))
+
+
+def _upheld_by_theme(sources: Sources, half: str, settings) -> list:
+    """Which themes of complaint were upheld most in the half: each theme's upheld rate with
+    the counts behind it, published as the export publishes `upheld_pct`."""
+    name, months = half_name(half), half_months(half)
+    table = upheld_by(sources, Query(first_month=months[0], last_month=months[-1]), "category")
+    if table.height == 0:
+        return [Paragraph(f"No complaints were decided in {name}.")]
+    shown = published(table.select(
+        pl.lit("upheld_pct").alias("kpi"), pl.col("Upheld").cast(pl.Float64).alias("numerator"),
+        pl.col("Decided").cast(pl.Float64).alias("denominator"),
+        pl.col("Upheld %").alias("value")), settings)
+    kpi = REGISTRY["upheld_pct"]
+    rows = tuple(
+        (readable(theme), upheld or NOT_SHOWN, decided or NOT_SHOWN,
+         format_value(kpi, float(value)) if value is not None else NOT_SHOWN)
+        for theme, (upheld, decided, value) in zip(
+            table.get_column("Theme"), shown.select("numerator", "denominator", "value").rows()))
+    return [Paragraph(
+        f"What complaints taught the council: how often each theme of complaint decided in "
+        f"{name} was upheld, in whole or in part, out of those upheld, partly upheld or not "
+        f"upheld. A high rate shows where the council most often got things wrong."),
+        Table(f"Complaints upheld by theme, {name}",
+              ("Theme", "Upheld or partly upheld", "Decided", "Share upheld"), rows)]
 
 
 def _biggest_change(rows: list[tuple[str, ...]]) -> str:

@@ -50,12 +50,12 @@ def test_every_load_freshness_and_coverage_as_metrics_computes_them(app, demo_en
     open_page(app, "data_quality")
     assert not app.exception
     loads = tables_with(app, "rows_read")[0]
-    assert len(loads) == 6
+    assert len(loads) == 7  # two months of three feeds, and the members' enquiries
     assert set(loads["status"]) == {"loaded"}
     today = datetime.now(ZoneInfo("Europe/London")).date()
     expected = freshness(read_latest(demo_engine), today)
     shown = frame_with(app, *expected.columns)
-    assert list(shown["feed"]) == ["complaints", "contacts", "satisfaction"]
+    assert list(shown["feed"]) == ["complaints", "contacts", "enquiries", "satisfaction"]
     assert list(shown["status"]) == expected.get_column("status").to_list()
     assert list(shown["days_since"]) == expected.get_column("days_since").to_list()
     # The demo's records are from 2023: stale by any reckoning.
@@ -71,7 +71,7 @@ def test_coverage_follows_the_sidebar(app, demo_engine):
     assert not app.exception
     assert_coverage(app, demo_engine, "2023-10", LATEST_MONTH,
                     {"service": ("Council Tax", "Parking")})
-    assert len(tables_with(app, "rows_read")[0]) == 6  # loads are not filtered
+    assert len(tables_with(app, "rows_read")[0]) == 7  # loads are not filtered
 
 
 @pytest.fixture

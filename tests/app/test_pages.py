@@ -33,7 +33,8 @@ def test_the_data_quality_page_lists_every_load(app):
     open_page(app, "data_quality")
     assert not app.exception
     loads = app.dataframe[0].value
-    assert len(loads) == 6
+    # Two months of contacts, complaints and satisfaction, and the members' enquiries.
+    assert len(loads) == 7
     assert set(loads["status"]) == {"loaded"}
 
 

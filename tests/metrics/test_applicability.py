@@ -37,6 +37,8 @@ def test_every_kpi_by_channel_and_ward():
         ("channel", "Saving from channel shift and Carbon saved by channel shift are not "
                     "defined by channel: a saving compares a group's whole channel mix with "
                     "its baseline mix, so it has no share on one channel."),
+        ("channel", "Members' enquiry figures are not defined by channel: an enquiry is "
+                    "counted against its service, not the channel the member used."),
         ("ward", "Satisfaction figures are not defined by ward: survey responses carry no "
                  "ward."),
     ]

@@ -18,9 +18,9 @@ from pipelines.ingest import LoadResult, ingest_file
 
 TEST_KEY = "test-pseudonym-key-for-the-ingest-tests"
 TABLES = {"contacts": "fct_contacts", "complaints": "fct_complaints",
-          "satisfaction": "fct_survey_responses"}
+          "satisfaction": "fct_survey_responses", "enquiries": "fct_enquiries"}
 ID_COLUMNS = {"contacts": "contact_id", "complaints": "complaint_id",
-              "satisfaction": "response_id"}
+              "satisfaction": "response_id", "enquiries": "enquiry_id"}
 
 
 def csv_text(header: list[str], rows: list[list[str]]) -> str:

@@ -6,7 +6,7 @@ story needs its last year; determinism is checked on 3-month runs.
 """
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import polars as pl
 import pytest
@@ -14,7 +14,7 @@ import pytest
 from pipelines.demo import build_demo, generate_demo, write_demo
 from pipelines.feeds import FEEDS as FEED_DECLARATIONS
 
-FEEDS = ("contacts", "complaints", "satisfaction")
+FEEDS = ("contacts", "complaints", "satisfaction", "enquiries")
 CHANNELS = ["phone", "email", "web", "face_to_face", "letter", "webchat", "social_media", "app",
             "other"]
 DIGITAL = ["email", "web", "webchat", "social_media", "app"]
@@ -49,8 +49,11 @@ def test_files_are_listed_month_by_month_in_loading_order(demo):
     assert [(feed, path.name) for feed, path in demo.files[:4]] == [
         ("contacts", "contacts-2023-11.csv"), ("complaints", "complaints-2023-11.csv"),
         ("satisfaction", "satisfaction-2023-11.csv"), ("contacts", "contacts-2023-12.csv")]
-    assert len(demo.files) == 108
-    assert demo.files[-1][1].name == "satisfaction-2026-10.csv"
+    # The members' casework system exports one file for the whole period, loaded last.
+    assert len(demo.files) == 109
+    assert [(feed, path.name) for feed, path in demo.files[-2:]] == [
+        ("satisfaction", "satisfaction-2026-10.csv"),
+        ("enquiries", "enquiries-2023-11-to-2026-10.csv")]
 
 
 @pytest.mark.parametrize("feed", FEEDS)
@@ -123,6 +126,35 @@ def test_compliments_and_comments_come_in_every_month(feeds):
         comments=(pl.col("kind") == "comment").sum())
     assert 40 <= kinds["compliments"].mean() <= 80
     assert kinds["comments"].sum() > 36
+
+
+def test_members_raise_enquiries_some_late_some_extended_some_about_the_same_matter(feeds):
+    enquiries = feeds["enquiries"].with_columns(
+        pl.col(c).str.to_date() for c in ("received_on", "acknowledged_on", "responded_on",
+                                          "extended_due_on"))
+    per_month = enquiries.group_by(pl.col("received_on").dt.strftime("%Y-%m")).len()["len"]
+    assert per_month.len() == 36 and per_month.min() >= 25 and per_month.max() <= 80
+    # Two councillors in each of the 20 wards, each raising enquiries for their own ward.
+    assert enquiries.select(pl.col("ward").n_unique()).item() == 20
+    assert enquiries.group_by("member").agg(pl.col("ward").n_unique())["ward"].max() == 1
+    assert enquiries.select(pl.col("member").n_unique()).item() == 40
+    extended = enquiries["extended_due_on"].is_not_null().mean()
+    assert 0.03 <= extended <= 0.10
+    still_open = enquiries["responded_on"].is_null().sum()
+    assert 5 <= still_open <= 100
+    # A member asking again about a resident's matter: same resident and service.
+    repeats = enquiries.drop_nulls("customer_ref").select(
+        pl.struct("customer_ref", "service").is_duplicated().mean()).item()
+    assert 0.10 <= repeats <= 0.30
+    # Answers fall behind at Christmas and improve with the programme: late in the first year
+    # more often than in the last.
+    answered = enquiries.drop_nulls("responded_on")
+    first, last = (answered.filter(pl.col("received_on").is_between(*span))
+                   for span in ((date(2023, 11, 1), date(2024, 10, 31)),
+                                (date(2025, 11, 1), date(2026, 10, 31))))
+    assert first.height and last.height
+    assert ((first["responded_on"] - first["received_on"]).dt.total_days().mean()
+            > (last["responded_on"] - last["received_on"]).dt.total_days().mean())
 
 
 def test_survey_responses_per_month(feeds):
@@ -202,20 +234,21 @@ def test_build_demo_loads_every_file_through_real_ingest(sqlite_engine, tmp_path
     told = []
     results = build_demo(sqlite_engine, tmp_path, months=2,
                          progress=lambda done, total, label: told.append((done, total, label)))
-    # Six files: contacts in order here, complaints and satisfaction from the worker.
-    assert sorted(r.file for r in results) == sorted(
-        f"{feed}-{m}.csv" for feed in ("contacts", "complaints", "satisfaction")
-        for m in ("2023-11", "2023-12"))
+    # Seven files: contacts in order here, complaints, satisfaction and the enquiries of both
+    # months from the worker.
+    assert sorted(r.file for r in results) == sorted([
+        *(f"{feed}-{m}.csv" for feed in ("contacts", "complaints", "satisfaction")
+          for m in ("2023-11", "2023-12")), "enquiries-2023-11-to-2023-12.csv"])
     assert [r.file for r in results if r.feed == "contacts"] == [
         "contacts-2023-11.csv", "contacts-2023-12.csv"]
     assert all(r.status == "loaded" and r.rows_quarantined == 0 for r in results)
-    assert [done for done, _, _ in told] == [1, 2, 3, 4, 5, 6]
+    assert [done for done, _, _ in told] == [1, 2, 3, 4, 5, 6, 7]
     with sqlite_engine.connect() as conn:
         stored = conn.exec_driver_sql("SELECT COUNT(*) FROM fct_contacts").scalar_one()
         logged = conn.exec_driver_sql(
             "SELECT COUNT(*) FROM load_log WHERE status = 'loaded'").scalar_one()
     assert stored == sum(r.rows_inserted for r in results if r.feed == "contacts")
-    assert logged == 6
+    assert logged == 7
 
 
 def _monthly(frame: pl.DataFrame, condition: pl.Expr) -> pl.Series:

@@ -22,7 +22,7 @@ from tests.pipelines.helpers import (
     write,
 )
 
-FEEDS = ["contacts", "complaints", "satisfaction"]
+FEEDS = ["contacts", "complaints", "satisfaction", "enquiries"]
 # Per feed: the smallest valid header, a row's cells after its id, and the same row with one
 # value changed (a correction).
 MINIMAL = {
@@ -32,10 +32,13 @@ MINIMAL = {
                    ["1", "2024-01-10", "Waste"], ["1", "2024-01-10", "Roads"]),
     "satisfaction": (["response_id", "responded_at", "channel", "csat"],
                      ["2024-01-10 09:00", "web", "4"], ["2024-01-10 09:00", "web", "2"]),
+    "enquiries": (["enquiry_id", "received_on", "service"],
+                  ["2024-01-10", "Waste"], ["2024-01-10", "Roads"]),
 }
 CHANGED = {"contacts": ("service", "Waste", "Roads"), "complaints": ("service", "Waste", "Roads"),
-           "satisfaction": ("csat", 4, 2)}
-ID = {"contacts": "contact_id", "complaints": "complaint_id", "satisfaction": "response_id"}
+           "satisfaction": ("csat", 4, 2), "enquiries": ("service", "Waste", "Roads")}
+ID = {"contacts": "contact_id", "complaints": "complaint_id", "satisfaction": "response_id",
+      "enquiries": "enquiry_id"}
 
 
 @pytest.fixture(autouse=True)
@@ -49,10 +52,11 @@ def _minimal(feed: str, ids: list[str], changed: tuple[str, ...] = ()) -> str:
 
 
 def _snapshot(engine) -> dict[str, list[dict]]:
-    names = ["fct_contacts", "fct_complaints", "fct_survey_responses", "quarantine_rows",
-             "mart_contacts_monthly"]
+    names = ["fct_contacts", "fct_complaints", "fct_survey_responses", "fct_enquiries",
+             "quarantine_rows", "mart_contacts_monthly"]
     keys = {"fct_contacts": "contact_id", "fct_complaints": "complaint_id",
-            "fct_survey_responses": "response_id", "quarantine_rows": "quarantine_id",
+            "fct_survey_responses": "response_id", "fct_enquiries": "enquiry_id",
+            "quarantine_rows": "quarantine_id",
             "mart_contacts_monthly": ("month", "service", "channel")}
     return {n: rows(engine, n, order_by=keys[n]) for n in names}
 
@@ -147,6 +151,31 @@ def test_a_failure_part_way_leaves_the_warehouse_as_it_was(engine, tmp_path, mon
     monkeypatch.setenv("ONCE_AND_DONE_PSEUDONYM_KEY", TEST_KEY)
     result = load(engine, "contacts", tmp_path, "crash.csv", text)  # not skipped: never loaded
     assert (result.status, result.rows_inserted, result.rows_quarantined) == ("loaded", 1, 1)
+
+
+def test_an_enquiries_load_that_fails_part_way_leaves_the_warehouse_as_it_was(engine, tmp_path,
+                                                                             monkeypatch):
+    load(engine, "enquiries", tmp_path, "before.csv", _minimal("enquiries", ["E0"]))
+    before = _snapshot(engine)
+    text = _minimal("enquiries", ["E0", "E1"], changed=("E0",)) + "E2,2024-01-09,\n"
+    path = write(tmp_path, "crash.csv", text)
+
+    def crash(*_args, **_kwargs):
+        raise RuntimeError("disk full")
+
+    # The quarantine is written after the enquiry rows are inserted and replaced.
+    monkeypatch.setattr(pipelines.ingest, "_quarantine", crash)
+    with pytest.raises(RuntimeError, match="disk full"):
+        ingest_file(engine, "enquiries", path)
+    assert _snapshot(engine) == before
+    assert len(load_log(engine)) == 1
+
+    monkeypatch.undo()
+    monkeypatch.setenv("ONCE_AND_DONE_PSEUDONYM_KEY", TEST_KEY)
+    result = load(engine, "enquiries", tmp_path, "crash.csv", text)
+    assert (result.status, result.rows_inserted, result.rows_updated,
+            result.rows_quarantined) == ("loaded", 1, 1, 1)
+    assert result.errors == ["crash.csv row 4: service: a value is required"]
 
 
 # ---- whole files ------------------------------------------------------------------------------
@@ -280,6 +309,12 @@ def test_customer_refs_become_the_same_keyed_pseudonym_in_every_file(engine, tmp
     assert {k: r["customer_pseudonym"] for k, r in stored.items()} == {
         "P1": expected, "P2": pseudonym("BOB-456", key="council-key-one"), "P3": expected}
     assert by_id(engine, "complaints")["K1"]["customer_pseudonym"] == expected
+    load(engine, "enquiries", tmp_path, "enquiries.csv",
+         "enquiry_id,received_on,service,member,customer_ref\n"
+         "E1,2024-02-12,Waste,Cllr Jo Bloggs,ALICE-123\n")
+    # The resident is pseudonymised; the councillor, a public office holder, is not.
+    assert (by_id(engine, "enquiries")["E1"]["customer_pseudonym"],
+            by_id(engine, "enquiries")["E1"]["member"]) == (expected, "Cllr Jo Bloggs")
     # The same contact is found as a repeat across files: it is the same matter.
     assert stored["P3"]["prev_matter_at"] == utc("2024-01-10 09:00")
 

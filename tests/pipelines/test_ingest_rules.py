@@ -46,6 +46,11 @@ BASE = {
     "satisfaction": {
         "response_id": "S-OK-1", "responded_at": "2024-01-10 09:00", "channel": "web",
         "service": "", "csat": "4", "nps": "", "ces": "", "comment": ""},
+    "enquiries": {
+        "enquiry_id": "E-OK-1", "received_on": "2024-01-10", "service": "Waste",
+        "member": "Cllr A. Example", "ward": "North", "category": "missed bin", "channel": "",
+        "acknowledged_on": "", "responded_on": "", "extended_due_on": "",
+        "customer_ref": RAW_REF},
 }
 
 # (feed, cells that differ from the feed's base row, every rule the row breaks in order)
@@ -139,7 +144,8 @@ BAD_ROWS = [
      ["csat: must be from 1 to 5", "nps: must be from 0 to 10", "ces: must be from 1 to 7"]),
 ]
 
-ID = {"contacts": "contact_id", "complaints": "complaint_id", "satisfaction": "response_id"}
+ID = {"contacts": "contact_id", "complaints": "complaint_id", "satisfaction": "response_id",
+      "enquiries": "enquiry_id"}
 
 
 @pytest.fixture(autouse=True)
@@ -160,7 +166,7 @@ def _case_rows(feed: str) -> tuple[list[str], list[dict[str, str]], list[list[st
     return header, cases, lines
 
 
-@pytest.mark.parametrize("feed", ["contacts", "complaints", "satisfaction"])
+@pytest.mark.parametrize("feed", ["contacts", "complaints", "satisfaction", "enquiries"])
 def test_each_bad_row_is_quarantined_with_its_text_row_number_and_every_rule(engine, tmp_path,
                                                                              feed):
     header, cases, lines = _case_rows(feed)

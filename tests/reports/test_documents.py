@@ -17,6 +17,8 @@ from pypdf import PdfReader
 from data.warehouse import get_engine
 from metrics.compute import Query
 from metrics.export import export_frame
+from metrics.learning_view import upheld_by
+from metrics.publish import suppress_count
 from metrics.reads import read_targets, sources_from_warehouse
 from metrics.registry import REGISTRY, THEMES, headline_kpis
 from metrics.wording import format_value
@@ -230,6 +232,26 @@ def test_the_pack_holds_every_section(tiny):
         assert title in text
     for kpi in REGISTRY.values():  # worded with the standards of the tiny warehouse: the defaults
         assert kpi.worded(Standards()).label in text
+
+
+def test_the_packs_complaints_upheld_by_theme_are_the_learning_figures(demo):
+    engine, half, _, word = demo
+    table = next(t for t in word.tables if t.rows[0].cells[0].text == "Theme"
+                 and t.rows[0].cells[1].text == "Upheld or partly upheld")
+    shown = [[c.text for c in row.cells] for row in table.rows[1:]]
+    months = half_months(half)
+    settings = _reference(engine).settings
+    expected = upheld_by(sources_from_warehouse(engine),
+                         Query(first_month=months[0], last_month=months[-1]), "category")
+    assert [r[0].lower() for r in shown] == [t.lower() for t in expected["Theme"]]
+    for row, (theme, upheld, decided, rate) in zip(shown, expected.iter_rows()):
+        if decided < float(settings["suppress_rates_denominator_below"]):
+            assert row[1:] == ["not shown"] * 3, theme
+        else:
+            # Counts from 1 to 4 read <5 even beside a rate that is shown.
+            assert row[1:] == [suppress_count(upheld), suppress_count(decided),
+                               format_value(REGISTRY["upheld_pct"], rate)], theme
+    assert sum(expected["Decided"]) > 0
 
 
 def test_the_demo_pack_agrees_with_the_export_and_renders_pages(demo):

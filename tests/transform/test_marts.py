@@ -6,7 +6,14 @@ from sqlalchemy import select
 
 from data.bulk import read_frame
 from data.facts import read_table
-from data.models import ChannelAssumption, Complaint, Contact, ContactsMonthly, SurveyResponse
+from data.models import (
+    ChannelAssumption,
+    Complaint,
+    Contact,
+    ContactsMonthly,
+    Enquiry,
+    SurveyResponse,
+)
 from data.reference import read_settings
 from metrics.compute import Query, compute, sources_from_facts
 from metrics.reads import sources_from_warehouse
@@ -28,7 +35,7 @@ def test_incremental_marts_agree_with_facts_and_with_a_full_rebuild(engine, tmp_
         _facts(engine, Contact, exclude=("prev_matter_at", "next_matter_at")),
         _facts(engine, Complaint), _facts(engine, SurveyResponse),
         _facts(engine, ChannelAssumption).select("channel", "unit_cost_gbp", "carbon_kg"),
-        read_settings(engine))
+        read_settings(engine), _facts(engine, Enquiry))
     from_marts = sources_from_warehouse(engine)
     for by in [(), ("service",), ("channel",), ("service", "channel"), ("ward",)]:
         expected = compute(from_facts, Query(by=by))
