@@ -329,3 +329,84 @@ class SourceWatermark(SQLModel, table=True):
     source: str = Field(primary_key=True, max_length=40)
     watermark: datetime = _utc()
     updated_at: datetime = _utc()
+
+
+class Milestone(SQLModel, table=True):
+    """One milestone of the programme's roadmap.
+
+    Grain: (source_system, milestone_id). Source: the `milestones` feed (`docs/programme.md`),
+    or staff on the Programme page: `edited_by` / `edited_at` name the latest edit, and a later
+    file that rewrites the row clears them (the latest write wins). `load_id` is empty for a
+    milestone staff added. `status` defaults to `not_started`.
+    """
+
+    __tablename__ = "fct_milestones"
+
+    source_system: str = Field(primary_key=True, max_length=100)
+    milestone_id: str = Field(primary_key=True, max_length=100)
+    workstream: str = Field(max_length=100)
+    title: str = Field(max_length=200)
+    owner: str | None = Field(default=None, max_length=100)
+    baseline_due_on: date
+    forecast_due_on: date | None = None
+    completed_on: date | None = None
+    status: str = Field(max_length=20)
+    rag_reason: str | None = Field(default=None, sa_type=Text)
+    load_id: int | None = Field(default=None, sa_type=BigInteger)
+    edited_by: str | None = Field(default=None, max_length=100)
+    edited_at: datetime | None = _utc(default=None)
+
+
+class Benefit(SQLModel, table=True):
+    """One month of a benefit's plan, with its typed actual where it names no KPI.
+
+    Grain: (source_system, benefit_key), the key being `benefit_id|month` (a month is always
+    seven characters, so the key is unique for each pair). Source: the `benefits` feed. Where
+    `kpi` is set the actual is that KPI's council-wide monthly value, computed by `metrics`,
+    never stored here.
+    """
+
+    __tablename__ = "fct_benefits"
+
+    source_system: str = Field(primary_key=True, max_length=100)
+    benefit_key: str = Field(primary_key=True, max_length=110)
+    benefit_id: str = Field(max_length=100)
+    month: str = Field(max_length=7)
+    title: str = Field(max_length=200)
+    kind: str = Field(max_length=20)
+    better: str = Field(max_length=10)
+    unit: str | None = Field(default=None, max_length=20)
+    owner: str | None = Field(default=None, max_length=100)
+    kpi: str | None = Field(default=None, max_length=50)
+    planned: float = Field(sa_type=Float)
+    actual: float | None = Field(default=None, sa_type=Float)
+    load_id: int | None = Field(default=None, sa_type=BigInteger)
+    edited_by: str | None = Field(default=None, max_length=100)
+    edited_at: datetime | None = _utc(default=None)
+
+
+class Risk(SQLModel, table=True):
+    """One risk of the programme's register, scored before and after mitigation.
+
+    Grain: (source_system, risk_id). Source: the `risks` feed or staff edits, as milestones.
+    A risk is closed with `status = closed`, never deleted.
+    """
+
+    __tablename__ = "fct_risks"
+
+    source_system: str = Field(primary_key=True, max_length=100)
+    risk_id: str = Field(primary_key=True, max_length=100)
+    title: str = Field(max_length=200)
+    owner: str | None = Field(default=None, max_length=100)
+    cause: str | None = Field(default=None, sa_type=Text)
+    effect: str | None = Field(default=None, sa_type=Text)
+    likelihood: int
+    impact: int
+    residual_likelihood: int | None = None
+    residual_impact: int | None = None
+    mitigation: str | None = Field(default=None, sa_type=Text)
+    review_on: date | None = None
+    status: str = Field(max_length=10)
+    load_id: int | None = Field(default=None, sa_type=BigInteger)
+    edited_by: str | None = Field(default=None, max_length=100)
+    edited_at: datetime | None = _utc(default=None)

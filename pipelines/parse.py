@@ -25,6 +25,8 @@ TIMESTAMP_FORMATS = ("%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %
                      "%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M")
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
 OFFSET = r"\s*([Zz]|[+-]\d{2}(?::?\d{2})?)$"
+NUMBER = r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$"
+MONTH = r"^\d{4}-(0[1-9]|1[0-2])$"
 
 
 class RejectedFile(Exception):
@@ -215,6 +217,12 @@ def _typed(col: Column, feed: Feed) -> tuple[pl.Expr, pl.Expr | None]:
         typed = pl.when(cell.str.contains(r"^[+-]?\d{1,15}$")).then(
             cell.cast(pl.Int64, strict=False))
         return typed, _unless(cell, typed, "not a whole number")
+    if col.kind == "number":
+        typed = pl.when(cell.str.contains(NUMBER)).then(cell.cast(pl.Float64, strict=False))
+        return typed, _unless(cell, typed, "not a number")
+    if col.kind == "month":
+        typed = pl.when(cell.str.contains(MONTH)).then(cell)
+        return typed, _unless(cell, typed, "not a month (YYYY-MM)")
     typed = _date(cell)
     return typed, _unless(cell, typed, "not a date (YYYY-MM-DD or DD/MM/YYYY)")
 
