@@ -410,3 +410,39 @@ class Risk(SQLModel, table=True):
     load_id: int | None = Field(default=None, sa_type=BigInteger)
     edited_by: str | None = Field(default=None, max_length=100)
     edited_at: datetime | None = _utc(default=None)
+
+
+class KpiOwner(SQLModel, table=True):
+    """The officer who owns a KPI: who writes its commentary and answers for it in the
+    exception report. Grain: kpi. Reference data an analyst sets (who and when recorded)."""
+
+    __tablename__ = "ref_kpi_owners"
+
+    kpi: str = Field(primary_key=True, max_length=50)
+    owner: str = Field(max_length=100)
+    updated_by: str = Field(max_length=100)
+    updated_at: datetime = _utc()
+
+
+class Commentary(SQLModel, table=True):
+    """An officer's commentary on an item of the report (a KPI, milestone, benefit or risk) for
+    a period (`YYYY-MM`, or `YYYY-H1` / `YYYY-H2`): what happened, why, and what is being done.
+
+    Grain: one version. `status` is `draft` until a second person approves it (`approved`, with
+    who and when); a new draft of the same item and period is a new row, and the papers print
+    the latest approved one. Written by `data.edits`; never deleted.
+    """
+
+    __tablename__ = "ref_commentary"
+    __table_args__ = (Index("ix_commentary_item", "kind", "item_id", "period"),)
+
+    commentary_id: int | None = Field(default=None, primary_key=True, sa_type=SERIAL)
+    kind: str = Field(max_length=20)
+    item_id: str = Field(max_length=100)
+    period: str = Field(max_length=7)
+    text: str = Field(sa_type=Text)
+    written_by: str = Field(max_length=100)
+    written_at: datetime = _utc()
+    status: str = Field(max_length=10)
+    approved_by: str | None = Field(default=None, max_length=100)
+    approved_at: datetime | None = _utc(default=None)
