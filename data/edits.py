@@ -1,8 +1,9 @@
 """Staff edits of reference data: the one module of `data` that pages may import.
 
 The per-channel unit costs and carbon factors an analyst edits (with an optional uplift of a
-unit cost to a later year's prices), the audit of every edit, and the change points where SPC
-may start a new period.
+unit cost to a later year's prices), the audit of every edit, the change points where SPC
+may start a new period, the KPIs' owners, and the officers' commentary (written by an owner,
+approved by someone else).
 
 `update_assumption` checks each new value, writes it with who changed it and when, and appends
 one `ref_assumption_changes` row per changed field (old and new value), all in one transaction:
@@ -15,10 +16,16 @@ import re
 from datetime import UTC, datetime
 
 import polars as pl
-from sqlalchemy import Engine, insert, select, update
+from sqlalchemy import Engine, delete, insert, select, update
 
 from data.bulk import read_frame
-from data.models import AssumptionChange, ChannelAssumption, SpcChangePoint
+from data.models import (
+    AssumptionChange,
+    ChannelAssumption,
+    Commentary,
+    KpiOwner,
+    SpcChangePoint,
+)
 from data.reference import channel_assumptions
 
 FIRST_YEAR = 1990
@@ -194,3 +201,96 @@ def remove_change_point(engine: Engine, change_point_id: int, *, by: str,
             .values(removed_by=who[:100], removed_at=now.astimezone(UTC)))
         if done.rowcount != 1:
             raise ValueError(f"change_point_id: no change point {change_point_id} in force")
+
+
+# ---- KPI owners and officers' commentary (docs/programme.md) ----------------------------------
+
+_PERIOD = re.compile(r"\d{4}-(0[1-9]|1[0-2]|H[12])")
+COMMENTARY_KINDS = ("kpi", "milestone", "benefit", "risk")
+MAX_COMMENTARY = 2000
+
+
+def set_kpi_owner(engine: Engine, kpi: str, owner: str, *, by: str,
+                  now: datetime | None = None) -> None:
+    """Record `owner` (as they sign in, e.g. their e-mail) as the owner of `kpi`, with who set
+    it and when. Raises ValueError for an empty KPI id, owner or `by`."""
+    now = _aware(now)
+    who, owner, kpi = _who(by), (owner or "").strip(), (kpi or "").strip()
+    if not kpi:
+        raise ValueError("kpi: a KPI id is required")
+    if not owner:
+        raise ValueError("owner: who owns the KPI is required")
+    table = KpiOwner.__table__
+    with engine.begin() as conn:
+        conn.execute(delete(table).where(table.c.kpi == kpi))
+        conn.execute(insert(table).values(kpi=kpi, owner=owner[:100], updated_by=who,
+                                          updated_at=now))
+
+
+def write_commentary(engine: Engine, kind: str, item_id: str, period: str, text: str, *,
+                     by: str, now: datetime | None = None) -> int:
+    """A new draft of the commentary on an item (a KPI, milestone, benefit or risk) for a period
+    (`YYYY-MM` or `YYYY-H1`/`YYYY-H2`); returns its id. A KPI's commentary is written by its
+    owner alone (`ref_kpi_owners`). Raises ValueError, naming the field, otherwise."""
+    now = _aware(now)
+    who = _who(by)
+    if kind not in COMMENTARY_KINDS:
+        raise ValueError(f"kind: must be one of {', '.join(COMMENTARY_KINDS)}, got {kind!r}")
+    if not (item_id or "").strip():
+        raise ValueError("item_id: the item commented on is required")
+    if not _PERIOD.fullmatch(period or ""):
+        raise ValueError(f"period: a month YYYY-MM or a half YYYY-H1 / YYYY-H2, got {period!r}")
+    words = (text or "").strip()
+    if not words:
+        raise ValueError("text: say what happened, why, and what is being done")
+    if len(words) > MAX_COMMENTARY:
+        raise ValueError(f"text: at most {MAX_COMMENTARY:,} characters, got {len(words):,}")
+    table = Commentary.__table__
+    with engine.begin() as conn:
+        if kind == "kpi":
+            owners = KpiOwner.__table__
+            owner = conn.execute(select(owners.c.owner)
+                                 .where(owners.c.kpi == item_id)).scalar_one_or_none()
+            if owner is None:
+                raise ValueError(f"by: {item_id} has no owner recorded; its owner writes its "
+                                 f"commentary")
+            if owner != who:
+                raise ValueError(f"by: only the owner of {item_id} ({owner}) writes its "
+                                 f"commentary")
+        return conn.execute(insert(table).values(
+            kind=kind, item_id=item_id.strip(), period=period, text=words, written_by=who,
+            written_at=now, status="draft").returning(table.c.commentary_id)).scalar_one()
+
+
+def approve_commentary(engine: Engine, commentary_id: int, *, by: str,
+                       now: datetime | None = None) -> None:
+    """Approve a draft, recording who and when: a second person, never its author. Raises
+    ValueError for an unknown or already approved id, approval by the author, or an empty
+    `by`."""
+    now = _aware(now)
+    who = _who(by)
+    table = Commentary.__table__
+    with engine.begin() as conn:
+        row = conn.execute(select(table.c.written_by, table.c.status)
+                           .where(table.c.commentary_id == commentary_id)).first()
+        if row is None or row.status != "draft":
+            raise ValueError(f"commentary_id: no draft {commentary_id} to approve")
+        if row.written_by == who:
+            raise ValueError("by: the author cannot approve their own commentary; a second "
+                             "person approves it")
+        conn.execute(update(table).where(table.c.commentary_id == commentary_id)
+                     .values(status="approved", approved_by=who, approved_at=now))
+
+
+def _aware(now: datetime | None) -> datetime:
+    now = now or datetime.now(UTC)
+    if now.tzinfo is None:
+        raise ValueError("now: must be timezone-aware")
+    return now.astimezone(UTC)
+
+
+def _who(by: str) -> str:
+    who = (by or "").strip()
+    if not who:
+        raise ValueError("by: who made the change is required")
+    return who[:100]
