@@ -2,8 +2,8 @@
 
 The per-channel unit costs and carbon factors an analyst edits (with an optional uplift of a
 unit cost to a later year's prices), the audit of every edit, the change points where SPC
-may start a new period, the KPIs' owners, and the officers' commentary (written by an owner,
-approved by someone else).
+may start a new period, the KPIs' owners, the officers' commentary (written by an owner,
+approved by someone else), and the programme's milestones, benefits and risks.
 
 `update_assumption` checks each new value, writes it with who changed it and when, and appends
 one `ref_assumption_changes` row per changed field (old and new value), all in one transaction:
@@ -13,7 +13,7 @@ who and when; a removed one is kept, marked removed.
 
 import math
 import re
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import polars as pl
 from sqlalchemy import Engine, delete, insert, select, update
@@ -21,12 +21,18 @@ from sqlalchemy import Engine, delete, insert, select, update
 from data.bulk import read_frame
 from data.models import (
     AssumptionChange,
+    Benefit,
     ChannelAssumption,
     Commentary,
     KpiOwner,
+    Milestone,
+    ProgrammeChange,
+    Risk,
     SpcChangePoint,
 )
 from data.reference import channel_assumptions
+from data.versions import moved
+from data.vocabulary import MILESTONE_STATUSES
 
 FIRST_YEAR = 1990
 NUMBERS = ("unit_cost_gbp", "carbon_kg")
@@ -294,3 +300,114 @@ def _who(by: str) -> str:
     if not who:
         raise ValueError("by: who made the change is required")
     return who[:100]
+
+
+# ---- the programme, edited by staff (docs/programme.md) ---------------------------------------
+
+# feed -> (table, its key column, field -> (kind, length or allowed values)) of what staff edit
+PROGRAMME_EDITS = {
+    "milestones": (Milestone, "milestone_id", {
+        "owner": ("text", 100), "forecast_due_on": ("date", None),
+        "completed_on": ("date", None), "status": ("enum", MILESTONE_STATUSES),
+        "rag_reason": ("text", 500)}),
+    "benefits": (Benefit, "benefit_key", {"owner": ("text", 100), "actual": ("number", None)}),
+    "risks": (Risk, "risk_id", {
+        "owner": ("text", 100), "likelihood": ("score", None), "impact": ("score", None),
+        "residual_likelihood": ("score", None), "residual_impact": ("score", None),
+        "mitigation": ("text", 1000), "review_on": ("date", None),
+        "status": ("enum", ("open", "closed"))}),
+}
+REQUIRED = {"likelihood", "impact", "status"}
+
+
+def benefit_key(benefit_id: str, month: str) -> str:
+    """The stored key of a benefit's month (`fct_benefits.benefit_key`)."""
+    return f"{benefit_id}|{month}"
+
+
+def edit_programme_item(engine: Engine, feed: str, key: str, *, by: str,
+                        source_system: str = "canonical", now: datetime | None = None,
+                        **values) -> list[str]:
+    """Set fields of a stored milestone, benefit (key: `benefit_key`) or risk, recording each
+    changed field's old and new value with who and when, and the row's latest editor; return
+    the fields that changed. A later file that rewrites the row wins over the edit, as the edit
+    won over the file before it. None clears an optional field.
+
+    Raises ValueError, naming the field, for a field staff may not edit, a value of the wrong
+    kind (a date, a whole number 1 to 5, one of the codes, text too long), a `complete`
+    milestone without its completion date, an actual typed for a benefit that names a KPI, an
+    unknown item, or an empty `by`.
+    """
+    now = _aware(now)
+    who = _who(by)
+    if feed not in PROGRAMME_EDITS:
+        raise ValueError(f"feed: one of {', '.join(PROGRAMME_EDITS)}, got {feed!r}")
+    model, key_column, fields = PROGRAMME_EDITS[feed]
+    new = {name: _programme_value(name, value, fields) for name, value in values.items()}
+    table = model.__table__
+    where = (table.c.source_system == source_system) & (table.c[key_column] == key)
+    with engine.begin() as conn:
+        row = conn.execute(select(table).where(where)).mappings().first()
+        if row is None:
+            raise ValueError(f"{key_column}: no {feed[:-1]} {key!r} in {source_system}")
+        after = {**row, **new}
+        if feed == "milestones" and after["status"] == "complete" and not after["completed_on"]:
+            raise ValueError("completed_on: a complete milestone needs its completion date")
+        if feed == "benefits" and row["kpi"] and new.get("actual") is not None:
+            raise ValueError(f"actual: comes from the measure {row['kpi']}, never typed in")
+        changed = {f: v for f, v in new.items() if row[f] != v}
+        if not changed:
+            return []
+        conn.execute(update(table).where(where).values(**changed, edited_by=who, edited_at=now))
+        conn.execute(insert(ProgrammeChange.__table__), [
+            {"feed": feed, "source_system": source_system, "item_key": key, "field": f,
+             "old_value": _audit(row[f]), "new_value": _audit(v), "changed_by": who,
+             "changed_at": now} for f, v in changed.items()])
+        moved(conn, feed)
+    return list(changed)
+
+
+def _programme_value(name: str, value, fields: dict):
+    if name not in fields:
+        raise ValueError(f"{name}: not a field staff edit here ({', '.join(fields)})")
+    kind, rule = fields[name]
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if name in REQUIRED:
+            raise ValueError(f"{name}: a value is required")
+        return None
+    if kind == "date":
+        if not isinstance(value, date) or isinstance(value, datetime):
+            raise ValueError(f"{name}: must be a date, got {value!r}")
+        return value
+    if kind == "score":
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5:
+            raise ValueError(f"{name}: must be a whole number from 1 to 5, got {value!r}")
+        return value
+    if kind == "number":
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(
+                value):
+            raise ValueError(f"{name}: must be a number, got {value!r}")
+        return float(value)
+    text = str(value).strip()
+    if kind == "enum":
+        code = re.sub(r"[\s\-]+", "_", text.lower())
+        if code not in rule:
+            raise ValueError(f"{name}: not one of {', '.join(rule)}")
+        return code
+    if len(text) > rule:
+        raise ValueError(f"{name}: longer than {rule} characters")
+    return text
+
+
+PROGRAMME_CHANGE_COLUMNS = ("change_id", "changed_at", "changed_by", "feed", "item_key", "field",
+                            "old_value", "new_value")
+
+
+def read_programme_changes(engine: Engine, limit: int = 500) -> pl.DataFrame:
+    """The latest edits of the programme, newest first."""
+    c = ProgrammeChange.__table__.c
+    with engine.connect() as conn:
+        return read_frame(conn, select(*(c[n] for n in PROGRAMME_CHANGE_COLUMNS))
+                          .order_by(c.change_id.desc()).limit(limit))

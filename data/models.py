@@ -446,3 +446,21 @@ class Commentary(SQLModel, table=True):
     status: str = Field(max_length=10)
     approved_by: str | None = Field(default=None, max_length=100)
     approved_at: datetime | None = _utc(default=None)
+
+
+class ProgrammeChange(SQLModel, table=True):
+    """One field of a milestone, benefit or risk edited by staff: old and new value, who and
+    when. Grain: one field of one edit. Written by `data.edits.edit_programme_item`; never
+    updated."""
+
+    __tablename__ = "ref_programme_changes"
+
+    change_id: int | None = Field(default=None, primary_key=True, sa_type=SERIAL)
+    feed: str = Field(max_length=20)
+    source_system: str = Field(max_length=100)
+    item_key: str = Field(max_length=110)
+    field: str = Field(max_length=50)
+    old_value: str | None = Field(default=None, sa_type=Text)
+    new_value: str | None = Field(default=None, sa_type=Text)
+    changed_by: str = Field(max_length=100)
+    changed_at: datetime = _utc()

@@ -29,3 +29,6 @@ KPI_IDS = ("complaints_received", "stage1_on_time_pct", "stage2_on_time_pct", "e
            "written_on_time_pct", "safeguarding_contacts", "cost_to_serve_gbp",
            "channel_shift_saving_gbp", "carbon_kg", "carbon_saving_kg", "survey_responses",
            "csat_pct", "nps", "ces_mean")
+
+# A milestone's status (docs/programme.md).
+MILESTONE_STATUSES = ("not_started", "on_track", "at_risk", "off_track", "complete", "cancelled")

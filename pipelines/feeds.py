@@ -11,7 +11,7 @@ from typing import Literal
 from sqlmodel import SQLModel
 
 from data.models import Benefit, Complaint, Contact, Milestone, Risk, SurveyResponse
-from data.vocabulary import CHANNELS, KPI_IDS
+from data.vocabulary import CHANNELS, KPI_IDS, MILESTONE_STATUSES
 
 Kind = Literal["text", "timestamp", "date", "bool", "enum", "int", "number", "month"]
 
@@ -139,8 +139,6 @@ SATISFACTION = Feed(
     defaults={"service": "Not recorded"},
     one_of=("csat", "nps", "ces"),
 )
-
-MILESTONE_STATUSES = ("not_started", "on_track", "at_risk", "off_track", "complete", "cancelled")
 
 MILESTONES = Feed(
     name="milestones",
