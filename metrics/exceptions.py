@@ -107,6 +107,20 @@ def milestone_reason(status: str, baseline: date, forecast: date | None,
     return "overdue" if due < report_date else None
 
 
+def milestone_state(row: dict, when: date) -> str:
+    """`complete`, `cancelled`, `slipping`, `overdue` or `on course`, at the report date."""
+    if row["status"] in ("complete", "cancelled"):
+        return row["status"]
+    return milestone_reason(row["status"], row["baseline_due_on"], row["forecast_due_on"],
+                            when) or "on course"
+
+
+def current_score(risk: dict) -> int:
+    """A risk row's current score (`risk_score`)."""
+    return risk_score(risk["likelihood"], risk["impact"], risk["residual_likelihood"],
+                      risk["residual_impact"])
+
+
 def risk_score(likelihood: int, impact: int, residual_likelihood: int | None,
                residual_impact: int | None) -> int:
     """The current score: after mitigation where both residual scores are given."""
@@ -167,9 +181,7 @@ def exception_list(programme: Programme, sources: Sources, period: Period,
             items.append(Item("milestone", m["milestone_id"], m["title"], why, m["owner"]))
     limit = appetite(settings)
     for r in programme.risks.sort("risk_id").iter_rows(named=True):
-        if r["status"] == "open" and risk_score(
-                r["likelihood"], r["impact"], r["residual_likelihood"],
-                r["residual_impact"]) >= limit:
+        if r["status"] == "open" and current_score(r) >= limit:
             items.append(Item("risk", r["risk_id"], r["title"], "above appetite", r["owner"]))
     items += _benefits(programme.benefits, sources, period, tolerance(settings))
     items += _kpis(sources, when, targets, owners)

@@ -16,8 +16,8 @@ from metrics.exceptions import (
     Programme,
     appetite,
     benefit_reason,
-    milestone_reason,
-    risk_score,
+    current_score,
+    milestone_state,
     tolerance,
 )
 from metrics.labels import readable
@@ -98,13 +98,6 @@ def kpi_commentary(report: ProgrammeReport) -> dict[str, tuple[str, str]]:
     return out
 
 
-def _milestone_state(row: dict, when: date) -> str:
-    if row["status"] in ("complete", "cancelled"):
-        return row["status"]
-    return milestone_reason(row["status"], row["baseline_due_on"], row["forecast_due_on"],
-                            when) or "on course"
-
-
 def _latest_benefits(report: ProgrammeReport, months: list[str]) -> pl.DataFrame:
     return (report.programme.benefits.filter(pl.col("month").is_in(months))
             .sort("benefit_id", "month").group_by("benefit_id", maintain_order=True).last())
@@ -114,13 +107,14 @@ def status_sentences(report: ProgrammeReport) -> list[str]:
     """The programme's state in three sentences, counted from the tables of the programme
     section."""
     p, when = report.programme, report.report_date
-    states = [_milestone_state(m, when) for m in p.milestones.iter_rows(named=True)]
+    states = [milestone_state(m, when) for m in p.milestones.iter_rows(named=True)]
     latest = _latest_benefits(report, period_months(report.period))
     share = tolerance(report.settings)
     missing = sum(benefit_reason(b["planned"], b["actual"], b["better"], share) is not None
                   for b in latest.iter_rows(named=True))
     open_risks = p.risks.filter(pl.col("status") == "open")
-    above = sum(_score(r) >= appetite(report.settings) for r in open_risks.iter_rows(named=True))
+    above = sum(current_score(r) >= appetite(report.settings)
+                for r in open_risks.iter_rows(named=True))
     return [milestones_sentence({s: states.count(s) for s in (
                 "complete", "cancelled", "slipping", "overdue", "on course")}),
             benefits_sentence(latest.height, missing, latest.get_column("actual").null_count(),
@@ -131,11 +125,6 @@ def status_sentences(report: ProgrammeReport) -> list[str]:
 
 def period_months(period: str) -> list[str]:
     return Period(period).months
-
-
-def _score(risk: dict) -> int:
-    return risk_score(risk["likelihood"], risk["impact"], risk["residual_likelihood"],
-                      risk["residual_impact"])
 
 
 def _date(day: date | None) -> str:
@@ -159,7 +148,7 @@ def programme_section(report: ProgrammeReport, period_name: str,
     milestones = tuple(
         (m["workstream"], m["title"], m["owner"] or "", _date(m["baseline_due_on"]),
          _date(m["forecast_due_on"] or m["baseline_due_on"]), _date(m["completed_on"]),
-         readable(m["status"]), _milestone_state(m, when), m["rag_reason"] or "")
+         readable(m["status"]), milestone_state(m, when), m["rag_reason"] or "")
         for m in p.milestones.sort("baseline_due_on", "milestone_id").iter_rows(named=True))
     share = tolerance(report.settings)
     benefits = []
@@ -179,7 +168,7 @@ def programme_section(report: ProgrammeReport, period_name: str,
     risks = tuple(
         (r["title"], r["owner"] or "", f"{r['likelihood']} × {r['impact']} = "
          f"{r['likelihood'] * r['impact']}", _after(r), _date(r["review_on"]), r["status"],
-         "at or above appetite" if r["status"] == "open" and _score(r) >= limit
+         "at or above appetite" if r["status"] == "open" and current_score(r) >= limit
          else "below appetite" if r["status"] == "open" else "closed")
         for r in p.risks.iter_rows(named=True))
     sentences = status_sentences(report)
