@@ -53,7 +53,7 @@ from reports.documents.model import (
 from reports.documents.narrative import GLOSSARY, gloss, kpi_sentence, theme_sentence
 from reports.documents.programme import (
     ProgrammeReport,
-    exception_blocks,
+    exception_lines,
     executive_summary,
     kpi_commentary,
     programme_section,
@@ -553,7 +553,6 @@ def one_pager(sources: Sources, month: str, targets: dict[str, tuple[float, floa
                "cause, a real change. Counts 1–4 read <5; rates based on fewer than 10 cases "
                "are not shown.",),
         sections=(Section("scorecard", "Scorecard", (Tiles(tuple(views)), *sentences, *(
-            (Heading("Exceptions this month"),
-             *exception_blocks(programme, f"Exceptions, {month_name(month)}"))
+            (Heading("Exceptions this month"), *exception_lines(programme))
             if programme is not None else ()))),),
         landscape=True, contents=False)
