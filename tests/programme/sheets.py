@@ -42,3 +42,12 @@ def xlsx_file(path: Path, header: list[str], rows: list[list], sheet: str = "She
                 sheet_.write_string(r, c, cell)
     book.close()
     return path
+
+# Milestones judged at 20 March 2026: M1 overdue (due the day before), M2 due that day (not
+# overdue), M3 slipping (forecast a month after its baseline).
+MARCH_MILESTONES = [
+    ["M1", "Web", "Website live", "Head of Digital", "2026-03-19", None, None, "on_track", None],
+    ["M2", "Web", "Forms moved", None, "2026-03-20", None, None, "on_track", None],
+    ["M3", "Phones", "New menus", "ICT lead", "2026-06-30", "2026-07-31", None, "at_risk",
+     "Supplier late"],
+]

@@ -12,6 +12,7 @@ from pipelines.ingest import ingest_file
 from tests.metrics.builders import contact, contacts, utc, write_csv
 from tests.programme.sheets import (
     BENEFIT_HEADER,
+    MARCH_MILESTONES,
     MILESTONE_HEADER,
     RISK_HEADER,
     csv_file,
@@ -28,12 +29,8 @@ def _programme_warehouse(engine, tmp_path: Path) -> None:
                     demand_type="failure" if i < 4 else "value",
                     responded_at=utc(2026, 3, 20, 10, i)) for i in range(20)]
     ingest_file(engine, "contacts", write_csv(contacts(*rows), tmp_path / "contacts.csv"))
-    ingest_file(engine, "milestones", xlsx_file(tmp_path / "milestones.xlsx", MILESTONE_HEADER, [
-        ["M1", "Web", "Website live", "Head of Digital", "2026-03-19", None, None, "on_track",
-         None],
-        ["M2", "Web", "Forms moved", None, "2026-03-20", None, None, "on_track", None],
-        ["M3", "Phones", "New menus", "ICT lead", "2026-06-30", "2026-07-31", None, "at_risk",
-         "Supplier late"]]))
+    ingest_file(engine, "milestones", xlsx_file(tmp_path / "milestones.xlsx", MILESTONE_HEADER,
+                                                MARCH_MILESTONES))
     ingest_file(engine, "risks", csv_file(tmp_path / "risks.csv", RISK_HEADER, [
         ["R1", "Supplier fails", "Head of Digital", None, None, 5, 3, None, None, None, None,
          None],

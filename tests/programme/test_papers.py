@@ -16,6 +16,7 @@ from reports.documents.papers import one_pager_bytes, pack_bytes
 from tests.metrics.builders import contact, contacts, utc, write_csv
 from tests.programme.sheets import (
     BENEFIT_HEADER,
+    MARCH_MILESTONES,
     MILESTONE_HEADER,
     RISK_HEADER,
     csv_file,
@@ -37,11 +38,7 @@ def _warehouse(engine, tmp_path) -> None:
             for m in (1, 2, 3) for i in range(20)]
     ingest_file(engine, "contacts", write_csv(contacts(*rows), tmp_path / "contacts.csv"))
     ingest_file(engine, "milestones", xlsx_file(tmp_path / "milestones.xlsx", MILESTONE_HEADER, [
-        ["M1", "Web", "Website live", "Head of Digital", "2026-03-19", None, None, "on_track",
-         None],
-        ["M2", "Web", "Forms moved", None, "2026-03-20", None, None, "on_track", None],
-        ["M3", "Phones", "New menus", "ICT lead", "2026-06-30", "2026-07-31", None, "at_risk",
-         "Supplier late"],
+        *MARCH_MILESTONES,
         ["M4", "Phones", "Old switch off", None, "2026-01-31", None, "2026-01-30", "complete",
          None]]))
     ingest_file(engine, "risks", csv_file(tmp_path / "risks.csv", RISK_HEADER, [
