@@ -4,6 +4,8 @@ is quarantined with which words, and that a later file never deletes a row it le
 
 from datetime import date
 
+from metrics.quality import read_latest
+from metrics.reads import load_history
 from pipelines.ingest import ingest_file
 from tests.pipelines.helpers import check_accounted, quarantined, rows
 from tests.programme.sheets import (
@@ -194,3 +196,9 @@ def test_the_kpis_a_benefit_may_name_are_the_registry_s():
     from metrics.registry import REGISTRY  # noqa: PLC0415
 
     assert KPI_IDS == tuple(REGISTRY)
+
+
+def test_freshness_leaves_the_programme_s_sheets_to_the_load_history(engine, tmp_path):
+    _load(engine, "risks", csv_file(tmp_path / "risks.csv", RISK_HEADER, RISKS))
+    assert read_latest(engine).height == 0
+    assert load_history(engine).get_column("feed").to_list() == ["risks"]
