@@ -551,7 +551,9 @@ def one_pager(sources: Sources, month: str, targets: dict[str, tuple[float, floa
                "→ no change) and whether that is better or worse; and the month read with "
                "statistical process control (SPC): within normal variation, or a special "
                "cause, a real change. Counts 1–4 read <5; rates based on fewer than 10 cases "
-               "are not shown.",),
+               "are not shown. Exceptions: milestones slipping or overdue, "
+               "risks above appetite, benefits below or above plan, measures red or an SPC "
+               "concern.",),
         sections=(Section("scorecard", "Scorecard", (Tiles(tuple(views)), *sentences, *(
             (Heading("Exceptions this month"), *exception_lines(programme))
             if programme is not None else ()))),),

@@ -17,7 +17,7 @@ CSS = """
         @bottom-right { content: "Page " counter(page) " of " counter(pages);
                         font-size: 8pt; color: #404040; } }
 @page cover { @bottom-right { content: none; } }
-@page onepage { margin: 12mm 14mm 12mm 14mm; }
+@page onepage { margin: 9mm 14mm 9mm 14mm; }
 body { font-family: "DejaVu Sans", "Liberation Sans", sans-serif; font-size: 9.5pt;
        color: #1f1f1f; line-height: 1.35; }
 .cover { page: cover; page-break-after: always; padding-top: 60mm; }

@@ -73,13 +73,8 @@ def exception_blocks(report: ProgrammeReport, caption: str) -> list:
 def exception_lines(report: ProgrammeReport) -> list:
     """The exception list compactly, one line an item, for the one-pager: "Website live
     (milestone): overdue · Head of Digital · no commentary yet"."""
-    blocks: list = [Paragraph(
-        exceptions_sentence(exception_counts(report.items), day_text(report.report_date))
-        + (" Slipping: forecast after the baseline date; overdue: due before the report date; "
-           "above appetite: a risk scoring at least the appetite; below or above plan: a "
-           "benefit missing its plan by more than the tolerance; red: a measure missing its "
-           "target by more than the amber tolerance; concern: an SPC signal for the worse."
-           if report.items else ""))]
+    blocks: list = [Paragraph(exceptions_sentence(exception_counts(report.items),
+                                                  day_text(report.report_date)))]
     if report.items:
         blocks.append(Items(tuple(
             f"{i.title} ({KIND_NAMES[i.kind].lower()}): {i.reason} · {i.owner or 'no owner'} · "
