@@ -67,6 +67,12 @@ RISKS = [
     ["R5", "Telephony cut-over fails", "ICT Lead", "New platform", "Calls lost", 2, 5, 1, 5,
      "Parallel running for a month", 1, "closed"],
 ]
+# One line for the month (the one-pager), more for the half (the pack).
+MONTH_COMMENTARY = {
+    "failure_demand_pct": "Fewer calls chasing progress; missed bins remain the main cause.",
+    "digital_pct": "More reporting and paying online; webchat on every service page.",
+    "stage1_on_time_pct": "Deadline reminders from the new case system are working.",
+}
 COMMENTARY = {
     "failure_demand_pct": "Failure demand keeps falling as online forms replace calls chasing "
                           "progress. Most of what remains is about missed bin collections, "
@@ -139,12 +145,11 @@ def record_commentary(engine: Engine, period: Period) -> None:
             else f"{year - 1}-H2" if month < 6 else f"{year}-H1")
     for kpi, owner in OWNERS.items():
         set_kpi_owner(engine, kpi, owner, by=DIRECTOR)
-        for when in (last, half):
-            approve_commentary(engine, write_commentary(engine, "kpi", kpi, when,
-                                                        COMMENTARY[kpi], by=owner), by=DIRECTOR)
+        for when, words in ((last, MONTH_COMMENTARY[kpi]), (half, COMMENTARY[kpi])):
+            approve_commentary(engine, write_commentary(engine, "kpi", kpi, when, words,
+                                                        by=owner), by=DIRECTOR)
     approve_commentary(engine, write_commentary(
-        engine, "risk", "R2", last, "The supplier has missed two releases; a second supplier "
-        "is being procured and the repairs line stays open meanwhile.",
+        engine, "risk", "R2", last, "A second supplier is being procured.",
         by=OWNERS["digital_pct"]), by=DIRECTOR)
     write_commentary(engine, "milestone", "DIG-04", last, "Draft: waiting for the supplier's "
                      "new plan before saying more.", by=OWNERS["digital_pct"])
