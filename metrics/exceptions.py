@@ -82,10 +82,10 @@ class Item:
     owner: str | None
     commentary: str | None = None  # the owner's approved commentary for the period
 
-    def as_row(self) -> dict[str, str]:
-        """The row `python -m metrics exceptions` writes."""
+    def as_row(self) -> dict[str, str | None]:
+        """The row `python -m metrics exceptions` writes (owner None where none is recorded)."""
         return {"kind": self.kind, "id": self.id, "title": self.title, "reason": self.reason,
-                "owner": self.owner or ""}
+                "owner": self.owner or None}
 
 
 def appetite(settings: dict[str, str]) -> float:
@@ -232,7 +232,7 @@ def write_exceptions(items: list[Item], out: TextIO, fmt: str = "csv") -> None:
     owner is an empty cell), or a JSON list of objects with the same keys (an empty owner is
     null)."""
     if fmt == "json":
-        out.write(json.dumps([{**i.as_row(), "owner": i.owner} for i in items]) + "\n")
+        out.write(json.dumps([i.as_row() for i in items]) + "\n")
         return
     frame = pl.DataFrame([i.as_row() for i in items], schema={c: pl.String for c in COLUMNS})
     out.write(frame.write_csv())

@@ -1,6 +1,8 @@
 """The exception rules of `docs/programme.md` on cases either side of every boundary, and the
 exception list they make for a period."""
 
+import io
+import json
 from datetime import date
 
 import polars as pl
@@ -8,6 +10,7 @@ import pytest
 
 from metrics.compute import Query, compute
 from metrics.exceptions import (
+    Item,
     Period,
     Programme,
     benefit_actuals,
@@ -15,6 +18,7 @@ from metrics.exceptions import (
     exception_list,
     milestone_reason,
     risk_score,
+    write_exceptions,
 )
 from tests.metrics.builders import contact, contacts, sources, utc
 
@@ -162,3 +166,20 @@ def test_kpis_are_listed_red_before_concern_in_the_month_of_the_report_date():
     # December 2025, within normal variation and meeting 30 %: not listed.
     assert "failure_demand_pct" not in [i.id for i in exception_list(
         _programme(), facts, Period("2025-12"), {"failure_demand_pct": (30.0, 5.0)}, {}, {}, {})]
+
+
+def test_an_item_without_an_owner_is_an_empty_cell_in_csv_and_null_in_json():
+    items = [Item("risk", "R1", "Supplier, late", "above appetite", None),
+             Item("kpi", "nps", "Net promoter score", "concern", "Ann")]
+    out = io.StringIO()
+    write_exceptions(items, out)
+    assert out.getvalue() == ('kind,id,title,reason,owner\n'
+                              'risk,R1,"Supplier, late",above appetite,\n'
+                              'kpi,nps,Net promoter score,concern,Ann\n')
+    out = io.StringIO()
+    write_exceptions(items, out, "json")
+    assert json.loads(out.getvalue()) == [
+        {"kind": "risk", "id": "R1", "title": "Supplier, late", "reason": "above appetite",
+         "owner": None},
+        {"kind": "kpi", "id": "nps", "title": "Net promoter score", "reason": "concern",
+         "owner": "Ann"}]
