@@ -50,7 +50,7 @@ def test_every_load_freshness_and_coverage_as_metrics_computes_them(app, demo_en
     open_page(app, "data_quality")
     assert not app.exception
     loads = tables_with(app, "rows_read")[0]
-    assert len(loads) == 6
+    assert len(loads) == 9  # six monthly files and the programme office's three sheets
     assert set(loads["status"]) == {"loaded"}
     today = datetime.now(ZoneInfo("Europe/London")).date()
     expected = freshness(read_latest(demo_engine), today)
@@ -71,7 +71,7 @@ def test_coverage_follows_the_sidebar(app, demo_engine):
     assert not app.exception
     assert_coverage(app, demo_engine, "2023-10", LATEST_MONTH,
                     {"service": ("Council Tax", "Parking")})
-    assert len(tables_with(app, "rows_read")[0]) == 6  # loads are not filtered
+    assert len(tables_with(app, "rows_read")[0]) == 9  # loads are not filtered
 
 
 @pytest.fixture
