@@ -13,6 +13,7 @@ pages = {
         st.Page("pages/scorecard.py", title="Monthly scorecard", icon=":material/dashboard:",
                 default=True),
         st.Page("pages/papers.py", title="Papers and packs", icon=":material/description:"),
+        st.Page("pages/programme.py", title="Programme", icon=":material/flag:"),
     ],
     "Service managers": [
         st.Page("pages/failure_demand.py", title="Failure demand", icon=":material/replay:"),

@@ -1,8 +1,9 @@
 """Staff edits of reference data: the one module of `data` that pages may import.
 
 The per-channel unit costs and carbon factors an analyst edits (with an optional uplift of a
-unit cost to a later year's prices), the audit of every edit, and the change points where SPC
-may start a new period.
+unit cost to a later year's prices), the audit of every edit, the change points where SPC
+may start a new period, the KPIs' owners, the officers' commentary (written by an owner,
+approved by someone else), and the programme's milestones, benefits and risks.
 
 `update_assumption` checks each new value, writes it with who changed it and when, and appends
 one `ref_assumption_changes` row per changed field (old and new value), all in one transaction:
@@ -12,14 +13,26 @@ who and when; a removed one is kept, marked removed.
 
 import math
 import re
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import polars as pl
-from sqlalchemy import Engine, insert, select, update
+from sqlalchemy import Engine, delete, insert, select, update
 
 from data.bulk import read_frame
-from data.models import AssumptionChange, ChannelAssumption, SpcChangePoint
+from data.models import (
+    AssumptionChange,
+    Benefit,
+    ChannelAssumption,
+    Commentary,
+    KpiOwner,
+    Milestone,
+    ProgrammeChange,
+    Risk,
+    SpcChangePoint,
+)
 from data.reference import channel_assumptions
+from data.versions import moved
+from data.vocabulary import MILESTONE_STATUSES
 
 FIRST_YEAR = 1990
 NUMBERS = ("unit_cost_gbp", "carbon_kg")
@@ -194,3 +207,207 @@ def remove_change_point(engine: Engine, change_point_id: int, *, by: str,
             .values(removed_by=who[:100], removed_at=now.astimezone(UTC)))
         if done.rowcount != 1:
             raise ValueError(f"change_point_id: no change point {change_point_id} in force")
+
+
+# ---- KPI owners and officers' commentary (docs/programme.md) ----------------------------------
+
+_PERIOD = re.compile(r"\d{4}-(0[1-9]|1[0-2]|H[12])")
+COMMENTARY_KINDS = ("kpi", "milestone", "benefit", "risk")
+MAX_COMMENTARY = 2000
+
+
+def set_kpi_owner(engine: Engine, kpi: str, owner: str, *, by: str,
+                  now: datetime | None = None) -> None:
+    """Record `owner` (as they sign in, e.g. their e-mail) as the owner of `kpi`, with who set
+    it and when. Raises ValueError for an empty KPI id, owner or `by`."""
+    now = _aware(now)
+    who, owner, kpi = _who(by), (owner or "").strip(), (kpi or "").strip()
+    if not kpi:
+        raise ValueError("kpi: a KPI id is required")
+    if not owner:
+        raise ValueError("owner: who owns the KPI is required")
+    table = KpiOwner.__table__
+    with engine.begin() as conn:
+        conn.execute(delete(table).where(table.c.kpi == kpi))
+        conn.execute(insert(table).values(kpi=kpi, owner=owner[:100], updated_by=who,
+                                          updated_at=now))
+
+
+def write_commentary(engine: Engine, kind: str, item_id: str, period: str, text: str, *,
+                     by: str, now: datetime | None = None) -> int:
+    """A new draft of the commentary on an item (a KPI, milestone, benefit or risk) for a period
+    (`YYYY-MM` or `YYYY-H1`/`YYYY-H2`); returns its id. A KPI's commentary is written by its
+    owner alone (`ref_kpi_owners`). Raises ValueError, naming the field, otherwise."""
+    now = _aware(now)
+    who = _who(by)
+    if kind not in COMMENTARY_KINDS:
+        raise ValueError(f"kind: must be one of {', '.join(COMMENTARY_KINDS)}, got {kind!r}")
+    if not (item_id or "").strip():
+        raise ValueError("item_id: the item commented on is required")
+    if not _PERIOD.fullmatch(period or ""):
+        raise ValueError(f"period: a month YYYY-MM or a half YYYY-H1 / YYYY-H2, got {period!r}")
+    words = (text or "").strip()
+    if not words:
+        raise ValueError("text: say what happened, why, and what is being done")
+    if len(words) > MAX_COMMENTARY:
+        raise ValueError(f"text: at most {MAX_COMMENTARY:,} characters, got {len(words):,}")
+    table = Commentary.__table__
+    with engine.begin() as conn:
+        if kind == "kpi":
+            owners = KpiOwner.__table__
+            owner = conn.execute(select(owners.c.owner)
+                                 .where(owners.c.kpi == item_id)).scalar_one_or_none()
+            if owner is None:
+                raise ValueError(f"by: {item_id} has no owner recorded; its owner writes its "
+                                 f"commentary")
+            if owner != who:
+                raise ValueError(f"by: only the owner of {item_id} ({owner}) writes its "
+                                 f"commentary")
+        return conn.execute(insert(table).values(
+            kind=kind, item_id=item_id.strip(), period=period, text=words, written_by=who,
+            written_at=now, status="draft").returning(table.c.commentary_id)).scalar_one()
+
+
+def approve_commentary(engine: Engine, commentary_id: int, *, by: str,
+                       now: datetime | None = None) -> None:
+    """Approve a draft, recording who and when: a second person, never its author. Raises
+    ValueError for an unknown or already approved id, approval by the author, or an empty
+    `by`."""
+    now = _aware(now)
+    who = _who(by)
+    table = Commentary.__table__
+    with engine.begin() as conn:
+        row = conn.execute(select(table.c.written_by, table.c.status)
+                           .where(table.c.commentary_id == commentary_id)).first()
+        if row is None or row.status != "draft":
+            raise ValueError(f"commentary_id: no draft {commentary_id} to approve")
+        if row.written_by == who:
+            raise ValueError("by: the author cannot approve their own commentary; a second "
+                             "person approves it")
+        conn.execute(update(table).where(table.c.commentary_id == commentary_id)
+                     .values(status="approved", approved_by=who, approved_at=now))
+
+
+def _aware(now: datetime | None) -> datetime:
+    now = now or datetime.now(UTC)
+    if now.tzinfo is None:
+        raise ValueError("now: must be timezone-aware")
+    return now.astimezone(UTC)
+
+
+def _who(by: str) -> str:
+    who = (by or "").strip()
+    if not who:
+        raise ValueError("by: who made the change is required")
+    return who[:100]
+
+
+# ---- the programme, edited by staff (docs/programme.md) ---------------------------------------
+
+# feed -> (table, its key column, field -> (kind, length or allowed values)) of what staff edit
+PROGRAMME_EDITS = {
+    "milestones": (Milestone, "milestone_id", {
+        "owner": ("text", 100), "forecast_due_on": ("date", None),
+        "completed_on": ("date", None), "status": ("enum", MILESTONE_STATUSES),
+        "rag_reason": ("text", 500)}),
+    "benefits": (Benefit, "benefit_key", {"owner": ("text", 100), "actual": ("number", None)}),
+    "risks": (Risk, "risk_id", {
+        "owner": ("text", 100), "likelihood": ("score", None), "impact": ("score", None),
+        "residual_likelihood": ("score", None), "residual_impact": ("score", None),
+        "mitigation": ("text", 1000), "review_on": ("date", None),
+        "status": ("enum", ("open", "closed"))}),
+}
+REQUIRED = {"likelihood", "impact", "status"}
+
+
+def benefit_key(benefit_id: str, month: str) -> str:
+    """The stored key of a benefit's month (`fct_benefits.benefit_key`)."""
+    return f"{benefit_id}|{month}"
+
+
+def edit_programme_item(engine: Engine, feed: str, key: str, *, by: str,
+                        source_system: str = "canonical", now: datetime | None = None,
+                        **values) -> list[str]:
+    """Set fields of a stored milestone, benefit (key: `benefit_key`) or risk, recording each
+    changed field's old and new value with who and when, and the row's latest editor; return
+    the fields that changed. A later file that rewrites the row wins over the edit, as the edit
+    won over the file before it. None clears an optional field.
+
+    Raises ValueError, naming the field, for a field staff may not edit, a value of the wrong
+    kind (a date, a whole number 1 to 5, one of the codes, text too long), a `complete`
+    milestone without its completion date, an actual typed for a benefit that names a KPI, an
+    unknown item, or an empty `by`.
+    """
+    now = _aware(now)
+    who = _who(by)
+    if feed not in PROGRAMME_EDITS:
+        raise ValueError(f"feed: one of {', '.join(PROGRAMME_EDITS)}, got {feed!r}")
+    model, key_column, fields = PROGRAMME_EDITS[feed]
+    new = {name: _programme_value(name, value, fields) for name, value in values.items()}
+    table = model.__table__
+    where = (table.c.source_system == source_system) & (table.c[key_column] == key)
+    with engine.begin() as conn:
+        row = conn.execute(select(table).where(where)).mappings().first()
+        if row is None:
+            raise ValueError(f"{key_column}: no {feed[:-1]} {key!r} in {source_system}")
+        after = {**row, **new}
+        if feed == "milestones" and after["status"] == "complete" and not after["completed_on"]:
+            raise ValueError("completed_on: a complete milestone needs its completion date")
+        if feed == "benefits" and row["kpi"] and new.get("actual") is not None:
+            raise ValueError(f"actual: comes from the measure {row['kpi']}, never typed in")
+        changed = {f: v for f, v in new.items() if row[f] != v}
+        if not changed:
+            return []
+        conn.execute(update(table).where(where).values(**changed, edited_by=who, edited_at=now))
+        conn.execute(insert(ProgrammeChange.__table__), [
+            {"feed": feed, "source_system": source_system, "item_key": key, "field": f,
+             "old_value": _audit(row[f]), "new_value": _audit(v), "changed_by": who,
+             "changed_at": now} for f, v in changed.items()])
+        moved(conn, feed)
+    return list(changed)
+
+
+def _programme_value(name: str, value, fields: dict):
+    if name not in fields:
+        raise ValueError(f"{name}: not a field staff edit here ({', '.join(fields)})")
+    kind, rule = fields[name]
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if name in REQUIRED:
+            raise ValueError(f"{name}: a value is required")
+        return None
+    if kind == "date":
+        if not isinstance(value, date) or isinstance(value, datetime):
+            raise ValueError(f"{name}: must be a date, got {value!r}")
+        return value
+    if kind == "score":
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5:
+            raise ValueError(f"{name}: must be a whole number from 1 to 5, got {value!r}")
+        return value
+    if kind == "number":
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(
+                value):
+            raise ValueError(f"{name}: must be a number, got {value!r}")
+        return float(value)
+    text = str(value).strip()
+    if kind == "enum":
+        code = re.sub(r"[\s\-]+", "_", text.lower())
+        if code not in rule:
+            raise ValueError(f"{name}: not one of {', '.join(rule)}")
+        return code
+    if len(text) > rule:
+        raise ValueError(f"{name}: longer than {rule} characters")
+    return text
+
+
+PROGRAMME_CHANGE_COLUMNS = ("change_id", "changed_at", "changed_by", "feed", "item_key", "field",
+                            "old_value", "new_value")
+
+
+def read_programme_changes(engine: Engine, limit: int = 500) -> pl.DataFrame:
+    """The latest edits of the programme, newest first."""
+    c = ProgrammeChange.__table__.c
+    with engine.connect() as conn:
+        return read_frame(conn, select(*(c[n] for n in PROGRAMME_CHANGE_COLUMNS))
+                          .order_by(c.change_id.desc()).limit(limit))

@@ -368,3 +368,138 @@ class DemoBuild(SQLModel, table=True):
     months: int
     started_at: datetime = _utc()
     finished_at: datetime | None = _utc(default=None, nullable=True)
+
+
+class Milestone(SQLModel, table=True):
+    """One milestone of the programme's roadmap.
+
+    Grain: (source_system, milestone_id). Source: the `milestones` feed (`docs/programme.md`),
+    or staff on the Programme page: `edited_by` / `edited_at` name the latest edit, and a later
+    file that rewrites the row clears them (the latest write wins). `load_id` is empty for a
+    milestone staff added. `status` defaults to `not_started`.
+    """
+
+    __tablename__ = "fct_milestones"
+
+    source_system: str = Field(primary_key=True, max_length=100)
+    milestone_id: str = Field(primary_key=True, max_length=100)
+    workstream: str = Field(max_length=100)
+    title: str = Field(max_length=200)
+    owner: str | None = Field(default=None, max_length=100)
+    baseline_due_on: date
+    forecast_due_on: date | None = None
+    completed_on: date | None = None
+    status: str = Field(max_length=20)
+    rag_reason: str | None = Field(default=None, sa_type=Text)
+    load_id: int | None = Field(default=None, sa_type=BigInteger)
+    edited_by: str | None = Field(default=None, max_length=100)
+    edited_at: datetime | None = _utc(default=None)
+
+
+class Benefit(SQLModel, table=True):
+    """One month of a benefit's plan, with its typed actual where it names no KPI.
+
+    Grain: (source_system, benefit_key), the key being `benefit_id|month` (a month is always
+    seven characters, so the key is unique for each pair). Source: the `benefits` feed. Where
+    `kpi` is set the actual is that KPI's council-wide monthly value, computed by `metrics`,
+    never stored here.
+    """
+
+    __tablename__ = "fct_benefits"
+
+    source_system: str = Field(primary_key=True, max_length=100)
+    benefit_key: str = Field(primary_key=True, max_length=110)
+    benefit_id: str = Field(max_length=100)
+    month: str = Field(max_length=7)
+    title: str = Field(max_length=200)
+    kind: str = Field(max_length=20)
+    better: str = Field(max_length=10)
+    unit: str | None = Field(default=None, max_length=20)
+    owner: str | None = Field(default=None, max_length=100)
+    kpi: str | None = Field(default=None, max_length=50)
+    planned: float = Field(sa_type=Float)
+    actual: float | None = Field(default=None, sa_type=Float)
+    load_id: int | None = Field(default=None, sa_type=BigInteger)
+    edited_by: str | None = Field(default=None, max_length=100)
+    edited_at: datetime | None = _utc(default=None)
+
+
+class Risk(SQLModel, table=True):
+    """One risk of the programme's register, scored before and after mitigation.
+
+    Grain: (source_system, risk_id). Source: the `risks` feed or staff edits, as milestones.
+    A risk is closed with `status = closed`, never deleted.
+    """
+
+    __tablename__ = "fct_risks"
+
+    source_system: str = Field(primary_key=True, max_length=100)
+    risk_id: str = Field(primary_key=True, max_length=100)
+    title: str = Field(max_length=200)
+    owner: str | None = Field(default=None, max_length=100)
+    cause: str | None = Field(default=None, sa_type=Text)
+    effect: str | None = Field(default=None, sa_type=Text)
+    likelihood: int
+    impact: int
+    residual_likelihood: int | None = None
+    residual_impact: int | None = None
+    mitigation: str | None = Field(default=None, sa_type=Text)
+    review_on: date | None = None
+    status: str = Field(max_length=10)
+    load_id: int | None = Field(default=None, sa_type=BigInteger)
+    edited_by: str | None = Field(default=None, max_length=100)
+    edited_at: datetime | None = _utc(default=None)
+
+
+class KpiOwner(SQLModel, table=True):
+    """The officer who owns a KPI: who writes its commentary and answers for it in the
+    exception report. Grain: kpi. Reference data an analyst sets (who and when recorded)."""
+
+    __tablename__ = "ref_kpi_owners"
+
+    kpi: str = Field(primary_key=True, max_length=50)
+    owner: str = Field(max_length=100)
+    updated_by: str = Field(max_length=100)
+    updated_at: datetime = _utc()
+
+
+class Commentary(SQLModel, table=True):
+    """An officer's commentary on an item of the report (a KPI, milestone, benefit or risk) for
+    a period (`YYYY-MM`, or `YYYY-H1` / `YYYY-H2`): what happened, why, and what is being done.
+
+    Grain: one version. `status` is `draft` until a second person approves it (`approved`, with
+    who and when); a new draft of the same item and period is a new row, and the papers print
+    the latest approved one. Written by `data.edits`; never deleted.
+    """
+
+    __tablename__ = "ref_commentary"
+    __table_args__ = (Index("ix_commentary_item", "kind", "item_id", "period"),)
+
+    commentary_id: int | None = Field(default=None, primary_key=True, sa_type=SERIAL)
+    kind: str = Field(max_length=20)
+    item_id: str = Field(max_length=100)
+    period: str = Field(max_length=7)
+    text: str = Field(sa_type=Text)
+    written_by: str = Field(max_length=100)
+    written_at: datetime = _utc()
+    status: str = Field(max_length=10)
+    approved_by: str | None = Field(default=None, max_length=100)
+    approved_at: datetime | None = _utc(default=None)
+
+
+class ProgrammeChange(SQLModel, table=True):
+    """One field of a milestone, benefit or risk edited by staff: old and new value, who and
+    when. Grain: one field of one edit. Written by `data.edits.edit_programme_item`; never
+    updated."""
+
+    __tablename__ = "ref_programme_changes"
+
+    change_id: int | None = Field(default=None, primary_key=True, sa_type=SERIAL)
+    feed: str = Field(max_length=20)
+    source_system: str = Field(max_length=100)
+    item_key: str = Field(max_length=110)
+    field: str = Field(max_length=50)
+    old_value: str | None = Field(default=None, sa_type=Text)
+    new_value: str | None = Field(default=None, sa_type=Text)
+    changed_by: str = Field(max_length=100)
+    changed_at: datetime = _utc()

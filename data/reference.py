@@ -62,6 +62,9 @@ SETTINGS = {
     "baseline_to": "",
     "suppress_counts_below": "5",
     "suppress_rates_denominator_below": "10",
+    # The programme's exception report (docs/programme.md).
+    "risk_appetite": "15",
+    "benefit_tolerance_pct": "10",
 }
 
 

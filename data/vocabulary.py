@@ -19,3 +19,17 @@ DIGITAL = ("email", "web", "webchat", "social_media", "app")
 SELF_SERVICE = ("web", "app")
 # Channels answered in writing, against the written-reply standard.
 WRITTEN = ("email", "web", "letter")
+
+# The KPI ids of docs/kpis.md, which a benefit may name (`kpi`) so that its actual is that KPI's
+# value. The registry (`metrics.registry.REGISTRY`) declares each KPI; a test keeps the two equal.
+KPI_IDS = ("complaints_received", "stage1_on_time_pct", "stage2_on_time_pct", "escalation_pct",
+           "upheld_pct", "complaints_per_1000_contacts", "compliments_received", "contacts",
+           "failure_demand_pct", "classified_pct", "repeat_contact_pct", "right_first_time_pct",
+           "digital_pct", "self_service_pct", "abandoned_pct", "answered_in_60s_pct",
+           "written_on_time_pct", "safeguarding_contacts", "cost_to_serve_gbp",
+           "channel_shift_saving_gbp", "carbon_kg", "carbon_saving_kg",
+           "member_enquiries_received", "member_enquiries_acknowledged_on_time_pct",
+           "member_enquiries_on_time_pct", "survey_responses", "csat_pct", "nps", "ces_mean")
+
+# A milestone's status (docs/programme.md).
+MILESTONE_STATUSES = ("not_started", "on_track", "at_risk", "off_track", "complete", "cancelled")

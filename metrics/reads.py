@@ -12,7 +12,7 @@ import polars as pl
 from sqlalchemy import Engine
 
 import metrics.kpis  # noqa: F401  (registers every KPI)
-from data import loads
+from data import loads, programme
 from data.edits import read_change_points
 from data.facts import data_horizon, read_table
 from data.models import Complaint, ContactsMonthly, Enquiry, SurveyResponse
@@ -22,6 +22,7 @@ from data.reference import read_targets as _read_targets
 from data.versions import CREATED, read_versions
 from data.warehouse import get_engine
 from metrics.compute import Sources, baseline_period, with_response_month
+from metrics.exceptions import Item, Period, Programme, exception_list
 from metrics.registry import REGISTRY, measure
 from metrics.spc import ChangePoint
 from transform.marts import Standards
@@ -141,3 +142,44 @@ def latest_load_at(engine: Engine) -> datetime | None:
     """When the latest file offered to ingest finished."""
     with engine.connect() as conn:
         return loads.latest_load_at(conn)
+
+
+# ---- the programme ----------------------------------------------------------------------------
+
+# What the exception report reads besides the KPI sources.
+PROGRAMME_PARTS = ("milestones", "benefits", "risks", "targets", "owners", "commentary")
+
+
+def read_programme(engine: Engine) -> Programme:
+    """The milestones, benefits and risks as they stand now."""
+    with engine.connect() as conn:
+        return Programme(programme.read_milestones(conn), programme.read_benefits(conn),
+                         programme.read_risks(conn))
+
+
+def kpi_owners(engine: Engine) -> dict[str, str]:
+    """kpi -> the officer who owns it."""
+    with engine.connect() as conn:
+        return programme.kpi_owners(conn)
+
+
+def read_commentary(engine: Engine, period: str | None = None) -> pl.DataFrame:
+    """Every version of the officers' commentary (of one period, if given), oldest first."""
+    with engine.connect() as conn:
+        return programme.commentary(conn, period)
+
+
+def approved_commentary(versions: pl.DataFrame) -> dict[tuple[str, str], str]:
+    """(kind, item id) -> the text of its latest approved version; a draft never counts."""
+    approved = versions.filter(pl.col("status") == "approved").sort("commentary_id")
+    return {(r["kind"], r["item_id"]): r["text"] for r in approved.iter_rows(named=True)}
+
+
+def exceptions_from_warehouse(engine: Engine, period: str,
+                              sources: Sources | None = None) -> list[Item]:
+    """The exception list of `period` (`YYYY-MM` or `YYYY-Hn`), with each item's approved
+    commentary for it."""
+    settings = read_settings(engine)
+    return exception_list(read_programme(engine), sources or sources_from_warehouse(engine),
+                          Period(period), read_targets(engine), settings, kpi_owners(engine),
+                          approved_commentary(read_commentary(engine, period)))

@@ -249,3 +249,71 @@ def period_words(period: Period, month: str) -> str:
     if period.why == CHANGE_POINT:
         return f"from {month}, where a change was recorded: {period.reason}"
     return f"from {month}"
+
+
+# ---- the programme (docs/programme.md) --------------------------------------------------------
+
+EXCEPTION_WORDS = {"milestone": ("milestone", "milestones"), "risk": ("risk", "risks"),
+                   "benefit": ("benefit", "benefits"), "kpi": ("measure", "measures")}
+REASON_WORDS = {"slipping": "slipping: forecast after its baseline date",
+                "overdue": "overdue: due before the report date and not complete",
+                "above appetite": "above appetite: scores at least the council's risk appetite",
+                "below plan": "below plan by more than the tolerance",
+                "above plan": "above plan by more than the tolerance",
+                "red": "red: misses its target by more than the amber tolerance",
+                "concern": "concern: SPC shows a real change for the worse"}
+
+
+def counted(n: int, kind: str) -> str:
+    """"1 milestone", "3 milestones", "no risks"."""
+    one, many = EXCEPTION_WORDS.get(kind, (kind, f"{kind}s"))
+    return f"{'no' if n == 0 else f'{n:,}'} {one if n == 1 else many}"
+
+
+def listing(parts: list[str]) -> str:
+    """"a", "a and b", "a, b and c"."""
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def exceptions_sentence(counts: dict[str, int], report_date: str) -> str:
+    """"At the report date, 20 March 2026, 4 items need attention: 2 milestones, 1 risk and
+    1 benefit.", from the counts of the exception list by kind."""
+    total = sum(counts.values())
+    if total == 0:
+        return f"At the report date, {report_date}, no item is on the exception list."
+    shown = [counted(n, kind) for kind, n in counts.items() if n]
+    return (f"At the report date, {report_date}, {total:,} "
+            f"{'item needs' if total == 1 else 'items need'} attention: {listing(shown)}.")
+
+
+def milestones_sentence(statuses: dict[str, int]) -> str:
+    """"Of 12 milestones, 5 are complete and 1 cancelled; 2 are slipping, 1 overdue and 3 on
+    course.", from counts by complete / cancelled / slipping / overdue / on course."""
+    total = sum(statuses.values())
+    if total == 0:
+        return "No milestone is recorded."
+    done = [f"{statuses.get('complete', 0):,} {'is' if statuses.get('complete', 0) == 1 else 'are'}"
+            f" complete", f"{statuses.get('cancelled', 0):,} cancelled"]
+    live = [f"{statuses.get(k, 0):,} {k}" for k in ("slipping", "overdue", "on course")]
+    return f"Of {counted(total, 'milestone')}, {listing(done)}; {listing(live)}."
+
+
+def risks_sentence(open_risks: int, above: int, closed: int, appetite: float) -> str:
+    """"Of 5 open risks, 2 score at least the risk appetite of 15; 1 risk is closed."."""
+    appetite_text = f"{appetite:g}"
+    if open_risks == 0:
+        return f"No risk is open; {counted(closed, 'risk')} closed."
+    verb = "scores" if above == 1 else "score"
+    return (f"Of {open_risks:,} open {'risk' if open_risks == 1 else 'risks'}, {above:,} {verb} "
+            f"at least the risk appetite of {appetite_text}; {counted(closed, 'risk')} closed.")
+
+
+def benefits_sentence(total: int, missing: int, without_actual: int, tolerance_pct: float) -> str:
+    """"Of 4 benefits with a plan in the period, 1 misses its plan by more than 10 % in its
+    latest month and 1 has no actual yet."."""
+    if total == 0:
+        return "No benefit has a plan in the period."
+    return (f"Of {counted(total, 'benefit')} with a plan in the period, {missing:,} "
+            f"{'misses its' if missing == 1 else 'miss their'} plan by more than "
+            f"{tolerance_pct:g} % in {'its' if missing == 1 else 'their'} latest month and "
+            f"{without_actual:,} {'has' if without_actual == 1 else 'have'} no actual yet.")

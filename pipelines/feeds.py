@@ -1,4 +1,5 @@
-"""The four canonical feeds of `docs/feeds.md`, declared once: columns, types and row rules.
+"""The four canonical feeds of `docs/feeds.md` and the programme's three of
+`docs/programme.md`, declared once: columns, types and row rules.
 
 Parsing (`pipelines.parse`), the great-expectations suites (`pipelines.validate`) and the
 warehouse writes (`pipelines.ingest`) all read these declarations, so a rule lives in one place.
@@ -9,10 +10,18 @@ from typing import Literal
 
 from sqlmodel import SQLModel
 
-from data.models import Complaint, Contact, Enquiry, SurveyResponse
-from data.vocabulary import CHANNELS
+from data.models import (
+    Benefit,
+    Complaint,
+    Contact,
+    Enquiry,
+    Milestone,
+    Risk,
+    SurveyResponse,
+)
+from data.vocabulary import CHANNELS, KPI_IDS, MILESTONE_STATUSES
 
-Kind = Literal["text", "timestamp", "date", "bool", "enum", "int"]
+Kind = Literal["text", "timestamp", "date", "bool", "enum", "int", "number", "month"]
 
 
 @dataclass(frozen=True)
@@ -29,6 +38,8 @@ class Column:
     not_before: str | None = None  # another column this one may not precede
     required_when: tuple[str, str] | None = None  # (column, value) that makes this required
     only_when: tuple[str, str] | None = None  # (column, value) without which this must be empty
+    not_with: str | None = None  # another column: this one must be empty where that has a value
+    planned: bool = False  # a date of a plan: may lie in any future, not just up to a day ahead
     store_as: str | None = None
 
     @property
@@ -48,6 +59,14 @@ class Feed:
     null_values: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # at least one of these columns must have a value
     one_of: tuple[str, ...] = ()
+    # columns that, with the id, make a row's key (a benefit's month); stored joined by `|`
+    # in the column `key`
+    key_with: tuple[str, ...] = ()
+
+    @property
+    def key(self) -> str:
+        """The stored column a row is found by within its source system."""
+        return f"{self.id_column.removesuffix('_id')}_key" if self.key_with else self.id_column
 
     @property
     def required(self) -> list[str]:
@@ -148,4 +167,65 @@ ENQUIRIES = Feed(
     ),
 )
 
-FEEDS: dict[str, Feed] = {f.name: f for f in (CONTACTS, COMPLAINTS, SATISFACTION, ENQUIRIES)}
+MILESTONES = Feed(
+    name="milestones",
+    model=Milestone,
+    id_column="milestone_id",
+    columns=(
+        _id("milestone_id"),
+        Column("workstream", "text", required=True, max_len=100),
+        Column("title", "text", required=True, max_len=200),
+        Column("owner", "text", max_len=100),
+        Column("baseline_due_on", "date", required=True, planned=True),
+        Column("forecast_due_on", "date", planned=True),
+        Column("completed_on", "date", required_when=("status", "complete")),
+        Column("status", "enum", values=MILESTONE_STATUSES),
+        Column("rag_reason", "text", max_len=500),
+    ),
+    defaults={"status": "not_started"},
+)
+
+BENEFITS = Feed(
+    name="benefits",
+    model=Benefit,
+    id_column="benefit_id",
+    columns=(
+        _id("benefit_id"),
+        Column("month", "month", required=True),
+        Column("title", "text", required=True, max_len=200),
+        Column("kind", "enum", required=True, values=("cashable", "non_cashable")),
+        Column("better", "enum", values=("higher", "lower")),
+        Column("unit", "text", max_len=20),
+        Column("owner", "text", max_len=100),
+        Column("kpi", "enum", values=KPI_IDS),
+        Column("planned", "number", required=True),
+        Column("actual", "number", not_with="kpi"),
+    ),
+    defaults={"better": "higher"},
+    key_with=("month",),
+)
+
+RISKS = Feed(
+    name="risks",
+    model=Risk,
+    id_column="risk_id",
+    columns=(
+        _id("risk_id"),
+        Column("title", "text", required=True, max_len=200),
+        Column("owner", "text", max_len=100),
+        Column("cause", "text", max_len=500),
+        Column("effect", "text", max_len=500),
+        Column("likelihood", "int", required=True, min_value=1, max_value=5),
+        Column("impact", "int", required=True, min_value=1, max_value=5),
+        Column("residual_likelihood", "int", min_value=1, max_value=5),
+        Column("residual_impact", "int", min_value=1, max_value=5),
+        Column("mitigation", "text", max_len=1000),
+        Column("review_on", "date", planned=True),
+        Column("status", "enum", values=("open", "closed")),
+    ),
+    defaults={"status": "open"},
+)
+
+FEEDS: dict[str, Feed] = {f.name: f for f in (CONTACTS, COMPLAINTS, SATISFACTION, ENQUIRIES,
+                                              MILESTONES, BENEFITS, RISKS)}
+PROGRAMME = ("milestones", "benefits", "risks")

@@ -23,6 +23,8 @@ from data.writes import existing_rows, matter_contacts, replace_rows, update_nei
 from pipelines.feeds import FEEDS, Feed
 from pipelines.parse import ROW, RawFile, RejectedFile, parse_cells, read_raw
 from pipelines.privacy import mask_text, pseudonym_key, pseudonymise
+from pipelines.workbook import SUFFIX as WORKBOOK
+from pipelines.workbook import read_workbook
 from transform.marts import refresh_contact_marts
 from transform.matters import MATTER, REACH, matter_neighbours
 
@@ -68,12 +70,14 @@ class Offer:
 
 def ingest_file(engine: Engine, feed: str, path: Path | str, source_system: str = "canonical",
                 progress: Progress | None = None) -> LoadResult:
-    """Load one canonical file of `feed` from `path` into the warehouse, as `docs/feeds.md` says."""
+    """Load one canonical file of `feed` from `path` into the warehouse, as `docs/feeds.md` says:
+    a CSV file, or the first sheet of an `.xlsx` workbook (`pipelines.workbook`)."""
     spec = FEEDS[feed]
     path = Path(path)
     data = path.read_bytes()
+    reader = read_workbook if path.suffix.lower() == WORKBOOK else read_raw
     offer = Offer(spec, source_system, path.name, hashlib.sha256(data).hexdigest(),
-                  lambda: read_raw(data, spec, path.name))
+                  lambda: reader(data, spec, path.name))
     return load(engine, offer, progress)
 
 
@@ -172,7 +176,7 @@ def _write(engine: Engine, offer: Offer, log: dict, result: LoadResult, good: pl
         if spec.name == "contacts" and writes.height:
             say("refreshing derived facts")
             writes, moved = _with_neighbours(conn, writes, replaced)
-        replace_rows(conn, spec.model.__table__, spec.id_column, source_system, writes,
+        replace_rows(conn, spec.model.__table__, spec.key, source_system, writes,
                      replaced.height)
         _quarantine(conn, spec, raw, problems, source_system, load_id, name)
         if moved is not None:
@@ -244,6 +248,9 @@ def _store(feed: Feed, frame: pl.DataFrame, source_system: str, load_id: int) ->
     renamed = frame.rename({c.name: c.target for c in feed.columns if c.store_as})
     stored = renamed.with_columns(pl.lit(source_system).alias("source_system"),
                                   pl.lit(load_id, pl.Int64).alias("load_id"))
+    if feed.key_with:
+        stored = stored.with_columns(pl.concat_str(
+            [feed.id_column, *feed.key_with], separator="|").alias(feed.key))
     schema = schema_of(table, [c for c in stored.columns if c in table.c])
     return stored.select(pl.col(n).cast(t) for n, t in schema.items())
 
@@ -268,7 +275,7 @@ def _classify(conn: Connection, feed: Feed,
     Returns (rows to write, the warehouse's previous version of the changed ones, unchanged).
     """
     table = feed.model.__table__
-    key = feed.id_column
+    key = feed.key
     before = existing_rows(conn, table, key, source_system, stored.get_column(key))
     compared = [c for c in stored.columns if c not in ("load_id", "source_system", key)]
     joined = stored.join(

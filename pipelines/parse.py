@@ -32,6 +32,8 @@ SHOWN_NAME = 60
 # The csv module refuses fields over 128 KiB with an error that would reject the whole file; an
 # over-long cell is a row's problem (its length rule quarantines it), so there is no limit.
 csv.field_size_limit(sys.maxsize)
+NUMBER = r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$"
+MONTH = r"^\d{4}-(0[1-9]|1[0-2])$"
 
 
 class RejectedFile(Exception):
@@ -261,6 +263,12 @@ def _typed(col: Column, feed: Feed) -> tuple[pl.Expr, pl.Expr | None]:
         typed = pl.when(cell.str.contains(r"^[+-]?\d{1,15}$")).then(
             cell.cast(pl.Int64, strict=False))
         return typed, _unless(cell, typed, "not a whole number")
+    if col.kind == "number":
+        typed = pl.when(cell.str.contains(NUMBER)).then(cell.cast(pl.Float64, strict=False))
+        return typed, _unless(cell, typed, "not a number")
+    if col.kind == "month":
+        typed = pl.when(cell.str.contains(MONTH)).then(cell)
+        return typed, _unless(cell, typed, "not a month (YYYY-MM)")
     typed = _date(cell)
     return typed, _unless(cell, typed, "not a date (YYYY-MM-DD or DD/MM/YYYY)")
 

@@ -24,8 +24,7 @@ def suite_for(feed: Feed, now: datetime, only: set[str] | None = None) -> gx.Exp
     """The feed's row rules (those whose message is in `only`, if given). `now` is the moment of
     loading: nothing may be over a day later."""
     latest = now + timedelta(days=1)
-    rules = [_said(gxe.ExpectColumnValuesToBeUnique(column=feed.id_column),
-                   f"{feed.id_column}: duplicate id in file")]
+    rules = [_unique(feed)]
     for col in feed.columns:
         rules.extend(_column_rules(col, latest))
     if feed.one_of:
@@ -40,6 +39,15 @@ def suite_for(feed: Feed, now: datetime, only: set[str] | None = None) -> gx.Exp
         if only is None or rule.meta["message"] in only:
             suite.add_expectation(rule)
     return suite
+
+
+def _unique(feed: Feed):
+    if not feed.key_with:
+        return _said(gxe.ExpectColumnValuesToBeUnique(column=feed.id_column),
+                     f"{feed.id_column}: duplicate id in file")
+    return _said(gxe.ExpectCompoundColumnsToBeUnique(column_list=[feed.id_column, *feed.key_with]),
+                 f"{feed.id_column}: duplicate {' and '.join((feed.id_column, *feed.key_with))} "
+                 f"in file")
 
 
 def _column_rules(col: Column, latest: datetime) -> list:
@@ -60,6 +68,11 @@ def _column_rules(col: Column, latest: datetime) -> list:
             gxe.ExpectColumnValuesToBeNull(
                 column=name, condition_parser="pandas", row_condition=f'{other} != "{value}"'),
             f"{name}: only allowed when {other} is {value}"))
+    if col.not_with:
+        rules.append(_said(
+            gxe.ExpectColumnValuesToBeNull(
+                column=name, condition_parser="pandas", row_condition=f"{col.not_with}.notnull()"),
+            f"{name}: only allowed when {col.not_with} is empty"))
     if col.kind == "text" and col.max_len:
         rules.append(_said(
             gxe.ExpectColumnValueLengthsToBeBetween(column=name, min_value=1,
@@ -77,7 +90,11 @@ def _column_rules(col: Column, latest: datetime) -> list:
         rules.append(_said(
             gxe.ExpectColumnValuesToBeBetween(column=name, min_value=EARLIEST, max_value=latest),
             f"{name}: before 2000-01-01 or more than a day after loading"))
-    if col.kind == "date":
+    if col.kind == "date" and col.planned:
+        rules.append(_said(
+            gxe.ExpectColumnValuesToBeBetween(column=name, min_value=_day(EARLIEST)),
+            f"{name}: before 2000-01-01"))
+    elif col.kind == "date":
         rules.append(_said(
             gxe.ExpectColumnValuesToBeBetween(column=name, min_value=_day(EARLIEST),
                                               max_value=_day(latest)),

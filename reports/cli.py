@@ -1,5 +1,5 @@
-"""`python -m metrics`: the export of `docs/feeds.md`, the six-monthly committee pack and the
-cabinet one-pager."""
+"""`python -m metrics`: the export of `docs/feeds.md`, the six-monthly committee pack, the
+cabinet one-pager and the exception report of `docs/programme.md`."""
 
 import argparse
 import re
@@ -7,8 +7,9 @@ import sys
 from pathlib import Path
 
 from metrics.compute import Query
+from metrics.exceptions import write_exceptions
 from metrics.export import write_export
-from metrics.reads import open_warehouse
+from metrics.reads import exceptions_from_warehouse, open_warehouse
 from reports.documents.halves import parse_half
 from reports.documents.papers import FORMATS, one_pager_bytes, pack_bytes
 
@@ -44,7 +45,17 @@ def main(argv: list[str] | None = None) -> int:
     card = commands.add_parser("scorecard", help="the monthly cabinet one-pager (PDF)")
     card.add_argument("--month", required=True, type=_month)
     card.add_argument("--out", required=True, help="FILE.pdf")
+    report = commands.add_parser("exceptions", help="the exception report of a month or half")
+    period = report.add_mutually_exclusive_group(required=True)
+    period.add_argument("--month", type=_month, help="YYYY-MM: the cabinet's month")
+    period.add_argument("--half", type=_half, help="YYYY-H1 or YYYY-H2: the committee's half")
+    report.add_argument("--format", choices=["csv", "json"], default="csv")
+    report.set_defaults(exceptions=True)
     args = parser.parse_args(argv)
+    if "exceptions" in args:
+        items = exceptions_from_warehouse(open_warehouse(), args.month or args.half)
+        write_exceptions(items, sys.stdout, args.format)
+        return 0
     if "half" in args:
         fmt = Path(args.out).suffix.lower().lstrip(".")
         if fmt not in FORMATS:

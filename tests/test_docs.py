@@ -17,12 +17,12 @@ import pytest
 import metrics.kpis  # noqa: F401  (registers every KPI)
 from data.reference import SETTINGS
 from metrics.registry import HEADLINE_ONLY, REGISTRY
-from pipelines.feeds import FEEDS, Column
+from pipelines.feeds import FEEDS, PROGRAMME, Column
 
 ROOT = Path(__file__).resolve().parent.parent
 # How docs/feeds.md names the feeds' column kinds.
 KIND_WORDS = {"text": "text", "timestamp": "timestamp", "date": "date", "bool": "boolean",
-              "enum": "code", "int": "whole number"}
+              "enum": "code", "int": "whole number", "number": "number", "month": "month"}
 
 
 @dataclass(frozen=True)
@@ -70,9 +70,11 @@ def _required(column: Column) -> str:
     return "yes" if column.required else "no"
 
 
-def feed_columns() -> dict:
+def feed_columns(programme: bool = False) -> dict:
+    """The columns of the feeds of docs/feeds.md, or (`programme`) of docs/programme.md."""
     return {(feed.name, c.name): (KIND_WORDS[c.kind], _required(c))
-            for feed in FEEDS.values() for c in feed.columns}
+            for feed in FEEDS.values() if (feed.name in PROGRAMME) == programme
+            for c in feed.columns}
 
 
 def kpis() -> dict:
@@ -93,6 +95,8 @@ class DocCheck:
 
 CHECKS = [
     DocCheck("docs/feeds.md", ("column", "type", "required"), feed_columns, by_heading=True),
+    DocCheck("docs/programme.md", ("column", "type", "required"),
+             lambda: feed_columns(programme=True), by_heading=True),
     DocCheck("docs/kpis.md", ("kpi", "unit", "better"), kpis),
     DocCheck("docs/kpis.md", ("setting", "default"), settings),
 ]
@@ -122,7 +126,7 @@ def test_a_missing_or_extra_row_is_found(tmp_path, monkeypatch):
 
 def test_the_readme_links_the_documents_and_nothing_outside_the_repository():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    for document in ("docs/feeds.md", "docs/kpis.md"):
+    for document in ("docs/feeds.md", "docs/kpis.md", "docs/programme.md"):
         assert f"]({document})" in readme
     assert "../" not in readme
     for path in ROOT.glob("docs/*.md"):

@@ -19,7 +19,9 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from data.warehouse import make_engine
+from pipelines.demo.calendar import demo_period
 from pipelines.demo.generate import generate_demo
+from pipelines.demo.programme import record_commentary, write_programme
 from pipelines.ingest import LoadResult, ingest_file
 
 Progress = Callable[[int, int, str], None]
@@ -31,9 +33,11 @@ _engine: Engine | None = None
 
 def build_demo(engine: Engine, out_dir: Path, seed: int = 2026, months: int = 36,
                progress: Progress | None = None) -> list[LoadResult]:
-    """Generate the demo feeds and load every file; progress(done, total, file name) is called
-    as each file finishes. Returns the LoadResults in the files' order."""
+    """Generate the demo feeds and the programme's sheets and load every file, then record
+    the officers' commentary; progress(done, total, file name) is called as each file
+    finishes. Returns the LoadResults in the files' order."""
     files = generate_demo(out_dir, seed, months)
+    files += write_programme(Path(out_dir), demo_period(months))
     url = engine.url.render_as_string(hide_password=False)
     context = multiprocessing.get_context("spawn")
     results: dict[int, LoadResult] = {}
@@ -44,6 +48,7 @@ def build_demo(engine: Engine, out_dir: Path, seed: int = 2026, months: int = 36
             results[pending[future]] = future.result()
             if progress is not None:
                 progress(len(results), len(files), results[pending[future]].file)
+    record_commentary(engine, demo_period(months))
     return [results[i] for i in range(len(files))]
 
 

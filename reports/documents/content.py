@@ -52,6 +52,13 @@ from reports.documents.model import (
     TileView,
 )
 from reports.documents.narrative import GLOSSARY, gloss, kpi_sentence, theme_sentence
+from reports.documents.programme import (
+    ProgrammeReport,
+    exception_lines,
+    executive_summary,
+    kpi_commentary,
+    programme_section,
+)
 
 # A special cause in a chart's table, with the shape the chart marks it with.
 MARK_WORDS = {"improvement": "▲ improvement", "concern": "▼ concern",
@@ -206,14 +213,24 @@ def _cover_date(sources: Sources) -> str:
 
 
 def pack(sources: Sources, half: str, targets: dict[str, tuple[float, float]],
-         reference: Reference) -> Document:
-    """The six-monthly committee pack for `half` ("2025-H1")."""
+         reference: Reference, programme: ProgrammeReport | None = None) -> Document:
+    """The six-monthly committee pack for `half` ("2025-H1"); with the programme, it opens with
+    the executive summary and the programme section, and each measure carries its officer's
+    approved commentary."""
     figures = _pack_figures(sources, half, targets, reference)
     name = half_name(half)
     # Labels, descriptions and formulas state the warehouse's own service standards.
     shown = [k.worded(sources.standards) for k in headline_kpis()]
-    sections = (_summary(shown, figures, half, targets),
-                *(_theme(shown, theme, title, figures, half, targets, reference)
+    opening = ()
+    notes = {}
+    if programme is not None:
+        published = {(m, k): figure.text for m, kpis in figures.monthly.items()
+                     for k, figure in kpis.items()}
+        opening = (executive_summary(programme, name),
+                   programme_section(programme, name, published))
+        notes = kpi_commentary(programme)
+    sections = (*opening, _summary(shown, figures, half, targets),
+                *(_theme(shown, theme, title, figures, half, targets, reference, notes)
                   for theme, title in THEMES.items()),
                 _complaints(sources, figures, half, reference.settings),
                 _method(shown, sources, figures, half, reference),
@@ -259,7 +276,7 @@ def _summary(kpis: list[Kpi], f: _Figures, half: str, targets) -> Section:
 
 
 def _theme(kpis: list[Kpi], theme: str, title: str, f: _Figures, half: str, targets,
-           reference: Reference) -> Section:
+           reference: Reference, notes: dict[str, tuple[str, str]]) -> Section:
     name = half_name(half)
     blocks: list = []
     last = half_months(half)[-1]
@@ -269,8 +286,10 @@ def _theme(kpis: list[Kpi], theme: str, title: str, f: _Figures, half: str, targ
         sentence = kpi_sentence(kpi, now.value, now.text, before.value, before.text,
                                 name, "the previous six months", _spc_of(kpi, f),
                                 month_name(last))
+        commentary = ([Paragraph(f"Officer's commentary{notes[kpi.id][0]}: "
+                                 f"{notes[kpi.id][1]}")] if kpi.id in notes else [])
         blocks += [Heading(kpi.label), Paragraph(sentence),
-                   *_context(kpi, now, f, reference),
+                   *_context(kpi, now, f, reference), *commentary,
                    _kpi_chart(kpi, chart_months, f, targets, sentence)]
     return Section(theme, title, tuple(blocks))
 
@@ -546,9 +565,10 @@ def _glossary() -> Section:
 
 
 def one_pager(sources: Sources, month: str, targets: dict[str, tuple[float, float]],
-              reference: Reference) -> Document:
+              reference: Reference, programme: ProgrammeReport | None = None) -> Document:
     """The cabinet one-pager for `month`: every scorecard tile (the month's figure, its target,
-    last month and a year ago with the direction, SPC) and a sentence per theme."""
+    last month and a year ago with the direction, SPC), a sentence per theme and, with the
+    programme, the month's exceptions."""
     tiles = scorecard(sources, month, targets)
     # The month, last month and a year ago, each published as the month's own figures are.
     now, last_month, year_ago = (_figures(pl.DataFrame(
@@ -587,6 +607,9 @@ def one_pager(sources: Sources, month: str, targets: dict[str, tuple[float, floa
                "→ no change) and whether that is better or worse; and the month read with "
                "statistical process control (SPC): within normal variation, or a special "
                "cause, a real change. Counts 1–4 read <5; rates based on fewer than 10 cases, "
-               "or on 1–4, are not shown.",),
-        sections=(Section("scorecard", "Scorecard", (Tiles(tuple(views)), *sentences)),),
+               "or on 1–4, are not shown. Exceptions: milestones slipping or overdue, risks above "
+               "appetite, benefits below or above plan, measures red or an SPC concern.",),
+        sections=(Section("scorecard", "Scorecard", (Tiles(tuple(views)), *sentences, *(
+            (Heading("Exceptions this month"), *exception_lines(programme))
+            if programme is not None else ()))),),
         landscape=True, contents=False)

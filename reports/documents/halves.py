@@ -1,27 +1,9 @@
 """Half-years: `2025-H1` is January to June 2025, `2025-H2` July to December."""
 
-import re
+from metrics.months import half_months, month_name, parse_half
 
-from metrics.months import months_between, shift_month
-
-_HALF = re.compile(r"(\d{4})-H([12])")
-_MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August",
-                "September", "October", "November", "December")
-
-
-def parse_half(half: str) -> tuple[int, int]:
-    """"2025-H1" -> (2025, 1); anything else raises ValueError."""
-    found = _HALF.fullmatch(half)
-    if not found:
-        raise ValueError(f"not a half-year (YYYY-H1 or YYYY-H2): {half!r}")
-    return int(found.group(1)), int(found.group(2))
-
-
-def half_months(half: str) -> list[str]:
-    """The six "YYYY-MM" months of the half, in order."""
-    year, part = parse_half(half)
-    first = f"{year}-{'01' if part == 1 else '07'}"
-    return months_between(first, shift_month(first, 5))
+__all__ = ["complete_halves", "half_months", "half_name", "half_of", "month_name", "parse_half",
+           "shift_half"]
 
 
 def shift_half(half: str, k: int) -> str:
@@ -37,16 +19,10 @@ def half_of(month: str) -> str:
     return f"{year}-H{1 if int(mon) <= 6 else 2}"
 
 
-def month_name(month: str) -> str:
-    """"2025-06" -> "June 2025"."""
-    year, mon = month.split("-")
-    return f"{_MONTH_NAMES[int(mon) - 1]} {year}"
-
-
 def half_name(half: str) -> str:
     """"2025-H1" -> "January to June 2025"."""
     months = half_months(half)
-    return f"{_MONTH_NAMES[int(months[0][5:]) - 1]} to {month_name(months[-1])}"
+    return f"{month_name(months[0]).split()[0]} to {month_name(months[-1])}"
 
 
 def complete_halves(months: list[str]) -> list[str]:

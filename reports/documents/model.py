@@ -56,7 +56,14 @@ class Tiles:
     tiles: tuple[TileView, ...]
 
 
-Block = Paragraph | Table | Chart | Heading | Tiles
+@dataclass(frozen=True)
+class Items:
+    """A list of short lines printed compactly in columns (the one-pager's exceptions)."""
+
+    lines: tuple[str, ...]
+
+
+Block = Paragraph | Table | Chart | Heading | Tiles | Items
 
 
 @dataclass(frozen=True)

@@ -10,14 +10,14 @@ import base64
 from html import escape
 
 from reports.documents.drawing import svg
-from reports.documents.model import Chart, Document, Heading, Paragraph, Table, Tiles
+from reports.documents.model import Chart, Document, Heading, Items, Paragraph, Table, Tiles
 
 CSS = """
 @page { size: A4 %(orientation)s; margin: 18mm 16mm 18mm 16mm;
         @bottom-right { content: "Page " counter(page) " of " counter(pages);
                         font-size: 8pt; color: #404040; } }
 @page cover { @bottom-right { content: none; } }
-@page onepage { margin: 12mm 14mm 12mm 14mm; }
+@page onepage { margin: 9mm 14mm 9mm 14mm; }
 body { font-family: "DejaVu Sans", "Liberation Sans", sans-serif; font-size: 9.5pt;
        color: #1f1f1f; line-height: 1.35; }
 .cover { page: cover; page-break-after: always; padding-top: 60mm; }
@@ -52,6 +52,10 @@ tr { page-break-inside: avoid; }
 .onepage .intro { font-size: 7pt; margin: 0 0 1.5mm 0; }
 .onepage p { margin: 0.3mm 0; font-size: 7pt; line-height: 1.25; }
 .onepage h2 { position: absolute; left: -9999px; }
+.onepage h3 { font-size: 8pt; margin: 1mm 0 0 0; }
+.items { columns: 3; column-gap: 4mm; font-size: 6.4pt; line-height: 1.2; margin: 0.5mm 0;
+         padding-left: 3mm; }
+.items li { break-inside: avoid; }
 """
 
 
@@ -94,6 +98,9 @@ def _block(block) -> str:
         return (f'<figure><img src="data:image/svg+xml;base64,{data}" '
                 f'alt="{escape(block.alt)}"><figcaption>{escape(block.title)}</figcaption>'
                 f"</figure>{_table(block.table)}")
+    if isinstance(block, Items):
+        return ('<ul class="items">' + "".join(f"<li>{escape(line)}</li>" for line in block.lines)
+                + "</ul>")
     if isinstance(block, Tiles):
         return '<div class="tiles">' + "".join(
             f'<div class="tile"><div class="head"><span class="label">{escape(t.label)}</span>'

@@ -20,7 +20,7 @@ from docx.shared import Cm, Pt
 from lxml import etree
 
 from reports.documents.drawing import png, svg
-from reports.documents.model import Chart, Document, Heading, Paragraph, Table, Tiles
+from reports.documents.model import Chart, Document, Heading, Items, Paragraph, Table, Tiles
 
 _SVG_EXTENSION = "{96DAC541-7B7A-43D3-8B79-37D633B846F1}"
 _SVG_NS = "http://schemas.microsoft.com/office/drawing/2016/SVG/main"
@@ -54,6 +54,9 @@ def docx_bytes(document: Document) -> bytes:
                 doc.add_paragraph(block.text)
             elif isinstance(block, Heading):
                 doc.add_heading(block.text, level=2)
+            elif isinstance(block, Items):
+                for line in block.lines:
+                    doc.add_paragraph(line, style="List Bullet")
             elif isinstance(block, Table):
                 _table(doc, block)
             elif isinstance(block, Chart):

@@ -33,8 +33,8 @@ def test_the_data_quality_page_lists_every_load(app):
     open_page(app, "data_quality")
     assert not app.exception
     loads = app.dataframe[0].value
-    # Two months of contacts, complaints and satisfaction, and the members' enquiries.
-    assert len(loads) == 7
+    # Six monthly files, the members' enquiries and the programme office's three sheets.
+    assert len(loads) == 10
     assert set(loads["status"]) == {"loaded"}
 
 

@@ -234,21 +234,22 @@ def test_build_demo_loads_every_file_through_real_ingest(sqlite_engine, tmp_path
     told = []
     results = build_demo(sqlite_engine, tmp_path, months=2,
                          progress=lambda done, total, label: told.append((done, total, label)))
-    # Seven files: contacts in order here, complaints, satisfaction and the enquiries of both
-    # months from the worker.
+    # Ten files: contacts in order here; complaints, satisfaction and the enquiries of both
+    # months from the worker; and the programme office's three sheets.
     assert sorted(r.file for r in results) == sorted([
         *(f"{feed}-{m}.csv" for feed in ("contacts", "complaints", "satisfaction")
-          for m in ("2023-11", "2023-12")), "enquiries-2023-11-to-2023-12.csv"])
+          for m in ("2023-11", "2023-12")), "enquiries-2023-11-to-2023-12.csv",
+        "programme-milestones.xlsx", "programme-benefits.csv", "programme-risks.csv"])
     assert [r.file for r in results if r.feed == "contacts"] == [
         "contacts-2023-11.csv", "contacts-2023-12.csv"]
     assert all(r.status == "loaded" and r.rows_quarantined == 0 for r in results)
-    assert [done for done, _, _ in told] == [1, 2, 3, 4, 5, 6, 7]
+    assert [done for done, _, _ in told] == list(range(1, 11))
     with sqlite_engine.connect() as conn:
         stored = conn.exec_driver_sql("SELECT COUNT(*) FROM fct_contacts").scalar_one()
         logged = conn.exec_driver_sql(
             "SELECT COUNT(*) FROM load_log WHERE status = 'loaded'").scalar_one()
     assert stored == sum(r.rows_inserted for r in results if r.feed == "contacts")
-    assert logged == 7
+    assert logged == 10
 
 
 def _monthly(frame: pl.DataFrame, condition: pl.Expr) -> pl.Series:
