@@ -7,6 +7,7 @@ from datetime import date
 from metrics.quality import read_latest
 from metrics.reads import load_history
 from pipelines.ingest import ingest_file
+from pipelines.sources.command import run_command
 from tests.pipelines.helpers import check_accounted, quarantined, rows
 from tests.programme.sheets import (
     BENEFIT_HEADER,
@@ -202,3 +203,21 @@ def test_freshness_leaves_the_programme_s_sheets_to_the_load_history(engine, tmp
     _load(engine, "risks", csv_file(tmp_path / "risks.csv", RISK_HEADER, RISKS))
     assert read_latest(engine).height == 0
     assert load_history(engine).get_column("feed").to_list() == ["risks"]
+
+
+def test_a_programme_office_s_own_columns_load_as_a_csv_source(engine, tmp_path, monkeypatch):
+    (tmp_path / "exports").mkdir()
+    (tmp_path / "exports" / "register.csv").write_text(
+        "Ref,Risk,L,I,State\nR1,Supplier fails,5,4,Open\nR2,Skills gap,2,2,closed\n"
+        "R3,Too likely,9,1,open\n", encoding="utf-8")
+    config = tmp_path / "sources.toml"
+    config.write_text('[[source]]\nname = "pmo"\nfeed = "risks"\nadapter = "csv"\n'
+                      'path = "exports/register.csv"\n\n[source.columns]\nrisk_id = "Ref"\n'
+                      'title = "Risk"\nlikelihood = "L"\nimpact = "I"\nstatus = "State"\n',
+                      encoding="utf-8")
+    monkeypatch.setenv("WAREHOUSE_URL", engine.url.render_as_string(hide_password=False))
+    assert run_command(config, None, False, True, lambda _source: None) == 0
+    stored = {r["risk_id"]: (r["likelihood"], r["impact"], r["status"], r["source_system"])
+              for r in rows(engine, "fct_risks")}
+    assert stored == {"R1": (5, 4, "open", "pmo"), "R2": (2, 2, "closed", "pmo")}
+    assert quarantined(engine)[0]["reasons"] == ["likelihood: must be from 1 to 5"]
