@@ -13,6 +13,7 @@ from sqlalchemy import Engine
 
 import metrics.kpis  # noqa: F401  (registers every KPI)
 from data import loads
+from data.demo_marker import holds_demo_only
 from data.edits import read_change_points
 from data.facts import data_horizon, read_table
 from data.models import Complaint, ContactsMonthly, SurveyResponse
@@ -140,3 +141,10 @@ def latest_load_at(engine: Engine) -> datetime | None:
     """When the latest file offered to ingest finished."""
     with engine.connect() as conn:
         return loads.latest_load_at(conn)
+
+
+def demo_only(engine: Engine) -> bool:
+    """Whether the warehouse holds the fictional demo council and nothing else (the demo
+    switch opens every role only there)."""
+    with engine.connect() as conn:
+        return holds_demo_only(conn)

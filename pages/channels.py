@@ -1,6 +1,6 @@
 """Channels, cost and carbon: the channel mix against the baseline, digital take-up by service,
 cost to serve and carbon with the savings from channel shift, their 24-month trends, and the
-assumptions behind the money and carbon figures (editable by signed-in staff, every edit kept)."""
+assumptions behind the money and carbon figures (editable by analysts, every edit kept)."""
 
 from datetime import UTC, datetime
 
@@ -30,12 +30,12 @@ from pages.shared import (
     chart,
     editor,
     engine,
+    for_role,
     metric_tiles,
     page_selection,
     scorecard_tiles,
     sources,
     spc_trend,
-    staff_only,
     table,
 )
 from reports.charts.channels import (
@@ -176,7 +176,7 @@ st.caption("Every money and carbon figure uses these per-contact unit costs and 
 stored = read_assumptions(engine())
 table(stored.rename(ASSUMPTION_LABELS), "channel_assumptions")
 
-if staff_only("Editing assumptions"):
+if for_role("analyst", "Editing assumptions"):
     who = editor()
     st.selectbox("Channel to edit", stored.get_column("channel").to_list(),
                  key="assumption_channel", on_change=_fill_form)

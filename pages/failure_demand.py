@@ -1,6 +1,6 @@
 """Failure demand: how much contact the council causes itself, why, and where. Headline figures,
 the Pareto of failure reasons, failure by service with a drill into one service's reasons,
-channels, wards and teams, the SPC trend, and, for signed-in staff, the repeat-contact chains."""
+channels, wards and teams, the SPC trend, and, for managers, the repeat-contact chains."""
 
 import polars as pl
 import streamlit as st
@@ -12,11 +12,11 @@ from pages.shared import (
     cached,
     chart,
     engine,
+    for_role,
     headline_metrics,
     page_selection,
     scorecard_tiles,
     spc_trend,
-    staff_only,
     standards_words,
     table,
 )
@@ -117,7 +117,7 @@ if tile is not None:
     spc_trend(tile, f"failure-trend-{last}")
 
 st.subheader("Repeat-contact chains")
-if staff_only("Contact chains") and service is not None:
+if for_role("manager", "Contact chains") and service is not None:
     chains = _chains(service, selection.query)
     table(chains, f"chains-{first}-{last}",
           f"{service}, {selection.label}: residents' runs of contacts each within the repeat "

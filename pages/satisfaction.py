@@ -1,6 +1,6 @@
 """Satisfaction: CSAT, net promoter score and effort by channel and by service over the period,
 CSAT with its 95 % Wilson interval and every figure with its n; the CSAT trend (SPC); and, for
-signed-in staff, the latest comments for one service."""
+managers, the latest comments for one service."""
 
 from dataclasses import replace
 
@@ -20,12 +20,12 @@ from pages.shared import (
     cached,
     chart,
     engine,
+    for_role,
     metric_tiles,
     page_selection,
     scorecard_tiles,
     sources,
     spc_trend,
-    staff_only,
     table,
 )
 from reports.charts.satisfaction import csat_interval_alt, csat_interval_chart
@@ -75,7 +75,7 @@ if csat is not None:
     spc_trend(csat, f"csat-trend-{last}")
 
 st.subheader("Latest comments")
-if staff_only("Survey comments"):
+if for_role("manager", "Survey comments"):
     services = by_service.filter(by_service["responses"] > 0).get_column("service").to_list()
     if services:
         service = st.selectbox("Service", services, key="comments_service")

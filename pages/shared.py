@@ -1,6 +1,6 @@
 """What every page shares: the warehouse, caches that follow its writes, the sidebar filters,
-the row of headline figures, who is staff, and the way every chart is shown (with its text
-alternative, its data table and downloads)."""
+the row of headline figures, who is looking and with which roles (`pages.access`), and the way
+every chart is shown (with its text alternative, its data table and downloads)."""
 
 import functools
 import io
@@ -24,6 +24,7 @@ from metrics.reads import (
     assumption_factors,
     change_points,
     channel_assumptions,
+    demo_only,
     open_warehouse,
     read_facts,
     read_settings,
@@ -35,6 +36,7 @@ from metrics.reads import (
 from metrics.registry import Kpi, measure, standard_words
 from metrics.scorecard import Tile, scorecard
 from metrics.wording import format_value
+from pages.access import Access, Viewer, parse_access, viewer_for
 from reports.charts.base import spc_alt, spc_chart, spc_table
 
 
@@ -207,49 +209,67 @@ def months(src: Sources) -> list[str]:
     return sorted(src.parts.get_column("month").unique().to_list(), reverse=True)
 
 
-DEMO_STAFF = "ONCE_AND_DONE_DEMO_STAFF"
+DEMO_SWITCH = "ONCE_AND_DONE_DEMO"
+DEMO_BANNER = "Fictional demo council"
+
+
+def access() -> Access:
+    """The `[access]` configuration (`pages.access`); raises AccessError if it cannot be used."""
+    return parse_access(_secret("access"))
+
+
+def auth_configured() -> bool:
+    return _secret("auth") is not None
+
+
+def _secret(section: str):
+    try:
+        return st.secrets.get(section)
+    except FileNotFoundError:  # no secrets file at all
+        return None
+
+
+@cached("loads", max_entries=4)
+def _demo_only(stamp) -> bool:
+    return demo_only(engine())
+
+
+def demo_switch() -> bool | None:
+    """The demo switch: None when off; True when on and the warehouse holds the demo council
+    only; False when on but refused (any other warehouse)."""
+    if os.environ.get(DEMO_SWITCH) != "1":
+        return None
+    return _demo_only()
+
+
+def viewer() -> Viewer:
+    """Who is looking, and with which roles (`pages.access`)."""
+    signed_in = bool(auth_configured() and st.user.get("is_logged_in"))
+    claims = st.user.to_dict() if signed_in else None
+    who = (st.user.get("email") or st.user.get("name") or "signed-in user") if signed_in else None
+    return viewer_for(access(), claims, who, demo=bool(demo_switch()))
 
 
 def signed_in_as() -> str | None:
     """Who is signed in (`st.login`, OIDC): their e-mail, else their name; None if nobody."""
-    if not st.user.get("is_logged_in"):
-        return None
-    return st.user.get("email") or st.user.get("name") or "signed-in staff"
-
-
-def is_staff() -> bool:
-    """Record-level views (contact chains, comments, quarantined rows) are for signed-in staff.
-
-    Signed in means `st.login` (OIDC, `[auth]` in `.streamlit/secrets.toml`). For the fictional
-    demo council only, ONCE_AND_DONE_DEMO_STAFF=1 treats whoever opens the dashboard as staff.
-    """
-    return signed_in_as() is not None or os.environ.get(DEMO_STAFF) == "1"
+    return viewer().who
 
 
 def editor() -> str:
     """The name an edit is recorded under: who is signed in; the demo's stand-in otherwise."""
-    return signed_in_as() or ("demo staff" if os.environ.get(DEMO_STAFF) == "1" else "unknown")
+    return viewer().who or "demo council visitor"
 
 
-def staff_only(what: str) -> bool:
-    """True for staff; otherwise explains why `what` is hidden and offers to sign in."""
-    if is_staff():
+def for_role(role: str, what: str) -> bool:
+    """True when the viewer holds `role`; otherwise says that `what` is not available to their
+    role (offering to sign in to a visitor who is not signed in) and returns False."""
+    seen = viewer()
+    if seen.has(role):
         return True
-    st.info(f"{what} are record-level data, shown to signed-in staff only.",
-            icon=":material/lock:")
-    if _auth_configured():
+    st.info(f"{what}: not available to your role.", icon=":material/lock:")
+    if seen.who is None and auth_configured():
         st.button("Sign in", on_click=st.login, key=f"sign_in_{what}")
-    else:
-        st.caption("This deployment has no sign-in configured (`[auth]` in "
-                   "`.streamlit/secrets.toml`, see the README).")
     return False
-
-
-def _auth_configured() -> bool:
-    try:
-        return "auth" in st.secrets
-    except FileNotFoundError:
-        return False
 
 
 def sidebar_filters(src: Sources, period: bool = False) -> Selection | None:
