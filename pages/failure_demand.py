@@ -5,7 +5,7 @@ channels, wards and teams, the SPC trend, and, for managers, the repeat-contact 
 import polars as pl
 import streamlit as st
 
-from metrics.chains import LIMIT, contact_chains
+from metrics.chains import LIMIT, contact_chains, without_safeguarding
 from metrics.compute import Query
 from metrics.drill import breakdown, pareto, period_parts, ranking
 from pages.shared import (
@@ -19,6 +19,7 @@ from pages.shared import (
     spc_trend,
     standards_words,
     table,
+    viewer,
 )
 from reports.charts.failure import (
     DIMENSION_WORDS,
@@ -119,6 +120,12 @@ if tile is not None:
 st.subheader("Repeat-contact chains")
 if for_role("manager", "Contact chains") and service is not None:
     chains = _chains(service, selection.query)
+    if not viewer().has("safeguarding"):
+        chains, withheld = without_safeguarding(chains)
+        if withheld:
+            st.info(f"{withheld:,} {'record' if withheld == 1 else 'records'} withheld: chains "
+                    "with a contact flagged safeguarding are shown to the safeguarding role "
+                    "only (they count in every figure above).", icon=":material/shield:")
     table(chains, f"chains-{first}-{last}",
           f"{service}, {selection.label}: residents' runs of contacts each within the repeat "
           f"window ({standards_words()['repeat_window']}) of the one before, longest first (at "
