@@ -4,7 +4,15 @@
 import streamlit as st
 
 from pages.access import AccessError, Viewer
-from pages.shared import DEMO_BANNER, DEMO_SWITCH, access, auth_configured, demo_switch, viewer
+from pages.shared import (
+    DEMO_BANNER,
+    DEMO_SWITCH,
+    PAGE_KEY,
+    access,
+    auth_configured,
+    demo_switch,
+    viewer,
+)
 from pages.site import PAGES, Page
 
 st.set_page_config(page_title="Once & Done", page_icon=":material/task_alt:", layout="wide")
@@ -76,6 +84,7 @@ elif demo is False:
              "the fictional demo council, so what each visitor sees follows their sign-in.",
              icon=":material/block:")
 chosen = navigation(seen)
+st.session_state[PAGE_KEY] = chosen.title
 with st.sidebar:
     if seen.who and not seen.nothing:
         st.caption(f"Signed in as {seen.who}")

@@ -329,3 +329,19 @@ class SourceWatermark(SQLModel, table=True):
     source: str = Field(primary_key=True, max_length=40)
     watermark: datetime = _utc()
     updated_at: datetime = _utc()
+
+
+class AuditEvent(SQLModel, table=True):
+    """Who looked at record-level data, downloaded a table or changed reference data, and when.
+
+    Grain: one event. Written by `data.audit.record_event` only; never updated.
+    """
+
+    __tablename__ = "audit_events"
+
+    event_id: int | None = Field(default=None, primary_key=True, sa_type=SERIAL)
+    at: datetime = _utc(index=True)
+    who: str = Field(max_length=200)
+    action: str = Field(max_length=20)  # view, download, edit
+    page: str = Field(max_length=100)
+    detail: str = Field(sa_type=Text)

@@ -26,6 +26,7 @@ from metrics.registry import REGISTRY
 from metrics.wording import format_value
 from pages.shared import (
     assumptions,
+    audit,
     cached,
     chart,
     editor,
@@ -115,6 +116,8 @@ def _save(who: str) -> None:
     if not changed:
         st.session_state["assumption_message"] = ("info", "Nothing changed: nothing saved.")
         return
+    audit("edit", __file__, f"Assumptions of {channel}: " + ", ".join(
+        f"{f} {values.get(f)}" for f in changed))
     # The edit moved the version of the assumptions (a trigger in the warehouse): the figures
     # priced with them are computed again on the next run, and nothing else is.
     _fill_form()

@@ -26,6 +26,7 @@ from metrics.reads import load_history, parts_read, quarantine
 from metrics.registry import headline_kpis
 from metrics.sources_view import read_source_runs, source_status, unmapped_values
 from pages.shared import (
+    audit,
     cached,
     chart,
     download_buttons,
@@ -110,6 +111,7 @@ if for_role("analyst", "Quarantined rows"):
     st.caption("Each row's original text (customer identifiers pseudonymised, shown as short "
                "aliases; comments masked), file, spreadsheet row number and every rule broken.")
     rows = quarantine(engine()).with_columns(short_aliases(pl.col("raw_text")))
+    audit("view", __file__, f"Quarantined rows: the latest {rows.height:,}")
     table(rows, "quarantine")
 
 st.subheader("Classification coverage")
@@ -136,6 +138,8 @@ def _record(who: str) -> None:
     except ValueError as error:
         st.session_state["change_point_message"] = ("error", f"Not recorded. {error}")
         return
+    audit("edit", __file__, f"Change point recorded: {st.session_state['change_point_month']}, "
+                            f"{kpi}: {st.session_state['change_point_reason']}")
     st.session_state["change_point_reason"] = ""
     st.session_state["change_point_message"] = ("success", "Recorded: the SPC charts and "
                                                 "verdicts now read it.")
@@ -147,6 +151,7 @@ def _remove(who: str) -> None:
     except ValueError as error:
         st.session_state["change_point_message"] = ("error", f"Not removed. {error}")
         return
+    audit("edit", __file__, f"Change point removed: {st.session_state['change_point_remove']}")
     st.session_state["change_point_message"] = ("success", "Removed (kept in the record).")
 
 

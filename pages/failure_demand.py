@@ -9,8 +9,10 @@ from metrics.chains import LIMIT, contact_chains, without_safeguarding
 from metrics.compute import Query
 from metrics.drill import breakdown, pareto, period_parts, ranking
 from pages.shared import (
+    audit,
     cached,
     chart,
+    described,
     engine,
     for_role,
     headline_metrics,
@@ -120,6 +122,7 @@ if tile is not None:
 st.subheader("Repeat-contact chains")
 if for_role("manager", "Contact chains") and service is not None:
     chains = _chains(service, selection.query)
+    audit("view", __file__, f"Contact chains: {described(selection, service=service)}")
     if not viewer().has("safeguarding"):
         chains, withheld = without_safeguarding(chains)
         if withheld:

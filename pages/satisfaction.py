@@ -17,8 +17,10 @@ from metrics.satisfaction_view import (
     shown_table,
 )
 from pages.shared import (
+    audit,
     cached,
     chart,
+    described,
     engine,
     for_role,
     metric_tiles,
@@ -80,6 +82,7 @@ if for_role("manager", "Survey comments"):
     if services:
         service = st.selectbox("Service", services, key="comments_service")
         comments = _comments(service, query)
+        audit("view", __file__, f"Latest comments: {described(selection, service=service)}")
         table(comments, f"comments-{first}-{last}",
               f"The latest {COMMENTS_SHOWN} comments at most, newest first, for {service} "
               f"({selection.label}); e-mail addresses, phone numbers and postcodes were masked "

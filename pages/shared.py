@@ -5,7 +5,7 @@ every chart is shown (with its text alternative, its data table and downloads)."
 import functools
 import io
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -14,6 +14,7 @@ import polars as pl
 import streamlit as st
 from sqlalchemy.exc import OperationalError
 
+from data.audit import record_event
 from metrics.applicability import applicable, left_out
 from metrics.compute import Query, Sources
 from metrics.labels import readable
@@ -37,6 +38,7 @@ from metrics.registry import Kpi, measure, standard_words
 from metrics.scorecard import Tile, scorecard
 from metrics.wording import format_value
 from pages.access import Access, Viewer, parse_access, viewer_for
+from pages.site import title_of
 from reports.charts.base import spc_alt, spc_chart, spc_table
 
 
@@ -256,8 +258,36 @@ def signed_in_as() -> str | None:
 
 
 def editor() -> str:
-    """The name an edit is recorded under: who is signed in; the demo's stand-in otherwise."""
-    return viewer().who or "demo council visitor"
+    """The name an edit, a view or a download is recorded under: who is signed in, else the
+    demo's visitor or a visitor who is not signed in."""
+    return viewer().who or ("demo council visitor" if demo_switch() else
+                            "visitor (not signed in)")
+
+
+PAGE_KEY = "_once_and_done_page"  # the title of the page being run (app.py sets it)
+AUDITED_KEY = "_once_and_done_audited"  # the views this session has recorded already
+
+
+def audit(action: str, page_file: str, detail: str) -> None:
+    """Record in the audit trail (`data.audit`) that this visitor did `action` on the page of
+    `page_file` (its `__file__`). A view is recorded once a session for the same page and
+    detail: a rerun is not another look."""
+    page = title_of(page_file)
+    if action == "view":
+        done = st.session_state.setdefault(AUDITED_KEY, set())
+        if (page, detail) in done:
+            return
+        done.add((page, detail))
+    record_event(engine(), editor(), action, page, detail)
+
+
+def described(selection: "Selection", **chosen: str) -> str:
+    """What a record-level view shows, in words: the choices and the period, then the
+    sidebar's filters ("service Waste; 2023-12; ward Abbey")."""
+    parts = [f"{k} {v}" for k, v in chosen.items()]
+    parts.append(selection.label)
+    parts += [f"{k} {', '.join(v)}" for k, v in selection.filters.items()]
+    return "; ".join(parts)
 
 
 def for_role(role: str, what: str) -> bool:
@@ -327,16 +357,31 @@ def excel_bytes(frame: pl.DataFrame, sheet: str = "data") -> bytes:
     return buffer.getvalue()
 
 
+def audited(build: Callable[[], bytes], file: str) -> Callable[[], bytes]:
+    """`build` for a download button, recording the download of `file` in the audit trail
+    when it runs (on the click)."""
+    where, who, warehouse = st.session_state.get(PAGE_KEY, ""), editor(), engine()
+
+    def build_and_record() -> bytes:
+        content = build()
+        record_event(warehouse, who, "download", where, file)
+        return content
+    return build_and_record
+
+
 def download_buttons(frame: pl.DataFrame, name: str) -> None:
-    """CSV and Excel downloads of exactly the rows shown, built only when clicked."""
+    """CSV and Excel downloads of exactly the rows shown, built only when clicked, each
+    recorded in the audit trail."""
     left, right = st.columns(2, width=360)
     with left:
-        st.download_button("Download CSV", lambda: frame.write_csv().encode(), f"{name}.csv",
+        st.download_button("Download CSV", audited(lambda: frame.write_csv().encode(),
+                                                   f"{name}.csv"), f"{name}.csv",
                            "text/csv", key=f"download_{name}", icon=":material/download:",
                            on_click="ignore")
     with right:
         st.download_button(
-            "Download Excel", lambda: excel_bytes(frame, name), f"{name}.xlsx",
+            "Download Excel", audited(lambda: excel_bytes(frame, name), f"{name}.xlsx"),
+            f"{name}.xlsx",
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             key=f"download_xlsx_{name}", icon=":material/download:", on_click="ignore")
 

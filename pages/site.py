@@ -46,4 +46,10 @@ PAGES = (
     Page("pages/channels.py", "Channels, cost and carbon", ":material/eco:", "Service managers",
          "member"),
     Page("pages/data_quality.py", "Data quality", ":material/fact_check:", "Analysts", "member"),
+    Page("pages/audit.py", "Audit trail", ":material/policy:", "Administration", "admin"),
 )
+
+
+def title_of(path: str) -> str:
+    """The title of the page whose file is `path` (a page's own `__file__`)."""
+    return next(p.title for p in PAGES if p.url_path == Path(path).stem)

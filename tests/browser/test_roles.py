@@ -4,6 +4,9 @@ configuration written exactly as the README shows it. Each line of the README's 
 checked here: the navigation each role gets, what its record-level views show, the addresses of
 pages it may not use, and sign-out."""
 
+import csv
+import io
+
 import pytest
 from playwright.sync_api import expect
 
@@ -100,7 +103,8 @@ def public_server(browser_warehouse, tmp_path_factory):
 
 @pytest.fixture
 def tab(browser):
-    context = browser.new_context(viewport={"width": WIDTH, "height": 900})
+    context = browser.new_context(viewport={"width": WIDTH, "height": 900},
+                                  accept_downloads=True)
     context.set_default_timeout(TIMEOUT_MS)
     yield context.new_page()
     context.close()
@@ -149,8 +153,11 @@ def test_each_role_gets_its_navigation_and_views(tab, roles_server, sub, record_
     open_url(tab, server.url)
     sign_in(tab, server, sub)
     expect(tab.get_by_text(f"Signed in as {sub}")).to_be_visible()
-    assert navigation(tab) == AGGREGATE_PAGES
+    admin = ["Audit trail"] if sub.startswith("admin") else []
+    assert navigation(tab) == [*AGGREGATE_PAGES, *admin]
     expect(tab.locator('[data-testid="stMetricValue"]').first).to_be_visible()
+    open_url(tab, address(server, "audit"))
+    expect(tab.get_by_text(NOT_AVAILABLE)).to_have_count(0 if admin else 1)
 
     open_url(tab, address(server, "failure_demand"))
     assert_no_exception(tab, f"failure demand for {sub}")
@@ -210,15 +217,38 @@ def test_public_visitors_get_the_scorecard_and_the_papers_only(tab, public_serve
         assert tab.locator('[data-testid="stMetricValue"]').count() == 0
     # Signing in as a councillor opens the aggregate pages.
     open_url(tab, server.url)
+    expect(tab.get_by_text("Signed in as")).to_have_count(0)
     sign_in(tab, server, "councillor@council.example")
     assert navigation(tab) == AGGREGATE_PAGES
     assert_clean_log(server)
 
 
+def test_a_public_download_is_the_published_table_and_is_recorded(tab, public_server,
+                                                                 browser_warehouse):
+    from data.audit import read_events
+    from data.warehouse import get_engine
+
+    open_url(tab, public_server.url)
+    tab.get_by_text("Scorecard as a table").click()
+    button = tab.locator('[data-testid="stDownloadButton"]').filter(has_text="Download CSV")
+    with tab.expect_download() as download:
+        button.first.click()
+    header, *rows = csv.DictReader(io.StringIO(download.value.path().read_text())).reader
+    assert header == ["Theme", "KPI", "Value", "Last month", "A year ago", "Target",
+                      "Change on last month", "Change on a year ago"]
+    assert "Contacts" in [row[1] for row in rows]
+    name = download.value.suggested_filename
+    assert name.startswith("scorecard-published-")
+    events = read_events(get_engine(browser_warehouse))
+    assert ("visitor (not signed in)", "download", "Monthly scorecard", name) in \
+        events.select("who", "action", "page", "detail").rows()
+    assert_clean_log(public_server)
+
+
 def test_the_demo_switch_opens_every_page_under_its_banner(page, server):
     """The session's server runs the demo council with the demo switch on."""
     pages = nav_pages(page, server)
-    assert [p.title for p in pages] == AGGREGATE_PAGES
+    assert [p.title for p in pages] == [*AGGREGATE_PAGES, "Audit trail"]
     for nav in pages:
         open_url(page, nav.url)
         expect(page.get_by_text("Fictional demo council")).to_be_visible()
