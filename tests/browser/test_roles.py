@@ -6,6 +6,7 @@ pages it may not use, and sign-out."""
 
 import csv
 import io
+from contextlib import contextmanager
 
 import pytest
 from playwright.sync_api import expect
@@ -56,49 +57,50 @@ QUARANTINE_CAPTION = "Each row's original text"
 EDIT_BUTTON = "Save assumptions"
 
 
-def _server(browser_warehouse, tmp_path, name: str, access: str):
+@contextmanager
+def serving_with_sign_in(browser_warehouse: str, folder, name: str, access: str = ACCESS,
+                         users: dict[str, list[str]] = USERS):
+    """The dashboard with `[auth]` at a live provider whose users carry `users`' groups, and
+    the `access` configuration beside it; its log is test-artifacts/browser-server-<name>.log."""
     from oidc_provider_mock import User, run_server_in_thread
 
-    users = [User(sub=sub, claims={"email": sub, "groups": groups})
-             for sub, groups in USERS.items()]
     port = free_port()
-    provider = run_server_in_thread(user_claims=users)
-    running = provider.__enter__()
-    secrets = tmp_path / f"{name}.toml"
-    secrets.write_text(f"""[auth]
+    with run_server_in_thread(user_claims=[User(sub=sub, claims={"email": sub, "groups": g})
+                                           for sub, g in users.items()]) as provider:
+        secrets = folder / f"{name}.toml"
+        secrets.write_text(f"""[auth]
 redirect_uri = "http://127.0.0.1:{port}/oauth2callback"
 cookie_secret = "browser-tests-cookie-secret-not-a-secret"
 client_id = "once-and-done-browser-tests"
 client_secret = "browser-tests-client-secret-not-a-secret"
-server_metadata_url = "http://127.0.0.1:{running.server_port}/.well-known/openid-configuration"
+server_metadata_url = "http://127.0.0.1:{provider.server_port}/.well-known/openid-configuration"
 
 {access}""")
-    server = start_server({"WAREHOUSE_URL": browser_warehouse,
-                           "ONCE_AND_DONE_PSEUDONYM_KEY": TEST_KEY},
-                          ARTIFACTS / f"browser-server-{name}.log", port=port,
-                          flags=("--secrets.files", str(secrets)))
-    return server, provider
+        server = start_server({"WAREHOUSE_URL": browser_warehouse,
+                               "ONCE_AND_DONE_PSEUDONYM_KEY": TEST_KEY},
+                              ARTIFACTS / f"browser-server-{name}.log", port=port,
+                              flags=("--secrets.files", str(secrets)))
+        try:
+            yield server
+        finally:
+            server.stop()
 
 
 @pytest.fixture(scope="module")
 def roles_server(browser_warehouse, tmp_path_factory):
     """The dashboard with `[auth]` at a live provider and `[access]` as the README shows."""
-    server, provider = _server(browser_warehouse, tmp_path_factory.mktemp("roles"), "roles",
-                               ACCESS)
-    yield server
-    server.stop()
-    provider.__exit__(None, None, None)
+    with serving_with_sign_in(browser_warehouse, tmp_path_factory.mktemp("roles"),
+                              "roles") as server:
+        yield server
 
 
 @pytest.fixture(scope="module")
 def public_server(browser_warehouse, tmp_path_factory):
     """The same, with visitors who are not signed in treated as `public`."""
     access = ACCESS.replace('signed_out = "sign_in"', 'signed_out = "public"')
-    server, provider = _server(browser_warehouse, tmp_path_factory.mktemp("public"),
-                               "roles-public", access)
-    yield server
-    server.stop()
-    provider.__exit__(None, None, None)
+    with serving_with_sign_in(browser_warehouse, tmp_path_factory.mktemp("public"),
+                              "roles-public", access) as server:
+        yield server
 
 
 @pytest.fixture

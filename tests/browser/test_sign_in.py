@@ -5,9 +5,7 @@ on sign-out. What each role sees is in test_roles.py."""
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser import ARTIFACTS, free_port, start_server
 from tests.browser.conftest import (
-    TEST_KEY,
     TIMEOUT_MS,
     WIDTH,
     assert_clean_log,
@@ -15,7 +13,7 @@ from tests.browser.conftest import (
     open_url,
     wait_idle,
 )
-from tests.browser.test_roles import ACCESS
+from tests.browser.test_roles import serving_with_sign_in
 
 pytestmark = pytest.mark.browser
 expect.set_options(timeout=TIMEOUT_MS)
@@ -29,26 +27,9 @@ STAFF_ONLY_CAPTION = "Each row's original text"
 def signing_in_server(browser_warehouse, tmp_path):
     """The dashboard with `[auth]` pointing at a live OIDC provider and `[access]` as the README
     shows, without the demo switch: nobody sees anything until they sign in."""
-    from oidc_provider_mock import User, run_server_in_thread
-
-    port = free_port()
-    officer = User(sub=OFFICER, claims={"email": OFFICER, "groups": ["Performance Team"]})
-    with run_server_in_thread(user_claims=[officer]) as provider:
-        secrets = tmp_path / "secrets.toml"
-        secrets.write_text(f"""[auth]
-redirect_uri = "http://127.0.0.1:{port}/oauth2callback"
-cookie_secret = "browser-tests-cookie-secret-not-a-secret"
-client_id = "once-and-done-browser-tests"
-client_secret = "browser-tests-client-secret-not-a-secret"
-server_metadata_url = "http://127.0.0.1:{provider.server_port}/.well-known/openid-configuration"
-
-{ACCESS}""")
-        server = start_server({"WAREHOUSE_URL": browser_warehouse,
-                               "ONCE_AND_DONE_PSEUDONYM_KEY": TEST_KEY},
-                              ARTIFACTS / "browser-server-sign-in.log", port=port,
-                              flags=("--secrets.files", str(secrets)))
+    with serving_with_sign_in(browser_warehouse, tmp_path, "sign-in",
+                              users={OFFICER: ["Performance Team"]}) as server:
         yield server
-        server.stop()
 
 
 def test_staff_see_record_level_rows_only_once_signed_in(browser, signing_in_server):
