@@ -256,3 +256,12 @@ def test_the_demo_switch_opens_every_page_under_its_banner(page, server):
         expect(page.get_by_text("Fictional demo council")).to_be_visible()
     open_url(page, address(server, "failure_demand"))
     expect(page.get_by_text(CHAINS_CAPTION)).to_be_visible()
+
+
+def test_an_unknown_role_stops_the_server_naming_it(tmp_path):
+    secrets = tmp_path / "secrets.toml"
+    secrets.write_text(ACCESS.replace("admin = ", "auditor = "))
+    with pytest.raises(RuntimeError, match='Not starting: .*unknown role "auditor"'):
+        start_server({"WAREHOUSE_URL": f"sqlite:///{tmp_path / 'warehouse.db'}"},
+                     ARTIFACTS / "browser-server-unknown-role.log",
+                     flags=("--secrets.files", str(secrets)))
