@@ -265,3 +265,17 @@ def test_an_unknown_role_stops_the_server_naming_it(tmp_path):
         start_server({"WAREHOUSE_URL": f"sqlite:///{tmp_path / 'warehouse.db'}"},
                      ARTIFACTS / "browser-server-unknown-role.log",
                      flags=("--secrets.files", str(secrets)))
+
+
+def test_an_expired_session_is_signed_out(tab, roles_server):
+    """A session whose sign-in cookie has gone (expired, or cleared) holds no role."""
+    open_url(tab, roles_server.url)
+    sign_in(tab, roles_server, "manager@council.example")
+    open_url(tab, address(roles_server, "failure_demand"))
+    expect(tab.get_by_text(CHAINS_CAPTION)).to_be_visible()
+    tab.context.clear_cookies()
+    open_url(tab, address(roles_server, "failure_demand"))
+    expect(tab.get_by_text(INVITATION)).to_be_visible()
+    expect(tab.get_by_text(CHAINS_CAPTION)).to_have_count(0)
+    assert navigation(tab) == []
+    assert_clean_log(roles_server)
