@@ -32,7 +32,8 @@ def test_the_server_draws_up_the_opening_scorecard_before_serving(page, server):
 
 def test_a_warehouse_that_cannot_be_reached_is_explained_not_a_traceback(browser):
     unreachable = f"postgresql+psycopg://once_and_done@127.0.0.1:{free_port()}/nowhere"
-    server = start_server({"WAREHOUSE_URL": unreachable},
+    # The demo switch asks the warehouse first (is it the demo's?), as any page then would.
+    server = start_server({"WAREHOUSE_URL": unreachable, "ONCE_AND_DONE_DEMO": "1"},
                           ARTIFACTS / "browser-server-unreachable.log")
     try:
         assert "Could not read the warehouse before serving" in server.log_text()
@@ -52,7 +53,7 @@ def test_a_warehouse_that_cannot_be_reached_is_explained_not_a_traceback(browser
 def test_a_first_visit_straight_to_a_page_goes_through_the_router(browser, browser_warehouse):
     """On a fresh server, the first visitor of all opens a page's own URL: the sidebar lists
     the router's pages by title, not the files in pages/ (Streamlit's old multipage mode)."""
-    server = start_server({"WAREHOUSE_URL": browser_warehouse,
+    server = start_server({"WAREHOUSE_URL": browser_warehouse, "ONCE_AND_DONE_DEMO": "1",
                            "ONCE_AND_DONE_PSEUDONYM_KEY": TEST_KEY},
                           ARTIFACTS / "browser-server-first-visit.log")
     try:
