@@ -17,7 +17,15 @@ LOG = get_logger("once_and_done.serve")
 
 @asynccontextmanager
 async def warm_up(_app):
-    from pages.shared import warm_caches  # noqa: PLC0415 (once the runtime's caches exist)
+    from pages.access import AccessError  # noqa: PLC0415 (as below)
+    from pages.shared import access, warm_caches  # noqa: PLC0415 (once the runtime's caches exist)
+
+    try:
+        access()
+    except AccessError as error:
+        # A mistake in who sees what must not be served: the server stops, naming it.
+        LOG.error("Not starting: %s", error)
+        raise SystemExit(f"Not starting: {error}") from None
 
     # Cached functions called outside a page warn that they have no page to draw on; here that
     # is the point, so the warning is only noise in the server's log.

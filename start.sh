@@ -10,5 +10,8 @@ fi
 if [ -z "${WAREHOUSE_URL:-}" ]; then
   # First start on the embedded warehouse: generate and load the demo council, with progress.
   .venv/bin/python -m pipelines demo --if-empty
+  # Every role for every visitor, under a banner; the dashboard refuses it unless the warehouse
+  # holds the demo council only.
+  export ONCE_AND_DONE_DEMO="${ONCE_AND_DONE_DEMO:-1}"
 fi
 exec .venv/bin/python -m streamlit run serve.py --browser.gatherUsageStats false "$@"

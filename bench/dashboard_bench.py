@@ -124,9 +124,14 @@ def measure_browser(url: str, changes: int, script: str = "serve.py") -> dict:
 
     from tests.browser import ARTIFACTS, launch_chromium, start_server
 
+    # No sign-in here: the bench visitor sees what `signed_out = "public"` gives (the
+    # published scorecard), since the demo switch is refused on the bench's warehouse.
+    secrets = ARTIFACTS / "dashboard-bench-secrets.toml"
+    secrets.parent.mkdir(parents=True, exist_ok=True)
+    secrets.write_text('[access]\nsigned_out = "public"\n')
     server = start_server({"WAREHOUSE_URL": url, KEY_VARIABLE: BENCH_KEY},
                           ARTIFACTS / f"dashboard-bench-{Path(script).stem}.log", timeout=120,
-                          script=Path(script))
+                          script=Path(script), flags=("--secrets.files", str(secrets)))
     try:
         with sync_playwright() as playwright:
             browser = launch_chromium(playwright)

@@ -503,3 +503,19 @@ class ProgrammeChange(SQLModel, table=True):
     new_value: str | None = Field(default=None, sa_type=Text)
     changed_by: str = Field(max_length=100)
     changed_at: datetime = _utc()
+
+
+class AuditEvent(SQLModel, table=True):
+    """Who looked at record-level data, downloaded a table or changed reference data, and when.
+
+    Grain: one event. Written by `data.audit.record_event` only; never updated.
+    """
+
+    __tablename__ = "audit_events"
+
+    event_id: int | None = Field(default=None, primary_key=True, sa_type=SERIAL)
+    at: datetime = _utc(index=True)
+    who: str = Field(max_length=200)
+    action: str = Field(max_length=20)  # view, download, edit
+    page: str = Field(max_length=100)
+    detail: str = Field(sa_type=Text)

@@ -30,7 +30,7 @@ DOCS = ROOT / "docs"
 
 
 def pages(url: str) -> None:
-    server = start_server({"WAREHOUSE_URL": url, "ONCE_AND_DONE_DEMO_STAFF": "1"},
+    server = start_server({"WAREHOUSE_URL": url, "ONCE_AND_DONE_DEMO": "1"},
                           ARTIFACTS / "screenshots-server.log", timeout=180)
     try:
         with sync_playwright() as playwright:

@@ -19,7 +19,7 @@ from transform.marts import Standards
 from transform.matters import MATTER
 
 CHAIN_COLUMNS = [*MATTER, "received_at", "channel", "failure_type", "prev_matter_at",
-                 "next_matter_at"]
+                 "next_matter_at", "safeguarding"]
 LIMIT = 200
 
 
@@ -33,14 +33,15 @@ def chains(contacts: pl.DataFrame, window_days: int, limit: int = LIMIT) -> pl.D
     """Chains of two or more contacts, longest first (then earliest), at most `limit`.
 
     Args: contacts with customer_pseudonym, service, received_at (UTC), channel, failure_type,
-      prev_matter_at, next_matter_at (rows without a pseudonym are left out).
+      prev_matter_at, next_matter_at, safeguarding (rows without a pseudonym are left out).
     A contact joins the chain of the one before it in its matter when
     received_at − previous received_at ≤ window (contacts at the same instant stay together).
     Returns alias, service, contacts, first_contact and last_contact (Europe/London),
     days_spanned = (last − first) in days, channels ("phone → web"), gaps_days (days between
     consecutive contacts), failure_types (distinct, recorded ones), began_before and
     goes_on_after: whether the matter's previous contact before the chain, or next after it, is
-    within the window (outside the contacts given, e.g. beyond the period's edge).
+    within the window (outside the contacts given, e.g. beyond the period's edge); safeguarding:
+    whether any of its contacts was flagged safeguarding.
     """
     window = timedelta(days=window_days)
     received = pl.col("received_at")
@@ -62,7 +63,8 @@ def chains(contacts: pl.DataFrame, window_days: int, limit: int = LIMIT) -> pl.D
         (pl.col("prev_matter_at").first() >= received.first() - window).fill_null(False)
         .alias("began_before"),
         (pl.col("next_matter_at").last() <= received.last() + window).fill_null(False)
-        .alias("goes_on_after"))
+        .alias("goes_on_after"),
+        pl.col("safeguarding").fill_null(False).any().alias("safeguarding"))
         .filter(pl.col("contacts") >= 2)
         .sort(["contacts", "first_at", "customer_pseudonym"], descending=[True, False, False])
         .head(limit))
@@ -73,7 +75,15 @@ def chains(contacts: pl.DataFrame, window_days: int, limit: int = LIMIT) -> pl.D
         pl.col("last_at").dt.convert_time_zone(LONDON).alias("last_contact"),
         ((pl.col("last_at") - pl.col("first_at")).dt.total_microseconds() / 86_400e6)
         .round(1).alias("days_spanned"),
-        "channels", "gaps_days", "failure_types", "began_before", "goes_on_after")
+        "channels", "gaps_days", "failure_types", "began_before", "goes_on_after",
+        "safeguarding")
+
+
+def without_safeguarding(found: pl.DataFrame) -> tuple[pl.DataFrame, int]:
+    """The chains with no contact flagged safeguarding, and how many were withheld: those
+    records are for the `safeguarding` role alone (they still count in every aggregate)."""
+    flagged = found.get_column("safeguarding")
+    return found.filter(~flagged).drop("safeguarding"), int(flagged.sum())
 
 
 def contact_chains(engine: Engine, service: str, query: Query,

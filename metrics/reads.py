@@ -13,6 +13,7 @@ from sqlalchemy import Engine
 
 import metrics.kpis  # noqa: F401  (registers every KPI)
 from data import loads, programme
+from data.demo_builds import holds_demo_only
 from data.edits import read_change_points
 from data.facts import data_horizon, read_table
 from data.models import Complaint, ContactsMonthly, Enquiry, SurveyResponse
@@ -183,3 +184,10 @@ def exceptions_from_warehouse(engine: Engine, period: str,
     return exception_list(read_programme(engine), sources or sources_from_warehouse(engine),
                           Period(period), read_targets(engine), settings, kpi_owners(engine),
                           approved_commentary(read_commentary(engine, period)))
+
+
+def demo_only(engine: Engine) -> bool:
+    """Whether the warehouse holds the fictional demo council and nothing else (the demo
+    switch opens every role only there)."""
+    with engine.connect() as conn:
+        return holds_demo_only(conn)

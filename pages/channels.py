@@ -1,6 +1,6 @@
 """Channels, cost and carbon: the channel mix against the baseline, digital take-up by service,
 cost to serve and carbon with the savings from channel shift, their 24-month trends, and the
-assumptions behind the money and carbon figures (editable by signed-in staff, every edit kept)."""
+assumptions behind the money and carbon figures (editable by analysts, every edit kept)."""
 
 from datetime import UTC, datetime
 
@@ -26,16 +26,17 @@ from metrics.registry import REGISTRY
 from metrics.wording import format_value
 from pages.shared import (
     assumptions,
+    audit,
     cached,
     chart,
     editor,
     engine,
+    for_role,
     metric_tiles,
     page_selection,
     scorecard_tiles,
     sources,
     spc_trend,
-    staff_only,
     table,
 )
 from reports.charts.channels import (
@@ -116,6 +117,8 @@ def _save(who: str) -> None:
     if not changed:
         st.session_state["assumption_message"] = ("info", "Nothing changed: nothing saved.")
         return
+    audit("edit", __file__, f"Assumptions of {channel}: " + ", ".join(
+        f"{f} {values.get(f)}" for f in changed))
     # The edit moved the version of the assumptions (a trigger in the warehouse): the figures
     # priced with them are computed again on the next run, and nothing else is.
     _fill_form()
@@ -177,7 +180,7 @@ st.caption("Every money and carbon figure uses these per-contact unit costs and 
 stored = read_assumptions(engine())
 table(stored.rename(ASSUMPTION_LABELS), "channel_assumptions")
 
-if staff_only("Editing assumptions"):
+if for_role("analyst", "Editing assumptions"):
     who = editor()
     st.selectbox("Channel to edit", stored.get_column("channel").to_list(),
                  key="assumption_channel", on_change=_fill_form)

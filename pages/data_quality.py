@@ -1,7 +1,7 @@
 """Data quality: every load with its counts and status, each source of the council's systems
 with its last run and unmapped values, how fresh each feed is, the rules that quarantined rows
-broke (rows themselves for staff only), how much demand is classified, and the change points
-where SPC starts a new period (recorded and removed by signed-in staff)."""
+broke (rows themselves for analysts only), how much demand is classified, and the change points
+where SPC starts a new period (recorded and removed by analysts)."""
 
 from datetime import date
 
@@ -26,18 +26,19 @@ from metrics.reads import load_history, parts_read, quarantine
 from metrics.registry import headline_kpis
 from metrics.sources_view import read_source_runs, source_status, unmapped_values
 from pages.shared import (
+    audit,
     cached,
     chart,
     download_buttons,
     editor,
     engine,
-    is_staff,
+    for_role,
     months,
     sidebar_filters,
     sources,
-    staff_only,
     table,
     targets,
+    viewer,
     worded,
 )
 from reports.charts.quality import coverage_alt, coverage_chart
@@ -107,10 +108,11 @@ if rules.height:
     table(rules, "quarantine_rules")
 else:
     st.success("No row has been quarantined.", icon=":material/check:")
-if staff_only("Quarantined rows"):
+if for_role("analyst", "Quarantined rows"):
     st.caption("Each row's original text (customer identifiers pseudonymised, shown as short "
                "aliases; comments masked), file, spreadsheet row number and every rule broken.")
     rows = quarantine(engine()).with_columns(short_aliases(pl.col("raw_text")))
+    audit("view", __file__, f"Quarantined rows: the latest {rows.height:,}")
     table(rows, "quarantine")
 
 st.subheader("Classification coverage")
@@ -137,6 +139,8 @@ def _record(who: str) -> None:
     except ValueError as error:
         st.session_state["change_point_message"] = ("error", f"Not recorded. {error}")
         return
+    audit("edit", __file__, f"Change point recorded: {st.session_state['change_point_month']}, "
+                            f"{kpi}: {st.session_state['change_point_reason']}")
     st.session_state["change_point_reason"] = ""
     st.session_state["change_point_message"] = ("success", "Recorded: the SPC charts and "
                                                 "verdicts now read it.")
@@ -148,6 +152,7 @@ def _remove(who: str) -> None:
     except ValueError as error:
         st.session_state["change_point_message"] = ("error", f"Not removed. {error}")
         return
+    audit("edit", __file__, f"Change point removed: {st.session_state['change_point_remove']}")
     st.session_state["change_point_message"] = ("success", "Removed (kept in the record).")
 
 
@@ -162,9 +167,8 @@ if points.height:
           "spc_change_points")
 else:
     st.caption("No change has been recorded.")
-if not is_staff():
-    # One "Sign in" a page: the quarantine's, above.
-    st.caption("Signed-in staff record and remove change points.")
+if not viewer().has("analyst"):
+    st.caption("Analysts record and remove change points.")
 elif selection is not None:
     who = editor()
     with st.form("change_point_form"):

@@ -1,24 +1,27 @@
 """Failure demand: how much contact the council causes itself, why, and where. Headline figures,
 the Pareto of failure reasons, failure by service with a drill into one service's reasons,
-channels, wards and teams, the SPC trend, and, for signed-in staff, the repeat-contact chains."""
+channels, wards and teams, the SPC trend, and, for managers, the repeat-contact chains."""
 
 import polars as pl
 import streamlit as st
 
-from metrics.chains import LIMIT, contact_chains
+from metrics.chains import LIMIT, contact_chains, without_safeguarding
 from metrics.compute import Query
 from metrics.drill import breakdown, pareto, period_parts, ranking
 from pages.shared import (
+    audit,
     cached,
     chart,
+    described,
     engine,
+    for_role,
     headline_metrics,
     page_selection,
     scorecard_tiles,
     spc_trend,
-    staff_only,
     standards_words,
     table,
+    viewer,
 )
 from reports.charts.failure import (
     DIMENSION_WORDS,
@@ -118,8 +121,15 @@ if tile is not None:
     spc_trend(tile, f"failure-trend-{last}")
 
 st.subheader("Repeat-contact chains")
-if staff_only("Contact chains") and service is not None:
+if for_role("manager", "Contact chains") and service is not None:
     chains = _chains(service, selection.query)
+    audit("view", __file__, f"Contact chains: {described(selection, service=service)}")
+    if not viewer().has("safeguarding"):
+        chains, withheld = without_safeguarding(chains)
+        if withheld:
+            st.info(f"{withheld:,} {'record' if withheld == 1 else 'records'} withheld: chains "
+                    "with a contact flagged safeguarding are shown to the safeguarding role "
+                    "only (they count in every figure above).", icon=":material/shield:")
     table(chains, f"chains-{first}-{last}",
           f"{service}, {selection.label}: residents' runs of contacts each within the repeat "
           f"window ({standards_words()['repeat_window']}) of the one before, longest first (at "

@@ -5,7 +5,7 @@ small numbers suppressed because they leave the building."""
 import streamlit as st
 
 from metrics.reads import SOURCE_PARTS
-from pages.shared import cached, engine, months, no_data, sources
+from pages.shared import audited, cached, engine, months, no_data, sources
 from reports.documents.halves import complete_halves, half_name, half_of, month_name
 from reports.documents.papers import one_pager_bytes, pack_bytes
 
@@ -37,15 +37,18 @@ st.subheader("Six-monthly progress report (scrutiny committee)")
 halves = complete_halves(available) or [half_of(max(available))]
 half = st.selectbox("Half-year", halves, format_func=lambda h: f"{half_name(h)} ({h})",
                     key="papers_half")
-st.download_button("Download the six-monthly pack (PDF)", lambda: _pack(half, "pdf"),
-                   f"six-monthly-pack-{half}.pdf", PDF, key="download_pack_pdf",
-                   icon=":material/download:", on_click="ignore")
-st.download_button("Download the six-monthly pack (Word)", lambda: _pack(half, "docx"),
-                   f"six-monthly-pack-{half}.docx", DOCX, key="download_pack_docx",
-                   icon=":material/download:", on_click="ignore")
+pack_files = {fmt: f"six-monthly-pack-{half}.{fmt}" for fmt in ("pdf", "docx")}
+st.download_button("Download the six-monthly pack (PDF)",
+                   audited(lambda: _pack(half, "pdf"), pack_files["pdf"]), pack_files["pdf"],
+                   PDF, key="download_pack_pdf", icon=":material/download:", on_click="ignore")
+st.download_button("Download the six-monthly pack (Word)",
+                   audited(lambda: _pack(half, "docx"), pack_files["docx"]), pack_files["docx"],
+                   DOCX, key="download_pack_docx", icon=":material/download:",
+                   on_click="ignore")
 
 st.subheader("Monthly scorecard (cabinet one-pager)")
 month = st.selectbox("Month", available, format_func=month_name, key="papers_month")
-st.download_button("Download the cabinet one-pager (PDF)", lambda: _one_pager(month),
-                   f"cabinet-one-pager-{month}.pdf", PDF, key="download_one_pager_pdf",
-                   icon=":material/download:", on_click="ignore")
+one_pager = f"cabinet-one-pager-{month}.pdf"
+st.download_button("Download the cabinet one-pager (PDF)",
+                   audited(lambda: _one_pager(month), one_pager), one_pager, PDF,
+                   key="download_one_pager_pdf", icon=":material/download:", on_click="ignore")

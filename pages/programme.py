@@ -31,7 +31,17 @@ from metrics.reads import (
     read_programme,
 )
 from metrics.registry import REGISTRY
-from pages.shared import cached, chart, editor, engine, is_staff, months, settings, sources, table
+from pages.shared import (
+    cached,
+    chart,
+    editor,
+    engine,
+    for_role,
+    months,
+    settings,
+    sources,
+    table,
+)
 from reports.charts.programme import benefit_chart, milestone_timeline
 from reports.documents.halves import complete_halves, half_name
 from reports.escape import md
@@ -127,9 +137,7 @@ versions = _commentary(period)
 approved = versions.filter(pl.col("status") == "approved")
 table(approved.select("kind", "item_id", "text", "written_by", "approved_by", "approved_at"),
       f"commentary-{period}", f"Approved commentary for {_period_name(period)}.")
-if not is_staff():
-    st.info("Writing and approving commentary and editing the programme are for signed-in "
-            "staff.", icon=":material/lock:")
+if not for_role("analyst", "Writing and approving commentary and editing the programme"):
     st.stop()
 
 who = editor()

@@ -1,6 +1,6 @@
 """Satisfaction: CSAT, net promoter score and effort by channel and by service over the period,
 CSAT with its 95 % Wilson interval and every figure with its n; the CSAT trend (SPC); and, for
-signed-in staff, the latest comments for one service."""
+managers, the latest comments for one service."""
 
 from dataclasses import replace
 
@@ -17,15 +17,17 @@ from metrics.satisfaction_view import (
     shown_table,
 )
 from pages.shared import (
+    audit,
     cached,
     chart,
+    described,
     engine,
+    for_role,
     metric_tiles,
     page_selection,
     scorecard_tiles,
     sources,
     spc_trend,
-    staff_only,
     table,
 )
 from reports.charts.satisfaction import csat_interval_alt, csat_interval_chart
@@ -76,11 +78,12 @@ if csat is not None:
     spc_trend(csat, f"csat-trend-{last}")
 
 st.subheader("Latest comments")
-if staff_only("Survey comments"):
+if for_role("manager", "Survey comments"):
     services = by_service.filter(by_service["responses"] > 0).get_column("service").to_list()
     if services:
         service = st.selectbox("Service", services, key="comments_service")
         comments = _comments(service, query)
+        audit("view", __file__, f"Latest comments: {described(selection, service=service)}")
         table(comments, f"comments-{first}-{last}",
               f"The latest {COMMENTS_SHOWN} comments at most, newest first, for {service} "
               f"({selection.label}); e-mail addresses, phone numbers and postcodes were masked "

@@ -9,12 +9,14 @@ from metrics.registry import THEMES, headline_kpis
 from metrics.scorecard import Tile
 from metrics.spc import assurance_label, variation_label
 from metrics.wording import change, format_value, rag_line
+from pages.published import show_published
 from pages.shared import (
     assumptions,
     figure_cells,
     page_selection,
     scorecard_tiles,
     table,
+    viewer,
 )
 from reports.escape import md
 
@@ -74,6 +76,9 @@ st.title("Monthly scorecard")
 selection = page_selection(tuple(k.id for k in headline_kpis()), period=False)
 month = selection.month
 tiles = scorecard_tiles(month, selection.filters)
+if viewer().published_only:
+    show_published(tiles, month)
+    st.stop()
 st.caption(f"{md(month)}. Each figure against the council's target (RAG in words and symbol, "
            "judged on the figure as shown), its change on last month and a year ago, its last 24 "
            "months as a sparkline, and its variation read with SPC (NHS Making Data Count), "

@@ -1,11 +1,11 @@
 """What every page shares: the warehouse, caches that follow its writes, the sidebar filters,
-the row of headline figures, who is staff, and the way every chart is shown (with its text
-alternative, its data table and downloads)."""
+the row of headline figures, who is looking and with which roles (`pages.access`), and the way
+every chart is shown (with its text alternative, its data table and downloads)."""
 
 import functools
 import io
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -14,6 +14,7 @@ import polars as pl
 import streamlit as st
 from sqlalchemy.exc import OperationalError
 
+from data.audit import record_event
 from metrics.applicability import applicable, left_out
 from metrics.complaints_view import as_of_date
 from metrics.compute import Query, Sources
@@ -25,6 +26,7 @@ from metrics.reads import (
     assumption_factors,
     change_points,
     channel_assumptions,
+    demo_only,
     open_warehouse,
     read_facts,
     read_settings,
@@ -37,6 +39,8 @@ from metrics.registry import Kpi, measure, standard_words
 from metrics.safe_csv import csv_bytes
 from metrics.scorecard import Tile, scorecard
 from metrics.wording import format_value
+from pages.access import Access, Viewer, parse_access, viewer_for
+from pages.site import title_of
 from reports.charts.base import spc_alt, spc_chart, spc_table
 from reports.escape import escaped_figure, md
 
@@ -210,49 +214,95 @@ def months(src: Sources) -> list[str]:
     return sorted(src.parts.get_column("month").unique().to_list(), reverse=True)
 
 
-DEMO_STAFF = "ONCE_AND_DONE_DEMO_STAFF"
+DEMO_SWITCH = "ONCE_AND_DONE_DEMO"
+DEMO_BANNER = "Fictional demo council"
+
+
+def access() -> Access:
+    """The `[access]` configuration (`pages.access`); raises AccessError if it cannot be used."""
+    return parse_access(_secret("access"))
+
+
+def auth_configured() -> bool:
+    return _secret("auth") is not None
+
+
+def _secret(section: str):
+    try:
+        return st.secrets.get(section)
+    except FileNotFoundError:  # no secrets file at all
+        return None
+
+
+@cached("loads", max_entries=4)
+def _demo_only(stamp) -> bool:
+    return demo_only(engine())
+
+
+def demo_switch() -> bool | None:
+    """The demo switch: None when off; True when on and the warehouse holds the demo council
+    only; False when on but refused (any other warehouse)."""
+    if os.environ.get(DEMO_SWITCH) != "1":
+        return None
+    return _demo_only()
+
+
+def viewer() -> Viewer:
+    """Who is looking, and with which roles (`pages.access`)."""
+    signed_in = bool(auth_configured() and st.user.get("is_logged_in"))
+    claims = st.user.to_dict() if signed_in else None
+    who = (st.user.get("email") or st.user.get("name") or "signed-in user") if signed_in else None
+    return viewer_for(access(), claims, who, demo=bool(demo_switch()))
 
 
 def signed_in_as() -> str | None:
     """Who is signed in (`st.login`, OIDC): their e-mail, else their name; None if nobody."""
-    if not st.user.get("is_logged_in"):
-        return None
-    return st.user.get("email") or st.user.get("name") or "signed-in staff"
-
-
-def is_staff() -> bool:
-    """Record-level views (contact chains, comments, quarantined rows) are for signed-in staff.
-
-    Signed in means `st.login` (OIDC, `[auth]` in `.streamlit/secrets.toml`). For the fictional
-    demo council only, ONCE_AND_DONE_DEMO_STAFF=1 treats whoever opens the dashboard as staff.
-    """
-    return signed_in_as() is not None or os.environ.get(DEMO_STAFF) == "1"
+    return viewer().who
 
 
 def editor() -> str:
-    """The name an edit is recorded under: who is signed in; the demo's stand-in otherwise."""
-    return signed_in_as() or ("demo staff" if os.environ.get(DEMO_STAFF) == "1" else "unknown")
+    """The name an edit, a view or a download is recorded under: who is signed in, else the
+    demo's visitor or a visitor who is not signed in."""
+    return viewer().who or ("demo council visitor" if demo_switch() else
+                            "visitor (not signed in)")
 
 
-def staff_only(what: str) -> bool:
-    """True for staff; otherwise explains why `what` is hidden and offers to sign in."""
-    if is_staff():
+PAGE_KEY = "_once_and_done_page"  # the title of the page being run (app.py sets it)
+AUDITED_KEY = "_once_and_done_audited"  # the views this session has recorded already
+
+
+def audit(action: str, page_file: str, detail: str) -> None:
+    """Record in the audit trail (`data.audit`) that this visitor did `action` on the page of
+    `page_file` (its `__file__`). A view is recorded once a session for the same page and
+    detail: a rerun is not another look."""
+    page = title_of(page_file)
+    if action == "view":
+        done = st.session_state.setdefault(AUDITED_KEY, set())
+        if (page, detail) in done:
+            return
+        done.add((page, detail))
+    record_event(engine(), editor(), action, page, detail)
+
+
+def described(selection: "Selection", **chosen: str) -> str:
+    """What a record-level view shows, in words: the choices and the period, then the
+    sidebar's filters ("service Waste; 2023-12; ward Abbey")."""
+    parts = [f"{k} {v}" for k, v in chosen.items()]
+    parts.append(selection.label)
+    parts += [f"{k} {', '.join(v)}" for k, v in selection.filters.items()]
+    return "; ".join(parts)
+
+
+def for_role(role: str, what: str) -> bool:
+    """True when the viewer holds `role`; otherwise says that `what` is not available to their
+    role (offering to sign in to a visitor who is not signed in) and returns False."""
+    seen = viewer()
+    if seen.has(role):
         return True
-    st.info(f"{md(what)} are record-level data, shown to signed-in staff only.",
-            icon=":material/lock:")
-    if _auth_configured():
+    st.info(f"{md(what)}: not available to your role.", icon=":material/lock:")
+    if seen.who is None and auth_configured():
         st.button("Sign in", on_click=st.login, key=f"sign_in_{what}")
-    else:
-        st.caption("This deployment has no sign-in configured (`[auth]` in "
-                   "`.streamlit/secrets.toml`, see the README).")
     return False
-
-
-def _auth_configured() -> bool:
-    try:
-        return "auth" in st.secrets
-    except FileNotFoundError:
-        return False
 
 
 def sidebar_filters(src: Sources, period: bool = False) -> Selection | None:
@@ -310,16 +360,31 @@ def excel_bytes(frame: pl.DataFrame, sheet: str = "data") -> bytes:
     return buffer.getvalue()
 
 
+def audited(build: Callable[[], bytes], file: str) -> Callable[[], bytes]:
+    """`build` for a download button, recording the download of `file` in the audit trail
+    when it runs (on the click)."""
+    where, who, warehouse = st.session_state.get(PAGE_KEY, ""), editor(), engine()
+
+    def build_and_record() -> bytes:
+        content = build()
+        record_event(warehouse, who, "download", where, file)
+        return content
+    return build_and_record
+
+
 def download_buttons(frame: pl.DataFrame, name: str) -> None:
-    """CSV and Excel downloads of exactly the rows shown, built only when clicked."""
+    """CSV and Excel downloads of exactly the rows shown, built only when clicked, each
+    recorded in the audit trail."""
     left, right = st.columns(2, width=360)
     with left:
-        st.download_button("Download CSV", lambda: csv_bytes(frame), f"{name}.csv",
+        st.download_button("Download CSV", audited(lambda: csv_bytes(frame), f"{name}.csv"),
+                           f"{name}.csv",
                            "text/csv", key=f"download_{name}", icon=":material/download:",
                            on_click="ignore")
     with right:
         st.download_button(
-            "Download Excel", lambda: excel_bytes(frame, name), f"{name}.xlsx",
+            "Download Excel", audited(lambda: excel_bytes(frame, name), f"{name}.xlsx"),
+            f"{name}.xlsx",
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             key=f"download_xlsx_{name}", icon=":material/download:", on_click="ignore")
 

@@ -27,8 +27,9 @@ ALLOWED = {
     "reports": {"metrics"},
     "pages": {"metrics", "reports"},
 }
-# Staff edits of reference data are the pages' one way into `data`.
-PAGES_MAY_IMPORT = {"data.edits"}
+# Staff edits of reference data, and the audit trail of who saw, downloaded and changed what,
+# are the pages' only ways into `data`.
+PAGES_MAY_IMPORT = {"data.edits", "data.audit"}
 ENTRY_POINTS = {"app.py", "serve.py", "metrics/__main__.py", "pipelines/__main__.py"}
 # third-party package -> where it may be imported
 CONFINED = {

@@ -11,6 +11,23 @@ from pipelines.demo import build_demo
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 DEMO_MONTHS = 2
 LATEST_MONTH = "2023-12"  # the demo's second month
+# The Streamlit secrets of a deployment with sign-in, the `[access]` section as the README shows.
+AUTH = {"redirect_uri": "http://127.0.0.1:8501/oauth2callback",
+        "cookie_secret": "app-tests-cookie-secret-not-a-secret", "client_id": "app-tests",
+        "client_secret": "app-tests-client-secret-not-a-secret",
+        "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration"}
+ACCESS = {"signed_out": "sign_in", "claim": "groups",
+          "roles": {"member": ["Councillors"], "manager": ["Service Managers"],
+                    "analyst": ["Performance Team"], "safeguarding": ["Safeguarding Leads"],
+                    "admin": ["Dashboard Admins"]}}
+
+
+def sign_in(app: AppTest, *groups: str, email: str = "officer@example.com") -> AppTest:
+    """`app` with a user signed in (AppTest's own `st.user`) whose `groups` claim holds
+    `groups`."""
+    app.user = {"is_logged_in": True, "name": "Test Officer", "email": email,
+                "groups": list(groups)}
+    return app
 
 
 @pytest.fixture(scope="session")
@@ -28,21 +45,30 @@ def demo_engine(demo_url):
 
 
 @pytest.fixture
-def app(demo_url, monkeypatch):
-    """The app on the demo warehouse, with every cache cleared and nobody signed in."""
+def signed_out_app(demo_url, monkeypatch):
+    """The app on the demo warehouse, with sign-in and roles configured, every cache cleared
+    and nobody signed in."""
     monkeypatch.setenv("WAREHOUSE_URL", demo_url)
-    monkeypatch.delenv("ONCE_AND_DONE_DEMO_STAFF", raising=False)
+    monkeypatch.delenv("ONCE_AND_DONE_DEMO", raising=False)
     import streamlit as st
     st.cache_data.clear()
     st.cache_resource.clear()
-    return AppTest.from_file(APP, default_timeout=60)
+    app = AppTest.from_file(APP, default_timeout=60)
+    app.secrets["auth"] = AUTH
+    app.secrets["access"] = ACCESS
+    return app
 
 
 @pytest.fixture
-def staff_app(app):
-    """The same app with a signed-in member of staff (AppTest's own `st.user`)."""
-    app.user = {"is_logged_in": True, "name": "Test Officer", "email": "officer@example.com"}
-    return app
+def app(signed_out_app):
+    """The same app with a councillor signed in: the `member` role, every aggregate page."""
+    return sign_in(signed_out_app, "Councillors")
+
+
+@pytest.fixture
+def staff_app(signed_out_app):
+    """The same app with a performance officer signed in: the `analyst` role."""
+    return sign_in(signed_out_app, "Performance Team")
 
 
 def open_page(app: AppTest, page: str) -> AppTest:

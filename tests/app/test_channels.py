@@ -84,17 +84,18 @@ def test_filters_and_a_longer_period_change_the_figures(app, demo_engine):
                  {"service": ("Council Tax",), "channel": ("phone",)})
 
 
-def test_the_editor_is_for_staff_only(app):
+def test_the_editor_is_for_analysts_only(app):
     open_page(app, "channels")
     assert "save_assumptions" not in [b.key for b in app.button]
-    assert any("Editing assumptions" in i.value for i in app.info)
+    assert any("Editing assumptions: not available to your role." in i.value
+               for i in app.info)
     # The assumptions themselves are not record-level: everyone sees them.
     assert len(frame_with(app, "Source of the unit cost")) == 9
 
 
 @pytest.fixture
-def own_warehouse(app, warehouse_copy):
-    """A copy of the demo warehouse for this test alone, so that edits stay here (after `app`,
+def own_warehouse(signed_out_app, warehouse_copy):
+    """A copy of the demo warehouse for this test alone, so that edits stay here (after the app,
     whose fixture points the app at the demo)."""
     return warehouse_copy
 

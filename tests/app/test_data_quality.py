@@ -20,7 +20,7 @@ from metrics.quality import (
 from metrics.reads import sources_from_warehouse
 from pipelines.sources.config import read_config
 from pipelines.sources.run import run_source
-from tests.app.conftest import LATEST_MONTH, open_page
+from tests.app.conftest import LATEST_MONTH, open_page, sign_in
 
 PSEUDONYM = "ab12cd34" + "9f" * 28
 
@@ -76,7 +76,7 @@ def test_coverage_follows_the_sidebar(app, demo_engine):
 
 
 @pytest.fixture
-def quarantined(app, warehouse_copy):
+def quarantined(signed_out_app, warehouse_copy):
     """A copy of the demo warehouse with three quarantined contact rows."""
     engine = warehouse_copy
     rows = pl.DataFrame({
@@ -92,7 +92,7 @@ def quarantined(app, warehouse_copy):
     return engine
 
 
-def test_rules_broken_are_shown_to_everyone_and_rows_to_nobody_else(app, quarantined):
+def test_rules_broken_are_shown_to_members_and_rows_to_analysts_only(app, quarantined):
     open_page(app, "data_quality")
     assert not app.exception
     expected = rule_counts(read_quarantine_reasons(quarantined))
@@ -100,7 +100,7 @@ def test_rules_broken_are_shown_to_everyone_and_rows_to_nobody_else(app, quarant
     assert list(shown.itertuples(index=False, name=None)) == expected.rows()
     assert expected.rows()[0] == ("contacts", "channel: not a channel", 2)
     assert not tables_with(app, "raw_text")
-    assert any("Quarantined rows" in i.value for i in app.info)
+    assert any("Quarantined rows: not available to your role." in i.value for i in app.info)
 
 
 def test_staff_see_the_quarantined_rows_with_short_aliases(staff_app, quarantined):
@@ -134,16 +134,16 @@ def test_staff_record_and_remove_a_change_point_everyone_sees_it(staff_app, ware
     assert sources_from_warehouse(warehouse_copy).change_points == ()
 
 
-def test_a_change_point_without_a_reason_is_refused_and_visitors_cannot_record(staff_app,
+def test_a_change_point_without_a_reason_is_refused_and_members_cannot_record(staff_app,
                                                                                warehouse_copy):
     app = open_page(staff_app, "data_quality")
     app.button(key="record_change_point").click().run()
     assert any("Not recorded. reason: say what changed" in m.value for m in app.error)
     assert sources_from_warehouse(warehouse_copy).change_points == ()
-    staff_app.user = {"is_logged_in": False}
+    sign_in(staff_app, "Councillors")
     open_page(staff_app, "data_quality")
     assert "record_change_point" not in [b.key for b in staff_app.button]
-    assert any("Signed-in staff record and remove change points." == c.value
+    assert any("Analysts record and remove change points." == c.value
                for c in staff_app.caption)
 
 

@@ -103,14 +103,14 @@ def test_a_services_reasons_are_counts_and_shares_of_its_failure(app, demo_engin
                    for t in tables(app))
 
 
-def test_contact_chains_are_hidden_from_anonymous_visitors(app):
+def test_contact_chains_are_hidden_from_members(app):
     open_page(app, "failure_demand")
     assert not app.exception
     assert not any("alias" in t.columns for t in tables(app))
-    assert any("Contact chains are record-level data" in i.value for i in app.info)
+    assert any("Contact chains: not available to your role." in i.value for i in app.info)
 
 
-def test_contact_chains_are_shown_to_staff(staff_app, demo_engine):
+def test_contact_chains_are_shown_to_managers_and_above(staff_app, demo_engine):
     open_page(staff_app, "failure_demand")
     assert not staff_app.exception
     service = staff_app.selectbox(key="fd_service").value

@@ -9,7 +9,7 @@ import pytest
 
 from data.warehouse import get_engine
 from reports.escape import figure_text, md
-from tests.app.conftest import APP
+from tests.app.conftest import ACCESS, APP, AUTH, sign_in
 from tests.hostile import build_hostile, hostile_names
 
 PAGES = ["scorecard", "failure_demand", "right_first_time", "complaints", "satisfaction",
@@ -30,11 +30,15 @@ def hostile_url(tmp_path_factory):
 def hostile_app(hostile_url, monkeypatch):
     from streamlit.testing.v1 import AppTest
     monkeypatch.setenv("WAREHOUSE_URL", hostile_url)
-    monkeypatch.setenv("ONCE_AND_DONE_DEMO_STAFF", "1")  # the record-level views too
+    monkeypatch.delenv("ONCE_AND_DONE_DEMO", raising=False)
     import streamlit as st
     st.cache_data.clear()
     st.cache_resource.clear()
-    return AppTest.from_file(APP, default_timeout=120)
+    app = AppTest.from_file(APP, default_timeout=120)
+    app.secrets["auth"] = AUTH
+    app.secrets["access"] = ACCESS
+    # Every role, so that the record-level views are drawn too.
+    return sign_in(app, "Performance Team", "Safeguarding Leads", "Dashboard Admins")
 
 
 def _markdown_texts(at) -> list[str]:

@@ -72,11 +72,11 @@ def test_a_ward_filter_explains_instead_of_showing_figures(app):
     assert any("not defined by ward" in i.value for i in app.info)
 
 
-def test_comments_are_hidden_from_the_public(app):
+def test_comments_are_hidden_from_members(app):
     open_page(app, "satisfaction")
     assert not app.exception
     assert frame_with(app, "comment") is None
-    assert any("Survey comments" in i.value for i in app.info)
+    assert any("Survey comments: not available to your role." in i.value for i in app.info)
 
 
 def test_staff_see_the_latest_comments_for_a_chosen_service(staff_app, demo_engine):

@@ -51,7 +51,7 @@ def browser_warehouse(_browser_available, tmp_path_factory):
 @pytest.fixture(scope="session")
 def server(browser_warehouse):
     """`streamlit run serve.py` on the demo warehouse, with the demo's staff views on."""
-    server = start_server({"WAREHOUSE_URL": browser_warehouse, "ONCE_AND_DONE_DEMO_STAFF": "1",
+    server = start_server({"WAREHOUSE_URL": browser_warehouse, "ONCE_AND_DONE_DEMO": "1",
                            "ONCE_AND_DONE_PSEUDONYM_KEY": TEST_KEY},
                           ARTIFACTS / "browser-server.log")
     yield server

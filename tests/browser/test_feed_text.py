@@ -10,7 +10,6 @@ import pytest
 
 from data.warehouse import get_engine
 from reports.escape import WORD_JOINER
-from tests.browser import ARTIFACTS, start_server
 from tests.browser.conftest import (
     TEST_KEY,
     assert_clean_log,
@@ -18,9 +17,13 @@ from tests.browser.conftest import (
     nav_pages,
     open_url,
 )
+from tests.browser.test_roles import serving_with_sign_in, sign_in
 from tests.hostile import EVIL, PIXEL, build_hostile, hostile_names
 
 pytestmark = pytest.mark.browser
+# An officer holding every role, so that every page and record-level view is drawn.
+EVERY_ROLE = "every.role@council.example"
+EVERY_GROUP = ["Performance Team", "Safeguarding Leads", "Dashboard Admins"]
 # The smallest valid PNG, so that a fetched image would load.
 PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
                     "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082")
@@ -51,16 +54,15 @@ def pixel(_browser_available):
 
 @pytest.fixture(scope="module")
 def hostile_server(pixel, tmp_path_factory):
+    """The dashboard on the hostile warehouse, with sign-in through a live provider: the
+    warehouse is not the demo council's, so record-level views need a role."""
     folder = tmp_path_factory.mktemp("hostile-browser")
     url = f"sqlite:///{folder / 'warehouse.db'}"
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("ONCE_AND_DONE_PSEUDONYM_KEY", TEST_KEY)
         build_hostile(get_engine(url), folder, pixel.server_address[1])
-    server = start_server({"WAREHOUSE_URL": url, "ONCE_AND_DONE_DEMO_STAFF": "1",
-                           "ONCE_AND_DONE_PSEUDONYM_KEY": TEST_KEY},
-                          ARTIFACTS / "browser-hostile-server.log")
-    yield server
-    server.stop()
+    with serving_with_sign_in(url, folder, "hostile", users={EVERY_ROLE: EVERY_GROUP}) as server:
+        yield server
 
 
 def test_no_page_fetches_the_pixel_or_links_to_evil(browser, pixel, hostile_server):
@@ -70,6 +72,8 @@ def test_no_page_fetches_the_pixel_or_links_to_evil(browser, pixel, hostile_serv
     names = hostile_names(pixel.server_address[1])
     seen = set()
     try:
+        open_url(page, hostile_server.url)
+        sign_in(page, hostile_server, EVERY_ROLE)
         for nav in nav_pages(page, hostile_server):
             open_url(page, nav.url)
             assert_no_exception(page, nav.title)

@@ -30,10 +30,14 @@ def test_the_server_draws_up_the_opening_scorecard_before_serving(page, server):
     expect(month).to_have_value(ready.group(1))
 
 
-def test_a_warehouse_that_cannot_be_reached_is_explained_not_a_traceback(browser):
+def test_a_warehouse_that_cannot_be_reached_is_explained_not_a_traceback(browser, tmp_path):
     unreachable = f"postgresql+psycopg://once_and_done@127.0.0.1:{free_port()}/nowhere"
+    # Visitors who are not signed in are public here, so the scorecard opens and reads.
+    secrets = tmp_path / "secrets.toml"
+    secrets.write_text('[access]\nsigned_out = "public"\n')
     server = start_server({"WAREHOUSE_URL": unreachable},
-                          ARTIFACTS / "browser-server-unreachable.log")
+                          ARTIFACTS / "browser-server-unreachable.log",
+                          flags=("--secrets.files", str(secrets)))
     try:
         assert "Could not read the warehouse before serving" in server.log_text()
         context = browser.new_context(viewport={"width": WIDTH, "height": 900})
@@ -52,7 +56,7 @@ def test_a_warehouse_that_cannot_be_reached_is_explained_not_a_traceback(browser
 def test_a_first_visit_straight_to_a_page_goes_through_the_router(browser, browser_warehouse):
     """On a fresh server, the first visitor of all opens a page's own URL: the sidebar lists
     the router's pages by title, not the files in pages/ (Streamlit's old multipage mode)."""
-    server = start_server({"WAREHOUSE_URL": browser_warehouse,
+    server = start_server({"WAREHOUSE_URL": browser_warehouse, "ONCE_AND_DONE_DEMO": "1",
                            "ONCE_AND_DONE_PSEUDONYM_KEY": TEST_KEY},
                           ARTIFACTS / "browser-server-first-visit.log")
     try:

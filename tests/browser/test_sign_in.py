@@ -1,52 +1,36 @@
 """Staff sign in with `st.login` through a real OpenID Connect provider (oidc-provider-mock on
-127.0.0.1, in this process): record-level views appear only once signed in, and go on sign-out."""
+127.0.0.1, in this process): record-level views appear only once an analyst is signed in, and go
+on sign-out. What each role sees is in test_roles.py."""
 
 import pytest
 from playwright.sync_api import expect
 
 from reports.escape import md
-from tests.browser import ARTIFACTS, free_port, start_server
 from tests.browser.conftest import (
-    TEST_KEY,
     TIMEOUT_MS,
     WIDTH,
     assert_clean_log,
     assert_no_exception,
-    nav_pages,
     open_url,
     wait_idle,
 )
+from tests.browser.test_roles import serving_with_sign_in
 
 pytestmark = pytest.mark.browser
 expect.set_options(timeout=TIMEOUT_MS)
 
 OFFICER = "data.officer@council.example"
-HIDDEN = "Quarantined rows are record-level data, shown to signed-in staff only."
+HIDDEN = "Sign in to see the dashboard."
 STAFF_ONLY_CAPTION = "Each row's original text"
 
 
 @pytest.fixture
 def signing_in_server(browser_warehouse, tmp_path):
-    """The dashboard with `[auth]` pointing at a live OIDC provider, without the demo's staff
-    switch: nobody is staff until they sign in."""
-    from oidc_provider_mock import run_server_in_thread
-
-    port = free_port()
-    with run_server_in_thread() as provider:
-        secrets = tmp_path / "secrets.toml"
-        secrets.write_text(f"""[auth]
-redirect_uri = "http://127.0.0.1:{port}/oauth2callback"
-cookie_secret = "browser-tests-cookie-secret-not-a-secret"
-client_id = "once-and-done-browser-tests"
-client_secret = "browser-tests-client-secret-not-a-secret"
-server_metadata_url = "http://127.0.0.1:{provider.server_port}/.well-known/openid-configuration"
-""")
-        server = start_server({"WAREHOUSE_URL": browser_warehouse,
-                               "ONCE_AND_DONE_PSEUDONYM_KEY": TEST_KEY},
-                              ARTIFACTS / "browser-server-sign-in.log", port=port,
-                              flags=("--secrets.files", str(secrets)))
+    """The dashboard with `[auth]` pointing at a live OIDC provider and `[access]` as the README
+    shows, without the demo switch: nobody sees anything until they sign in."""
+    with serving_with_sign_in(browser_warehouse, tmp_path, "sign-in",
+                              users={OFFICER: ["Performance Team"]}) as server:
         yield server
-        server.stop()
 
 
 def test_staff_see_record_level_rows_only_once_signed_in(browser, signing_in_server):
@@ -54,7 +38,7 @@ def test_staff_see_record_level_rows_only_once_signed_in(browser, signing_in_ser
     context = browser.new_context(viewport={"width": WIDTH, "height": 900})
     context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
-    quality = next(p.url for p in nav_pages(page, server) if p.title == "Data quality")
+    quality = f"{server.url}/data_quality"
 
     open_url(page, quality)
     expect(page.get_by_text(HIDDEN)).to_be_visible()

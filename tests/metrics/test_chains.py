@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import polars as pl
 
-from metrics.chains import alias, chains, contact_chains
+from metrics.chains import alias, chains, contact_chains, without_safeguarding
 from pipelines.ingest import ingest_file
 from tests.metrics.builders import months, utc, write_csv
 from tests.metrics.test_drill import facts, input_rows
@@ -62,3 +62,17 @@ def test_contact_chains_reads_one_service_of_the_warehouse(sqlite_engine, tmp_pa
     # The warehouse holds HMAC pseudonyms, so the aliases are of those, not of "c1".
     assert alias("c1") not in result.get_column("alias").to_list()
     assert contact_chains(sqlite_engine, "Waste", months("2024-02")).height == 0
+
+
+def test_a_chain_with_a_safeguarding_contact_is_withheld_from_others():
+    # Contact 5 of c2 raised a safeguarding concern: c2's chain of 5 and 9 is flagged.
+    flagged = facts().with_columns(
+        safeguarding=pl.when(pl.col("contact_id") == "c00005").then(True)
+        .otherwise(pl.col("safeguarding")))
+    found = chains(flagged, window_days=7)
+    assert found.select("alias", "safeguarding").rows() == [
+        (alias("c1"), False), (alias("c3"), False), (alias("c2"), True)]
+    shown, withheld = without_safeguarding(found)
+    assert withheld == 1
+    assert shown.get_column("alias").to_list() == [alias("c1"), alias("c3")]
+    assert "safeguarding" not in shown.columns
