@@ -47,7 +47,7 @@ def not_available(page: Page, seen: Viewer):
         if seen.nothing or seen.roleless:
             invitation(seen)
             return
-        st.title(page.title)
+        st.title(md(page.title))
         st.warning("This page is not available to your role.", icon=":material/lock:")
     return show
 
@@ -74,7 +74,7 @@ def navigation(seen: Viewer):
 try:
     seen = viewer()
 except AccessError as error:
-    st.error(f"The dashboard cannot start: {error}", icon=":material/error:")
+    st.error(f"The dashboard cannot start: {md(str(error))}", icon=":material/error:")
     st.stop()
 demo = demo_switch()
 if demo:

@@ -6,6 +6,7 @@ import streamlit as st
 
 from data.audit import ACTIONS, read_events
 from pages.shared import access, engine, table
+from reports.escape import md
 
 st.title("Audit trail")
 st.caption("Every view of record-level data (contact chains, comments, quarantined rows) with "
@@ -24,7 +25,7 @@ st.subheader("Role mapping")
 mapping = access()
 st.caption(f"From `[access]` in the Streamlit secrets: visitors who are not signed in "
            f"{'are `public`' if mapping.signed_out == 'public' else 'must sign in'}; roles are "
-           f"read from the claim `{mapping.claim}`. It is changed in the secrets, not here.")
+           f"read from the claim {md(mapping.claim)}. It is changed in the secrets, not here.")
 table(pl.DataFrame({"role": list(mapping.roles),
                     "claim values": [", ".join(v) for v in mapping.roles.values()]},
                    schema={"role": pl.String, "claim values": pl.String}), "role-mapping")

@@ -8,7 +8,7 @@ import signal
 import sys
 from pathlib import Path
 
-from data.demo_builds import begin_build, demo_state, finish_build
+from data.demo_builds import demo_state
 from data.facts import has_contacts
 from data.warehouse import get_engine, unavailable, warehouse_url
 from pipelines.feeds import FEEDS
@@ -122,12 +122,8 @@ def _demo(args) -> int:
             print("The demo council was stopped part-way: building it again", file=sys.stderr)
     _stop_on_signals()
     print(f"Building the demo council in {warehouse_url()}", file=sys.stderr)
-    with engine.begin() as conn:
-        build_id = begin_build(conn, args.seed, args.months)
     results = build_demo(engine, args.dir, seed=args.seed, months=args.months,
                          progress=progress)
-    with engine.begin() as conn:
-        finish_build(conn, build_id)
     loaded = sum(r.rows_inserted + r.rows_updated for r in results)
     quarantined = sum(r.rows_quarantined for r in results)
     print(f"demo: {len(results)} files, {loaded:,} rows loaded, {quarantined:,} quarantined")

@@ -5,6 +5,7 @@ PostgreSQL tests skip when no server answers, unless ONCE_AND_DONE_REQUIRE_POSTG
 """
 
 import os
+import sys
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -83,3 +84,12 @@ def sqlite_engine(tmp_path):
 def whole_demo(tmp_path_factory):
     """The whole demo council as (sources, targets, channel assumptions), built once."""
     return demo_sources(tmp_path_factory.mktemp("demo-feeds"))
+
+
+@pytest.fixture(autouse=True)
+def _main_module_kept():
+    """AppTest runs a page as `__main__` and leaves it there; a demo build after it would then
+    spawn workers that re-run that page as their main module and die (BrokenProcessPool)."""
+    main = sys.modules["__main__"]
+    yield
+    sys.modules["__main__"] = main

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
+from data.demo_builds import begin_build, finish_build
 from data.warehouse import make_engine
 from pipelines.demo.calendar import demo_period
 from pipelines.demo.generate import generate_demo
@@ -35,7 +36,13 @@ def build_demo(engine: Engine, out_dir: Path, seed: int = 2026, months: int = 36
                progress: Progress | None = None) -> list[LoadResult]:
     """Generate the demo feeds and the programme's sheets and load every file, then record
     the officers' commentary; progress(done, total, file name) is called as each file
-    finishes. Returns the LoadResults in the files' order."""
+    finishes. Returns the LoadResults in the files' order.
+
+    The build is recorded in `demo_builds` before the first file loads and marked finished
+    only after the last: a build stopped part-way stays unfinished (`demo --if-empty` redoes
+    it), and only a finished one lets the demo switch open every role."""
+    with engine.begin() as conn:
+        build_id = begin_build(conn, seed, months)
     files = generate_demo(out_dir, seed, months)
     files += write_programme(Path(out_dir), demo_period(months))
     url = engine.url.render_as_string(hide_password=False)
@@ -49,6 +56,8 @@ def build_demo(engine: Engine, out_dir: Path, seed: int = 2026, months: int = 36
             if progress is not None:
                 progress(len(results), len(files), results[pending[future]].file)
     record_commentary(engine, demo_period(months))
+    with engine.begin() as conn:
+        finish_build(conn, build_id)
     return [results[i] for i in range(len(files))]
 
 

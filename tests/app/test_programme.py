@@ -9,6 +9,7 @@ import polars as pl
 from data.edits import approve_commentary, write_commentary
 from metrics.reads import exceptions_from_warehouse, read_programme
 from pipelines.ingest import ingest_file
+from reports.escape import md
 from tests.app.conftest import LATEST_MONTH, open_page
 from tests.programme.sheets import BENEFIT_HEADER, MILESTONE_HEADER, RISK_HEADER, csv_file
 
@@ -66,7 +67,7 @@ def test_staff_write_a_draft_and_cannot_approve_their_own(staff_app, warehouse_c
     staff_app.date_input[0].set_value(date(2024, 9, 30))
     next(b for b in staff_app.button if b.label == "Save milestone").click().run()
     assert not staff_app.exception
-    assert "Saved: forecast_due_on." in [s.value for s in staff_app.success]
+    assert md("Saved: forecast_due_on.") in [s.value for s in staff_app.success]
     stored = read_programme(warehouse_copy).milestones.filter(pl.col("milestone_id") == "M2")
     assert stored.select("forecast_due_on", "edited_by").row(0) == (
         date(2024, 9, 30), "officer@example.com")

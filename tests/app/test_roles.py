@@ -1,6 +1,7 @@
 """Who sees what in AppTest: signed-out visitors, a sign-in that grants no role, the public
 role, a configuration that cannot be used, and the demo switch, on and refused."""
 
+from reports.escape import md
 from tests.app.conftest import ACCESS, sign_in
 from tests.pipelines.helpers import load
 
@@ -35,7 +36,8 @@ def test_without_access_no_sign_in_grants_a_role_and_it_says_so(signed_out_app):
 def test_a_sign_in_that_grants_no_role_is_told_and_offered_sign_out(signed_out_app):
     sign_in(signed_out_app, "Planning", "Safeguarding Leads").run()
     assert not signed_out_app.metric
-    assert any("You are signed in as officer@example.com, but your sign-in grants no role" in w
+    assert any(f"You are signed in as {md('officer@example.com')}, but your sign-in grants no "
+               "role" in w
                for w in texts(signed_out_app, "warning"))
     assert [b.label for b in signed_out_app.button] == ["Sign out"]
 

@@ -19,9 +19,9 @@ ACCESS = {"signed_out": "sign_in", "claim": "groups",
           "roles": {"member": ["Councillors"], "manager": ["Service Managers"],
                     "analyst": ["Performance Team"], "safeguarding": ["Safeguarding Leads"],
                     "admin": ["Dashboard Admins"]}}
-AGGREGATE_PAGES = {"Monthly scorecard", "Papers and packs", "Failure demand", "Right first time",
-                   "Complaints and compliments", "Satisfaction", "Channels, cost and carbon",
-                   "Data quality"}
+AGGREGATE_PAGES = {"Monthly scorecard", "Papers and packs", "Programme", "Failure demand",
+                   "Right first time", "Complaints and compliments", "Satisfaction",
+                   "Members' enquiries", "Channels, cost and carbon", "Data quality"}
 
 
 def signed_in(*groups, config=ACCESS, claim="groups") -> Viewer:
