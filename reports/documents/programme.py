@@ -32,6 +32,9 @@ from metrics.wording import (
 from reports.documents.model import Heading, Items, Paragraph, Section, Table
 
 KIND_NAMES = {"milestone": "Milestone", "risk": "Risk", "benefit": "Benefit", "kpi": "Measure"}
+# The one-pager lists this many exceptions at most, so that it stays one page; the rest are
+# counted, and listed in full on the Programme page and by `python -m metrics exceptions`.
+ONE_PAGER_ITEMS = 9
 
 
 @dataclass(frozen=True)
@@ -75,10 +78,13 @@ def exception_lines(report: ProgrammeReport) -> list:
     (milestone): overdue · Head of Digital · no commentary yet"."""
     blocks: list = [Paragraph(exceptions_sentence(exception_counts(report.items),
                                                   day_text(report.report_date)))]
-    if report.items:
+    shown, more = report.items[:ONE_PAGER_ITEMS], len(report.items) - ONE_PAGER_ITEMS
+    if shown:
         blocks.append(Items(tuple(
             f"{i.title} ({KIND_NAMES[i.kind].lower()}): {i.reason} · {i.owner or 'no owner'} · "
-            f"{i.commentary or NO_COMMENTARY}" for i in report.items)))
+            f"{i.commentary or NO_COMMENTARY}" for i in shown) + (
+            (f"and {more} more, listed in full on the Programme page and by "
+             f"python -m metrics exceptions",) if more > 0 else ())))
     return blocks
 
 
