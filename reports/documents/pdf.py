@@ -51,9 +51,12 @@ tr { page-break-inside: avoid; }
 /* Five tiles to a row on the one-pager, so that the month's exceptions fit on its page too. */
 .onepage .tiles { display: grid; grid-template-columns: repeat(5, 1fr); }
 .onepage .tile { width: auto; line-height: 1.1; }
+.onepage .tile .head { flex-wrap: wrap; }
+.onepage .tile .label { font-size: 6.6pt; white-space: nowrap; }
+.onepage .tile .value { font-size: 8pt; }
 .onepage h1 { font-size: 15pt; margin: 0; color: #0b3d63; }
 .onepage .intro { font-size: 7pt; margin: 0 0 1.5mm 0; }
-.onepage p { margin: 0.2mm 0; font-size: 6.6pt; line-height: 1.15; }
+.onepage p { margin: 0.3mm 0; font-size: 7pt; line-height: 1.25; }
 .onepage h2 { position: absolute; left: -9999px; }
 .onepage h3 { font-size: 8pt; margin: 1mm 0 0 0; }
 .items { columns: 3; column-gap: 4mm; font-size: 6.4pt; line-height: 1.2; margin: 0.5mm 0;
