@@ -8,7 +8,8 @@ so that a cache knows when what it read has changed, and a change clears only wh
 - `marts` (mart_contacts_monthly, and the data horizon it was computed at): a contacts load
   that writes rows, and `pipelines refresh`;
 - `settings` (ref_settings), `targets` (ref_kpi_targets), `assumptions`
-  (ref_channel_assumptions, ref_assumption_changes), `change_points` (ref_spc_change_points):
+  (ref_channel_assumptions, ref_assumption_changes), `change_points` (ref_spc_change_points),
+  `actions` (ref_complaint_actions):
   any insert, update or delete, by anyone, through triggers; a contacts load also moves
   `settings`, where it records the horizon of its marts.
 
@@ -43,6 +44,7 @@ HAND_EDITED = {
     "ref_channel_assumptions": "assumptions",
     "ref_assumption_changes": "assumptions",
     "ref_spc_change_points": "change_points",
+    "ref_complaint_actions": "actions",
 }
 # A random number drawn when the warehouse is created: a warehouse built again from nothing
 # restarts its counters, and must not pass for the one a cache read.

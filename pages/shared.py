@@ -14,6 +14,7 @@ import polars as pl
 import streamlit as st
 from sqlalchemy.exc import OperationalError
 
+from data.edits import read_actions
 from metrics.applicability import applicable, left_out
 from metrics.complaints_view import as_of_date
 from metrics.compute import Query, Sources
@@ -151,9 +152,14 @@ def _change_points(stamp):
     return change_points(engine())
 
 
+@cached("actions", max_entries=4)
+def _actions(stamp) -> pl.DataFrame:
+    return read_actions(engine())
+
+
 @cached(*SOURCE_PARTS, resource=True, max_entries=2)
 def _sources(stamp) -> Sources:
-    return with_reference(_facts(), _assumptions(), settings(), _change_points())
+    return with_reference(_facts(), _assumptions(), settings(), _change_points(), _actions())
 
 
 def sources() -> Sources:

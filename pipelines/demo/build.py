@@ -19,6 +19,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from data.warehouse import make_engine
+from pipelines.demo.actions import record_demo_actions
 from pipelines.demo.generate import generate_demo
 from pipelines.ingest import LoadResult, ingest_file
 
@@ -32,7 +33,8 @@ _engine: Engine | None = None
 def build_demo(engine: Engine, out_dir: Path, seed: int = 2026, months: int = 36,
                progress: Progress | None = None) -> list[LoadResult]:
     """Generate the demo feeds and load every file; progress(done, total, file name) is called
-    as each file finishes. Returns the LoadResults in the files' order."""
+    as each file finishes; then record the demo council's actions against complaint themes.
+    Returns the LoadResults in the files' order."""
     files = generate_demo(out_dir, seed, months)
     url = engine.url.render_as_string(hide_password=False)
     context = multiprocessing.get_context("spawn")
@@ -44,6 +46,7 @@ def build_demo(engine: Engine, out_dir: Path, seed: int = 2026, months: int = 36
             results[pending[future]] = future.result()
             if progress is not None:
                 progress(len(results), len(files), results[pending[future]].file)
+    record_demo_actions(engine, months)
     return [results[i] for i in range(len(files))]
 
 
