@@ -38,9 +38,10 @@ def sheet_rows(data: bytes) -> list[dict[str, str]]:
 
 
 def checked_actions(rows: list[dict], themes: set[str], services: set[str],
-                    source: str = "form") -> tuple[list[dict], list[str]]:
+                    source: str = "form", numbered: bool = True) -> tuple[list[dict], list[str]]:
     """The rows that pass every rule (changed_on as a date) and one message per bad row, naming
-    `source`, the row (as a spreadsheet numbers it: the header is row 1) and the rule.
+    `source`, the row (as a spreadsheet numbers it: the header is row 1; unless not
+    `numbered`, for a form's one entry) and the rule.
 
     Rules: every field of `ACTION_FIELDS` present and not blank; the theme one of `themes`; the
     service one of `services`; changed_on a real date written YYYY-MM-DD; kpi a KPI id of the
@@ -50,7 +51,8 @@ def checked_actions(rows: list[dict], themes: set[str], services: set[str],
         values = {name: str(row.get(name) or "").strip() for name in ACTION_FIELDS}
         broken = _broken(values, themes, services)
         if broken:
-            errors.append(f"{source}, row {number}: {broken}")
+            errors.append(f"{source}, row {number}: {broken}" if numbered
+                          else f"{source}: {broken}")
         else:
             good.append({**values, "changed_on": date.fromisoformat(values["changed_on"])})
     return good, errors

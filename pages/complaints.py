@@ -95,9 +95,9 @@ def _by_month(stamp, action_id: int):
     return measure_by_month(sources(), action)
 
 
-def _save(rows: list[dict], source: str) -> None:
+def _save(rows: list[dict], source: str, numbered: bool = True) -> None:
     """Check the rows, save the good ones (row by row) and say what became of each."""
-    good, errors = checked_actions(rows, *known(sources().complaints), source)
+    good, errors = checked_actions(rows, *known(sources().complaints), source, numbered)
     if good:
         record_actions(engine(), good, by=editor())
     st.session_state["action_message"] = (len(good), errors)
@@ -106,7 +106,7 @@ def _save(rows: list[dict], source: str) -> None:
 def _entered() -> None:
     state = st.session_state
     _save([{**{f: state.get(f"action_{f}") for f in ACTION_FIELDS},
-            "changed_on": str(state.get("action_changed_on") or "")}], "form")
+            "changed_on": str(state.get("action_changed_on") or "")}], "The form", False)
 
 
 def _imported() -> None:

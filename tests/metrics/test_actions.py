@@ -132,3 +132,8 @@ def test_an_action_may_name_the_themes_and_services_of_complaints_loaded(whole_d
     themes, services = known(whole_demo[0].complaints)
     assert "missed collection" in themes and "Council Tax" in services
     assert None not in themes
+
+
+def test_a_forms_one_entry_is_named_without_a_row():
+    errors = checked_actions([{**GOOD, "kpi": ""}], THEMES, SERVICES, "The form", False)[1]
+    assert errors == ["The form: kpi is required"]
