@@ -459,8 +459,8 @@ def _actions_taken(sources: Sources, half: str, settings) -> list:
     rows = tuple(
         (str(a["changed_on"]), readable(a["complaint_theme"]), a["service"], a["what_changed"],
          a["changed_by"], REGISTRY[a["kpi"]].label,
-         _measured(a["kpi"], before, a["before_first"], a["before_last"]),
-         _measured(a["kpi"], after, a["after_first"], a["after_last"]))
+         _measured(a["kpi"], a["before"], before, a["before_first"], a["before_last"]),
+         _measured(a["kpi"], a["after"], after, a["after_first"], a["after_last"]))
         for a, before, after in zip(measured.iter_rows(named=True), sides["before"],
                                     sides["after"]))
     return [Paragraph(
@@ -473,8 +473,13 @@ def _actions_taken(sources: Sources, half: str, settings) -> list:
                "After"), rows)]
 
 
-def _measured(kpi_id: str, value: float | None, first: str, last: str) -> str:
-    shown = NOT_SHOWN if value is None else format_value(REGISTRY[kpi_id], float(value))
+def _measured(kpi_id: str, value: float | None, published_value: float | None, first: str,
+              last: str) -> str:
+    """The published figure with its months: "no data" when nothing was counted, "not shown"
+    when it is withheld."""
+    kpi = REGISTRY[kpi_id]
+    shown = (format_value(kpi, None) if value is None else NOT_SHOWN if published_value is None
+             else format_value(kpi, float(published_value)))
     return f"{shown} ({first} to {last})"
 
 
