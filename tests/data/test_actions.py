@@ -9,6 +9,7 @@ import pytest
 from data.edits import read_actions, record_actions
 from data.versions import read_versions
 from metrics.reads import sources_from_warehouse
+from pipelines.demo.actions import record_demo_actions
 
 WHEN = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 ACTION = {"complaint_theme": "missed collection", "service": "Waste and Recycling",
@@ -42,3 +43,12 @@ def test_a_batch_with_a_bad_action_writes_nothing(engine, change, by, message):
     with pytest.raises(ValueError, match=message):
         record_actions(engine, [ACTION, {**ACTION, **change}], by=by, now=WHEN)
     assert read_actions(engine).height == 0
+
+
+def test_the_demo_records_its_actions_once_and_none_before_its_programme(engine):
+    assert record_demo_actions(engine, 2) == 0
+    assert record_demo_actions(engine, 36) == 4
+    assert record_demo_actions(engine, 36) == 0
+    actions = read_actions(engine)
+    assert actions.height == 4 and set(actions.get_column("recorded_by")) == {"demo council"}
+    assert actions.get_column("changed_on").to_list()[0] == date(2024, 11, 4)

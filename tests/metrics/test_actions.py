@@ -18,6 +18,8 @@ from metrics.actions import (
     sheet_rows,
 )
 from metrics.compute import empty_facts
+from pipelines.demo.actions import ACTIONS
+from pipelines.demo.calendar import demo_period
 from transform.calendar import month_of_date, shift_month
 
 THEMES, SERVICES = {"missed collection", "delay"}, {"Waste and Recycling"}
@@ -137,3 +139,21 @@ def test_an_action_may_name_the_themes_and_services_of_complaints_loaded(whole_d
 def test_a_forms_one_entry_is_named_without_a_row():
     errors = checked_actions([{**GOOD, "kpi": ""}], THEMES, SERVICES, "The form", False)[1]
     assert errors == ["The form: kpi is required"]
+
+
+def test_the_demos_upheld_rate_actions_about_halve_their_themes_upheld_rate(whole_demo):
+    sources = whole_demo[0]
+    months = demo_period(36).months
+    demo = [{"complaint_theme": theme, "service": service, "what_changed": what,
+             "changed_by": who, "kpi": kpi,
+             "changed_on": date.fromisoformat(str(months[index].start)).replace(day=day)}
+            for index, day, theme, service, what, who, kpi in ACTIONS]
+    measured = before_and_after(sources, _actions(*demo), "2026-10")
+    upheld = measured.filter(pl.col("kpi") == "upheld_pct")
+    assert upheld.height == 3
+    for row in upheld.iter_rows(named=True):
+        assert row["before_denominator"] >= 30 and row["after_denominator"] >= 90
+        assert 40 < row["before"] < 70 and row["after"] < 0.6 * row["before"], row
+    per_thousand, = measured.filter(pl.col("kpi") == "complaints_per_1000_contacts").rows(
+        named=True)
+    assert per_thousand["after"] < per_thousand["before"]
