@@ -23,7 +23,7 @@ pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[2]
 MONTHS = 6
-FILES = 3 * MONTHS  # contacts, complaints and satisfaction each month
+FILES = 3 * MONTHS + 1  # contacts, complaints and satisfaction each month; one enquiries export
 WORKERS_GONE_SECONDS = 5
 TIMEOUT = 300
 KEY_WARNING = "warning: ONCE_AND_DONE_PSEUDONYM_KEY is not set"
