@@ -8,7 +8,8 @@ approved by someone else), and the programme's milestones, benefits and risks.
 `update_assumption` checks each new value, writes it with who changed it and when, and appends
 one `ref_assumption_changes` row per changed field (old and new value), all in one transaction:
 an edit is either recorded in full or not at all. Change points are recorded and removed with
-who and when; a removed one is kept, marked removed.
+who and when; a removed one is kept, marked removed. Actions taken against complaint themes
+are recorded with who recorded them and when.
 """
 
 import math
@@ -24,6 +25,7 @@ from data.models import (
     Benefit,
     ChannelAssumption,
     Commentary,
+    ComplaintAction,
     KpiOwner,
     Milestone,
     ProgrammeChange,
@@ -411,3 +413,47 @@ def read_programme_changes(engine: Engine, limit: int = 500) -> pl.DataFrame:
     with engine.connect() as conn:
         return read_frame(conn, select(*(c[n] for n in PROGRAMME_CHANGE_COLUMNS))
                           .order_by(c.change_id.desc()).limit(limit))
+
+
+# ---- Actions against complaint themes ---------------------------------------------------------
+
+ACTION_FIELDS = ("complaint_theme", "service", "changed_on", "what_changed", "changed_by", "kpi")
+ACTION_COLUMNS = ("action_id", *ACTION_FIELDS, "recorded_by", "recorded_at")
+
+
+def read_actions(engine: Engine) -> pl.DataFrame:
+    """Every action recorded against a complaint theme, by date: action_id, complaint_theme,
+    service, changed_on, what_changed, changed_by, kpi, recorded_by, recorded_at."""
+    c = ComplaintAction.__table__.c
+    with engine.connect() as conn:
+        return read_frame(conn, select(*(c[n] for n in ACTION_COLUMNS))
+                          .order_by(c.changed_on, c.action_id))
+
+
+def record_actions(engine: Engine, actions: list[dict], *, by: str,
+                   now: datetime | None = None) -> list[int]:
+    """Record `actions` (each a dict of `ACTION_FIELDS`, already checked against the themes and
+    KPIs by `metrics.actions.checked_actions`) in one transaction; return their ids.
+
+    Raises ValueError, naming the field, for a missing field, a `changed_on` that is not a
+    date, or an empty `by`: nothing is then written.
+    """
+    now = now or datetime.now(UTC)
+    if now.tzinfo is None:
+        raise ValueError("now: must be timezone-aware")
+    who = (by or "").strip()
+    if not who:
+        raise ValueError("by: who made the change is required")
+    for action in actions:
+        for name in ACTION_FIELDS:
+            if name == "changed_on":
+                if not isinstance(action.get(name), date):
+                    raise ValueError(f"changed_on: must be a date, got {action.get(name)!r}")
+            elif not str(action.get(name) or "").strip():
+                raise ValueError(f"{name}: is required")
+    table = ComplaintAction.__table__
+    with engine.begin() as conn:
+        return [conn.execute(insert(table).values(
+            **{n: a[n] if n == "changed_on" else str(a[n]).strip() for n in ACTION_FIELDS},
+            recorded_by=who[:100], recorded_at=now.astimezone(UTC))
+            .returning(table.c.action_id)).scalar_one() for a in actions]

@@ -519,3 +519,25 @@ class AuditEvent(SQLModel, table=True):
     action: str = Field(max_length=20)  # view, download, edit
     page: str = Field(max_length=100)
     detail: str = Field(sa_type=Text)
+
+
+class ComplaintAction(SQLModel, table=True):
+    """What the council changed because of a theme of complaint: what changed, when (the date it
+    took effect), by whom, in which service, and the KPI that should move.
+
+    Grain: one action. Written by `data.edits` (a form on the complaints page, or a sheet of
+    them), with who recorded it and when; `complaint_theme` is a `category` of the complaints
+    feed and `kpi` an id of the metrics registry, both checked before it is written.
+    """
+
+    __tablename__ = "ref_complaint_actions"
+
+    action_id: int | None = Field(default=None, primary_key=True, sa_type=SERIAL)
+    complaint_theme: str = Field(max_length=100)
+    service: str = Field(max_length=100)
+    changed_on: date
+    what_changed: str = Field(sa_type=Text)
+    changed_by: str = Field(max_length=100)
+    kpi: str = Field(max_length=50)
+    recorded_by: str = Field(max_length=100)
+    recorded_at: datetime = _utc()

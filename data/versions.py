@@ -8,8 +8,8 @@ so that a cache knows when what it read has changed, and a change clears only wh
 - `marts` (mart_contacts_monthly, and the data horizon it was computed at): a contacts load
   that writes rows, and `pipelines refresh`;
 - `settings` (ref_settings), `targets` (ref_kpi_targets), `assumptions`
-  (ref_channel_assumptions, ref_assumption_changes), `change_points` (ref_spc_change_points):
-  `owners` (ref_kpi_owners), `commentary` (ref_commentary):
+  (ref_channel_assumptions, ref_assumption_changes), `change_points` (ref_spc_change_points),
+  `owners` (ref_kpi_owners), `commentary` (ref_commentary), `actions` (ref_complaint_actions):
   any insert, update or delete, by anyone, through triggers; a contacts load also moves
   `settings`, where it records the horizon of its marts.
 
@@ -46,6 +46,7 @@ HAND_EDITED = {
     "ref_spc_change_points": "change_points",
     "ref_kpi_owners": "owners",
     "ref_commentary": "commentary",
+    "ref_complaint_actions": "actions",
 }
 # A random number drawn when the warehouse is created: a warehouse built again from nothing
 # restarts its counters, and must not pass for the one a cache read.

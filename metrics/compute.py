@@ -12,7 +12,7 @@ import polars as pl
 
 import metrics.kpis  # noqa: F401  (registers every KPI)
 from data.bulk import schema_of
-from data.models import ContactsMonthly, Enquiry
+from data.models import ComplaintAction, ContactsMonthly, Enquiry
 from data.vocabulary import DIMENSIONS
 from metrics.registry import HEADLINE_ONLY, REGISTRY, Inputs
 from metrics.spc import ChangePoint
@@ -39,6 +39,8 @@ class Sources:
     # the changes analysts recorded, where SPC may start a new period
     change_points: tuple[ChangePoint, ...] = ()
     enquiries: pl.DataFrame = field(default_factory=lambda: empty_facts(Enquiry))
+    # what the council changed because of complaints (`data.edits.read_actions`)
+    actions: pl.DataFrame = field(default_factory=lambda: empty_facts(ComplaintAction))
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from sqlalchemy import Engine
 import metrics.kpis  # noqa: F401  (registers every KPI)
 from data import loads, programme
 from data.demo_builds import holds_demo_only
-from data.edits import read_change_points
+from data.edits import read_actions, read_change_points
 from data.facts import data_horizon, read_table
 from data.models import Complaint, ContactsMonthly, Enquiry, SurveyResponse
 from data.reference import channel_assumptions as _channel_assumptions
@@ -38,7 +38,7 @@ INPUT_PARTS = {"parts": ("marts",), "complaints": ("complaints",),
 # What `read_facts` reads, and what `sources_from_warehouse` reads in all (the change points
 # place SPC's periods, not any KPI's value).
 FACT_PARTS = ("marts", "complaints", "satisfaction", "enquiries")
-SOURCE_PARTS = (*FACT_PARTS, "assumptions", "settings", "change_points")
+SOURCE_PARTS = (*FACT_PARTS, "assumptions", "settings", "change_points", "actions")
 FACTORS = ("channel", "unit_cost_gbp", "carbon_kg")
 ASSUMPTION_COLUMNS = ("channel", "unit_cost_gbp", "cost_source", "cost_year", "carbon_kg",
                       "carbon_source", "carbon_year", "uplift_factor", "uplift_source",
@@ -48,7 +48,7 @@ ASSUMPTION_COLUMNS = ("channel", "unit_cost_gbp", "cost_source", "cost_year", "c
 def sources_from_warehouse(engine: Engine) -> Sources:
     """Everything the KPIs are computed from, as the warehouse holds it now."""
     return with_reference(read_facts(engine), assumption_factors(engine), read_settings(engine),
-                          change_points(engine))
+                          change_points(engine), read_actions(engine))
 
 
 def read_facts(engine: Engine) -> Sources:
@@ -69,12 +69,15 @@ def read_facts(engine: Engine) -> Sources:
 
 
 def with_reference(facts: Sources, assumptions: pl.DataFrame, settings: dict[str, str],
-                   changes: tuple[ChangePoint, ...] = ()) -> Sources:
+                   changes: tuple[ChangePoint, ...] = (),
+                   actions: pl.DataFrame | None = None) -> Sources:
     """`read_facts` with the channel assumptions, the baseline period and standards that the
-    settings give, and the change points SPC starts new periods at."""
+    settings give, the change points SPC starts new periods at, and the actions taken against
+    complaint themes (None: none)."""
     return replace(facts, assumptions=assumptions,
                    baseline=baseline_period(facts.parts, settings),
-                   standards=Standards.from_settings(settings), change_points=changes)
+                   standards=Standards.from_settings(settings), change_points=changes,
+                   **({} if actions is None else {"actions": actions}))
 
 
 def change_points(engine: Engine) -> tuple[ChangePoint, ...]:

@@ -3,8 +3,19 @@ upheld, themes over time, compliments; complaints per 1,000 contacts by service;
 upheld by theme and service, themes against upheld, comments and compliments by theme and
 service."""
 
+import polars as pl
 import streamlit as st
 
+from data.edits import ACTION_FIELDS, record_actions
+from metrics.actions import (
+    BEFORE_MONTHS,
+    actions_table,
+    before_and_after,
+    checked_actions,
+    known,
+    measure_by_month,
+    sheet_rows,
+)
 from metrics.complaints_view import (
     COMPLAINT_KPIS,
     DUE_DATE_RULES,
@@ -20,17 +31,24 @@ from metrics.complaints_view import (
 from metrics.compute import Query
 from metrics.learning_view import feedback_by, themes_against_upheld, upheld_by
 from metrics.reads import parts_read
+from metrics.registry import REGISTRY
 from pages.shared import (
+    audit,
     cached,
     chart,
+    editor,
+    engine,
     metric_tiles,
     overdue_now,
     page_selection,
     sources,
     table,
+    viewer,
 )
 from reports.charts.complaints import per_thousand_alt, per_thousand_chart, themes_alt, themes_chart
 from reports.charts.learning import (
+    action_alt,
+    action_chart,
     themes_upheld_alt,
     themes_upheld_chart,
     upheld_alt,
@@ -65,6 +83,46 @@ def _upheld(stamp, query: Query, by: str):
 @cached(*READS)
 def _themes_upheld(stamp, query: Query):
     return themes_against_upheld(sources(), query)
+
+
+@cached(*READS, "actions")
+def _measured(stamp, last_month: str):
+    return before_and_after(sources(), sources().actions, last_month)
+
+
+@cached(*READS, "actions")
+def _by_month(stamp, action_id: int):
+    action = sources().actions.filter(pl.col("action_id") == action_id).row(0, named=True)
+    return measure_by_month(sources(), action)
+
+
+def _save(rows: list[dict], source: str, numbered: bool = True) -> None:
+    """Check the rows, save the good ones (row by row) and say what became of each."""
+    good, errors = checked_actions(rows, *known(sources().complaints), source, numbered)
+    if good:
+        record_actions(engine(), good, by=editor())
+        audit("edit", __file__, f"Actions recorded from {source}: {len(good)}")
+    st.session_state["action_message"] = (len(good), errors)
+
+
+def _entered() -> None:
+    state = st.session_state
+    _save([{**{f: state.get(f"action_{f}") for f in ACTION_FIELDS},
+            "changed_on": str(state.get("action_changed_on") or "")}], "The form", False)
+
+
+def _imported() -> None:
+    sheet = st.session_state.get("action_sheet")
+    if sheet is None:
+        st.session_state["action_message"] = (0, ["Choose a CSV sheet of actions first."])
+        return
+    try:
+        rows = sheet_rows(sheet.getvalue())
+    except UnicodeDecodeError:
+        st.session_state["action_message"] = (0, [f"{sheet.name}: not UTF-8 text (save it as "
+                                                  "CSV UTF-8)"])
+        return
+    _save(rows, sheet.name)
 
 
 @cached("complaints")
@@ -125,3 +183,56 @@ for kind, what in (("comment", "Comments"), ("compliment", "Compliments")):
     for by in ("category", "service"):
         table(_feedback(selection.query, kind, by), f"{kind}s-by-{by}-{first}-{last}",
               f"{what} received in the period, by {'theme' if by == 'category' else by}.")
+
+st.header("What we changed")
+st.caption(md(f"Each action the council took because of a theme of complaint, with the "
+              f"measure that should move: before is the {BEFORE_MONTHS} months before the "
+              f"action's month, after is its month to {last}. A complaint measure is counted "
+              f"for the theme in the action's service, any other measure for the service."))
+measured = _measured(last)
+if measured.height == 0:
+    st.caption("No action has been recorded against a complaint theme up to this month.")
+else:
+    table(actions_table(measured), f"complaint-actions-{last}",
+          "Actions against complaint themes, with their measure before and after.")
+    rows = {r["action_id"]: r for r in measured.iter_rows(named=True)}
+    chosen = st.selectbox("Action to show on its measure's trend", list(rows),
+                          format_func=lambda i: f"{rows[i]['changed_on']}: "
+                                                f"{rows[i]['complaint_theme']}, "
+                                                f"{rows[i]['service']}",
+                          key="action_shown")
+    action = rows[chosen]
+    measure = REGISTRY[action["kpi"]].label
+    subject = (f"{action['complaint_theme']} in {action['service']}"
+               if action["measured_for"] == "theme in service" else action["service"])
+    by_month = _by_month(chosen)
+    chart(action_chart(by_month, measure, action, subject), by_month,
+          action_alt(by_month, measure, action, subject, action["before"], action["after"]),
+          f"complaint-action-{chosen}", f"{measure} and the action")
+if not viewer().has("analyst"):
+    st.caption("Analysts record actions, one at a time or from a sheet.")
+else:
+    themes, services = known(sources().complaints)
+    with st.form("action_form"):
+        st.selectbox("Complaint theme", sorted(themes), key="action_complaint_theme")
+        st.selectbox("Service", sorted(services), key="action_service")
+        st.date_input("Date the change took effect", key="action_changed_on", value=None,
+                      format="YYYY-MM-DD")
+        st.text_area("What changed", key="action_what_changed")
+        st.text_input("Changed by (who made the change)", key="action_changed_by")
+        st.selectbox("Measure that should move", sorted(REGISTRY), key="action_kpi",
+                     format_func=lambda k: REGISTRY[k].label)
+        st.form_submit_button("Record the action", on_click=_entered, key="record_action",
+                              icon=":material/task_alt:")
+    st.file_uploader(f"Or import a sheet of actions: CSV with the columns "
+                     f"{', '.join(ACTION_FIELDS)}; changed_on as YYYY-MM-DD, kpi a KPI id",
+                     type="csv", key="action_sheet")
+    st.button("Import the sheet", on_click=_imported, key="import_actions",
+              icon=":material/upload_file:")
+    message = st.session_state.pop("action_message", None)
+    if message:
+        saved, errors = message
+        if saved:
+            st.success(md(f"{saved} action(s) recorded."))
+        for error in errors:
+            st.error(md(f"Not recorded: {error}"))

@@ -15,6 +15,7 @@ import streamlit as st
 from sqlalchemy.exc import OperationalError
 
 from data.audit import record_event
+from data.edits import read_actions
 from metrics.applicability import applicable, left_out
 from metrics.complaints_view import as_of_date
 from metrics.compute import Query, Sources
@@ -155,9 +156,14 @@ def _change_points(stamp):
     return change_points(engine())
 
 
+@cached("actions", max_entries=4)
+def _actions(stamp) -> pl.DataFrame:
+    return read_actions(engine())
+
+
 @cached(*SOURCE_PARTS, resource=True, max_entries=2)
 def _sources(stamp) -> Sources:
-    return with_reference(_facts(), _assumptions(), settings(), _change_points())
+    return with_reference(_facts(), _assumptions(), settings(), _change_points(), _actions())
 
 
 def sources() -> Sources:

@@ -20,6 +20,7 @@ from sqlalchemy import Engine
 
 from data.demo_builds import begin_build, finish_build
 from data.warehouse import make_engine
+from pipelines.demo.actions import record_demo_actions
 from pipelines.demo.calendar import demo_period
 from pipelines.demo.generate import generate_demo
 from pipelines.demo.programme import record_commentary, write_programme
@@ -35,8 +36,9 @@ _engine: Engine | None = None
 def build_demo(engine: Engine, out_dir: Path, seed: int = 2026, months: int = 36,
                progress: Progress | None = None) -> list[LoadResult]:
     """Generate the demo feeds and the programme's sheets and load every file, then record
-    the officers' commentary; progress(done, total, file name) is called as each file
-    finishes. Returns the LoadResults in the files' order.
+    the officers' commentary and the council's actions against complaint themes;
+    progress(done, total, file name) is called as each file finishes. Returns the LoadResults
+    in the files' order.
 
     The build is recorded in `demo_builds` before the first file loads and marked finished
     only after the last: a build stopped part-way stays unfinished (`demo --if-empty` redoes
@@ -56,6 +58,7 @@ def build_demo(engine: Engine, out_dir: Path, seed: int = 2026, months: int = 36
             if progress is not None:
                 progress(len(results), len(files), results[pending[future]].file)
     record_commentary(engine, demo_period(months))
+    record_demo_actions(engine, months)
     with engine.begin() as conn:
         finish_build(conn, build_id)
     return [results[i] for i in range(len(files))]

@@ -10,6 +10,7 @@ import numpy as np
 import polars as pl
 
 from data.vocabulary import CHANNELS
+from pipelines.demo.actions import fewer_upheld
 from pipelines.demo.calendar import (
     FIRST_MONTH,
     ISO_DATE,
@@ -65,6 +66,8 @@ def complaints_for_month(rng: np.random.Generator, month: Month, period: Period,
     stage1 = _stage1(rng, month, period, customers)
     for landing, rows in _escalations(rng, period, stage1, month.index).items():
         pending.setdefault(landing, []).append(rows)
+    # After the escalations are drawn, so that the same numbers are drawn as without actions.
+    stage1["outcome"] = fewer_upheld(stage1, month)
     parts = [stage1]
     if month.index in pending:
         stage2 = concat(pending.pop(month.index))

@@ -72,3 +72,30 @@ def themes_upheld_alt(frame: pl.DataFrame) -> str:
         for t, r, u, d in totals.iter_rows())
     months = frame.get_column("Month")
     return f"Complaints by theme from {months.min()} to {months.max()}: {parts}."
+
+
+def action_chart(frame: pl.DataFrame, measure: str, action: dict, subject: str) -> go.Figure:
+    """The action's measure month by month (`metrics.actions.measure_by_month`), with a dashed
+    vertical line at the action's month, labelled with its date in words as well as drawn."""
+    figure = go.Figure(go.Scatter(
+        x=frame.get_column("Month").to_list(), y=frame.get_column(measure).to_list(),
+        name=measure, mode="lines+markers", line={"color": PALETTE[0]},
+        marker={"symbol": "circle", "size": 8},
+        hovertemplate="%{x}: %{y}<extra></extra>"))
+    figure.update_xaxes(type="category")
+    month = action["changed_on"].strftime("%Y-%m")
+    if month in frame.get_column("Month").to_list():
+        figure.add_vline(x=month, line={"dash": "dash", "color": "#1f1f1f", "width": 2})
+        figure.add_annotation(x=month, y=1, yref="paper", yanchor="bottom", showarrow=False,
+                              text=f"Action, {action['changed_on']}", xanchor="left")
+    return layout(figure, f"{measure}: {subject}", measure)
+
+
+def action_alt(frame: pl.DataFrame, measure: str, action: dict, subject: str,
+               before: float | None, after: float | None) -> str:
+    """Text alternative for `action_chart`: the action's date and the measure before and after."""
+    said = (f"{before:.1f} before it and {after:.1f} from it on"
+            if before is not None and after is not None else "not measured both before and after")
+    return (f"{measure} month by month for {subject}, {frame.height} months; the action on "
+            f"{action['changed_on']} "
+            f"is marked by a dashed line: {said}.")

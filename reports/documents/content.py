@@ -15,6 +15,7 @@ from datetime import datetime
 
 import polars as pl
 
+from metrics.actions import BEFORE_MONTHS, before_and_after
 from metrics.complaints_view import as_of_date, themes_by_month
 from metrics.compute import Query, Sources, Standards, compute
 from metrics.export import published
@@ -433,6 +434,7 @@ def _complaints(sources: Sources, f: _Figures, half: str, settings) -> Section:
         "stage 2, from acknowledgement (or receipt), or a later date agreed with the "
         "complainant."))
     blocks += _upheld_by_theme(sources, half, settings)
+    blocks += _actions_taken(sources, half, settings)
     return Section("complaints", "Complaints: what we learned", tuple(blocks))
 
 
@@ -459,6 +461,45 @@ def _upheld_by_theme(sources: Sources, half: str, settings) -> list:
         f"upheld. A high rate shows where the council most often got things wrong."),
         Table(f"Complaints upheld by theme, {name}",
               ("Theme", "Upheld or partly upheld", "Decided", "Share upheld"), rows)]
+
+
+def _actions_taken(sources: Sources, half: str, settings) -> list:
+    """What the council changed because of complaints, up to the half's last month: each action
+    with its measure before and after, published as the export publishes that KPI."""
+    last = half_months(half)[-1]
+    measured = before_and_after(sources, sources.actions, last)
+    if measured.height == 0:
+        return [Paragraph(f"No action against a complaint theme was recorded by the end of "
+                          f"{half_name(half)}.")]
+    sides = {side: published(measured.select(
+        "kpi", pl.col(f"{side}_numerator").alias("numerator"),
+        pl.col(f"{side}_denominator").alias("denominator"), pl.col(side).alias("value")),
+        settings).get_column("value") for side in ("before", "after")}
+    rows = tuple(
+        (str(a["changed_on"]), readable(a["complaint_theme"]), a["service"], a["what_changed"],
+         a["changed_by"], REGISTRY[a["kpi"]].label,
+         _measured(a["kpi"], a["before"], before, a["before_first"], a["before_last"]),
+         _measured(a["kpi"], a["after"], after, a["after_first"], a["after_last"]))
+        for a, before, after in zip(measured.iter_rows(named=True), sides["before"],
+                                    sides["after"]))
+    return [Paragraph(
+        f"What the council changed because of complaints, and the measure each change should "
+        f"move: before is the {BEFORE_MONTHS} months before the change's month, after is its "
+        f"month to {month_name(last)}. A complaint measure is counted for the theme in the "
+        f"service; any other measure for the service."),
+        Table(f"What we changed, to {month_name(last)}",
+              ("Date", "Theme", "Service", "What changed", "Changed by", "Measure", "Before",
+               "After"), rows)]
+
+
+def _measured(kpi_id: str, value: float | None, published_value: float | None, first: str,
+              last: str) -> str:
+    """The published figure with its months: "no data" when nothing was counted, "not shown"
+    when it is withheld."""
+    kpi = REGISTRY[kpi_id]
+    shown = (format_value(kpi, None) if value is None else NOT_SHOWN if published_value is None
+             else format_value(kpi, float(published_value)))
+    return f"{shown} ({first} to {last})"
 
 
 def _biggest_change(rows: list[tuple[str, ...]]) -> str:
