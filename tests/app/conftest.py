@@ -44,19 +44,24 @@ def demo_engine(demo_url):
     return get_engine(demo_url)
 
 
-@pytest.fixture
-def signed_out_app(demo_url, monkeypatch):
-    """The app on the demo warehouse, with sign-in and roles configured, every cache cleared
-    and nobody signed in."""
-    monkeypatch.setenv("WAREHOUSE_URL", demo_url)
+def app_on(url: str, monkeypatch, timeout: int = 60) -> AppTest:
+    """The app on the warehouse at `url`, with sign-in and roles configured, every cache
+    cleared and nobody signed in."""
+    monkeypatch.setenv("WAREHOUSE_URL", url)
     monkeypatch.delenv("ONCE_AND_DONE_DEMO", raising=False)
     import streamlit as st
     st.cache_data.clear()
     st.cache_resource.clear()
-    app = AppTest.from_file(APP, default_timeout=60)
+    app = AppTest.from_file(APP, default_timeout=timeout)
     app.secrets["auth"] = AUTH
     app.secrets["access"] = ACCESS
     return app
+
+
+@pytest.fixture
+def signed_out_app(demo_url, monkeypatch):
+    """The app on the demo warehouse, nobody signed in."""
+    return app_on(demo_url, monkeypatch)
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import pytest
 
 from data.warehouse import get_engine
 from reports.escape import figure_text, md
-from tests.app.conftest import ACCESS, APP, AUTH, sign_in
+from tests.app.conftest import app_on, sign_in
 from tests.hostile import build_hostile, hostile_names
 
 PAGES = ["scorecard", "failure_demand", "right_first_time", "complaints", "satisfaction",
@@ -28,17 +28,9 @@ def hostile_url(tmp_path_factory):
 
 @pytest.fixture
 def hostile_app(hostile_url, monkeypatch):
-    from streamlit.testing.v1 import AppTest
-    monkeypatch.setenv("WAREHOUSE_URL", hostile_url)
-    monkeypatch.delenv("ONCE_AND_DONE_DEMO", raising=False)
-    import streamlit as st
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    app = AppTest.from_file(APP, default_timeout=120)
-    app.secrets["auth"] = AUTH
-    app.secrets["access"] = ACCESS
     # Every role, so that the record-level views are drawn too.
-    return sign_in(app, "Performance Team", "Safeguarding Leads", "Dashboard Admins")
+    return sign_in(app_on(hostile_url, monkeypatch, timeout=120), "Performance Team",
+                   "Safeguarding Leads", "Dashboard Admins")
 
 
 def _markdown_texts(at) -> list[str]:

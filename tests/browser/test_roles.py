@@ -11,6 +11,7 @@ from contextlib import contextmanager
 import pytest
 from playwright.sync_api import expect
 
+from reports.escape import md
 from tests.browser import ARTIFACTS, free_port, start_server
 from tests.browser.conftest import (
     TEST_KEY,
@@ -154,7 +155,7 @@ def test_each_role_gets_its_navigation_and_views(tab, roles_server, sub, record_
     server = roles_server
     open_url(tab, server.url)
     sign_in(tab, server, sub)
-    expect(tab.get_by_text(f"Signed in as {sub}")).to_be_visible()
+    expect(tab.get_by_text(f"Signed in as {md(sub)}")).to_be_visible()
     admin = ["Audit trail"] if sub.startswith("admin") else []
     assert navigation(tab) == [*AGGREGATE_PAGES, *admin]
     expect(tab.locator('[data-testid="stMetricValue"]').first).to_be_visible()
@@ -178,7 +179,7 @@ def test_a_sign_in_that_grants_no_role_is_treated_as_signed_out(tab, roles_serve
     for sub in ("planner@council.example", "lowercase@council.example"):
         open_url(tab, roles_server.url)
         sign_in(tab, roles_server, sub)
-        expect(tab.get_by_text(f"You are signed in as {sub}, but your sign-in grants no role "
+        expect(tab.get_by_text(f"You are signed in as {md(sub)}, but your sign-in grants no role "
                                "on this dashboard")).to_be_visible()
         assert navigation(tab) == []
         assert tab.locator('[data-testid="stMetricValue"]').count() == 0
