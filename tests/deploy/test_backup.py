@@ -87,13 +87,17 @@ def test_a_backup_restores_to_the_same_warehouse(warehouse_url, tmp_path, monkey
     database = f"oad_restore_{os.getpid()}_{uuid4().hex[:6]}"
     assert psql("-c", f'CREATE DATABASE "{database}"').returncode == 0
     restored = None
+    url = make_url(warehouse_url).set(database=database)
     try:
-        loaded = subprocess.run(["pg_restore", "--exit-on-error", f"--dbname={database}",
-                                 str(backup)], env=admin_env(), capture_output=True, text=True,
-                                timeout=120)
+        # README's restore runs roles.sql on the new database first, which leaves the schema
+        # there, empty; the restore replaces it (--clean --if-exists).
+        schema = url.query["options"].removeprefix("-csearch_path=")
+        assert psql("-d", database, "-c", f'CREATE SCHEMA "{schema}"').returncode == 0
+        loaded = subprocess.run(["pg_restore", "--clean", "--if-exists", "--exit-on-error",
+                                 f"--dbname={database}", str(backup)], env=admin_env(),
+                                capture_output=True, text=True, timeout=120)
         assert loaded.returncode == 0, loaded.stderr
         # The same schema in the new database, reached as the warehouse was.
-        url = make_url(warehouse_url).set(database=database)
         restored = make_engine(url.render_as_string(hide_password=False))
         assert _contents(restored) == before
     finally:

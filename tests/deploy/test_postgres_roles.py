@@ -6,8 +6,10 @@ grants.sql as that role, then the dashboard connects as its own role.
 Roles belong to the whole server, so this run's have names of their own and are dropped after.
 """
 
+import io
 import os
 import secrets
+import subprocess
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -46,6 +48,7 @@ from data.edits import (
 from data.reference import read_settings, set_setting
 from data.versions import read_versions
 from data.warehouse import get_engine, make_engine
+from metrics.export import write_export
 from pages.site import PAGES
 from pipelines.ingest import ingest_file
 from tests.app.conftest import app_on, open_page, sign_in
@@ -279,3 +282,41 @@ def test_the_pipelines_role_loads_after_the_grants_and_the_dashboard_sees_it(dep
     contacts = SQLModel.metadata.tables["fct_contacts"]
     with get_engine(deployed.dashboard_url).connect() as conn:
         assert conn.execute(select(func.count()).select_from(contacts)).scalar_one() == 5
+
+
+def _export(engine: Engine) -> str:
+    out = io.StringIO()
+    write_export(engine, out)
+    return out.getvalue()
+
+
+def test_a_backup_restores_into_a_new_database_for_both_roles(deployed, tmp_path):
+    """README's restore, step by step: backup.sh as the pipelines role, a new database,
+    roles.sql on it, pg_restore over the schema that leaves; the dashboard's role then reads
+    the same figures and keeps its rights, no more."""
+    made = subprocess.run([str(DEPLOY / "backup.sh"), str(tmp_path)], capture_output=True,
+                          text=True, timeout=120,
+                          env=admin_env() | {"WAREHOUSE_URL": deployed.pipelines_url})
+    assert made.returncode == 0, made.stderr
+    database = f"{RUN}_restored"
+    assert psql("-c", f'CREATE DATABASE "{database}"').returncode == 0
+    restored = None
+    try:
+        roles = psql("-d", database, "-v", f"schema={SCHEMA}", "-v", f"pipelines={PIPELINES}",
+                     "-v", f"dashboard={DASHBOARD}", "-v", f"pipelines_password={PASSWORD}",
+                     "-v", f"dashboard_password={PASSWORD}",
+                     "-f", str(DEPLOY / "postgresql" / "roles.sql"))
+        assert roles.returncode == 0, roles.stderr
+        loaded = subprocess.run(["pg_restore", "--clean", "--if-exists", "--exit-on-error",
+                                 f"--dbname={database}", made.stdout.strip()],
+                                env=admin_env(), capture_output=True, text=True, timeout=120)
+        assert loaded.returncode == 0, loaded.stderr
+        restored = make_engine(url_as(DASHBOARD, PASSWORD, database))
+        assert _export(restored) == _export(get_engine(deployed.dashboard_url))
+        record_event(restored, STAFF, "view", "Data quality", "quarantined rows")
+        contacts = SQLModel.metadata.tables["fct_contacts"]
+        assert _refused(restored, delete(contacts)) == PERMISSION_DENIED
+    finally:
+        if restored is not None:
+            restored.dispose()
+        psql("-c", f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
