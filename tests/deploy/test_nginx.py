@@ -88,7 +88,10 @@ def _dashboard_flags(port: int, secrets: Path) -> tuple[str, ...]:
 
 def test_nginx_serves_the_dashboard_over_tls_with_its_websocket(nginx_here, certificate,
                                                                 tmp_path):
-    http_port, https_port, app_port = free_port(), free_port(), free_port()
+    ports = set()
+    while len(ports) < 3:  # a port given back may be handed out again at once
+        ports.add(free_port())
+    http_port, https_port, app_port = sorted(ports)
     secrets = tmp_path / "secrets.toml"
     secrets.write_text("# no [auth]: every visitor is signed out, which is enough here\n")
     dashboard = start_server(
