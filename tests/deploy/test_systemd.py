@@ -1,4 +1,5 @@
-"""deploy/systemd/: the units, checked by `systemd-analyze verify` as systemd would load them.
+"""deploy/systemd/: the units, checked by `systemd-analyze verify` as systemd would load them,
+and the dashboard's command run as its unit runs it.
 
 `verify` also checks that each ExecStart program exists and is executable, and `--root` does
 not help: it still looks for the program on this machine, and wants a whole systemd tree under
@@ -9,12 +10,15 @@ warning), so any output at all fails the test.
 """
 
 import configparser
+import os
 import shlex
 import shutil
 import subprocess
+import sys
 
 import pytest
 
+from tests.browser import free_port
 from tests.deploy import DEPLOY, INSTALLED, ROOT
 
 UNITS = sorted((DEPLOY / "systemd").iterdir())
@@ -82,3 +86,20 @@ def test_the_timers_start_the_loads_and_the_backups():
     assert shlex.split(backup["ExecStart"])[0] == f"{INSTALLED}/deploy/backup.sh"
     for timer in ("once-and-done-sources.timer", "once-and-done-backup.timer"):
         assert _unit(timer)["Timer"]["Persistent"] == "true"
+
+
+def test_the_dashboard_unit_s_command_reads_the_secrets_file_it_names(tmp_path):
+    """Its ExecStart, run from this checkout with the secrets file moved to tmp_path: a role
+    mapping with an unknown role stops it, naming the role, so Streamlit read that file."""
+    secrets = tmp_path / "secrets.toml"
+    secrets.write_text('[access]\nsigned_out = "sign_in"\nclaim = "groups"\n\n'
+                       '[access.roles]\nauditor = ["Internal Audit"]\n')
+    service = _unit("once-and-done.service")["Service"]
+    command = shlex.split(service["ExecStart"].replace(f"{INSTALLED}/.venv/bin/python",
+                                                       sys.executable)
+                          .replace("/etc/once-and-done/secrets.toml", str(secrets))
+                          .replace("--server.port 8501", f"--server.port {free_port()}"))
+    ran = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120,
+                         env=os.environ | {"WAREHOUSE_URL": f"sqlite:///{tmp_path / 'w.db'}"})
+    assert ran.returncode != 0
+    assert 'Not starting: [access.roles]: unknown role "auditor"' in ran.stdout + ran.stderr
