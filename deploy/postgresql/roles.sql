@@ -63,6 +63,8 @@ ALTER ROLE :"dashboard" LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION 
   PASSWORD :'dashboard_password';
 
 GRANT CONNECT ON DATABASE :"DBNAME" TO :"pipelines", :"dashboard";
+-- Nobody creates in `public` (PostgreSQL 15's default; older servers let every role).
+REVOKE CREATE ON SCHEMA public FROM PUBLIC;
 CREATE SCHEMA IF NOT EXISTS :"schema" AUTHORIZATION :"pipelines";
 ALTER SCHEMA :"schema" OWNER TO :"pipelines";
 REVOKE ALL ON SCHEMA :"schema" FROM PUBLIC;
