@@ -32,6 +32,7 @@ from data.models import (
     Risk,
     SpcChangePoint,
 )
+from data.programme import SCORES, record_risk_scores
 from data.reference import channel_assumptions
 from data.versions import moved
 from data.vocabulary import MILESTONE_STATUSES
@@ -365,6 +366,11 @@ def edit_programme_item(engine: Engine, feed: str, key: str, *, by: str,
             {"feed": feed, "source_system": source_system, "item_key": key, "field": f,
              "old_value": _audit(row[f]), "new_value": _audit(v), "changed_by": who,
              "changed_at": now} for f, v in changed.items()])
+        if feed == "risks" and set(changed) & set(SCORES):
+            scores = {f: [after[f]] for f in ("source_system", "risk_id", *SCORES)}
+            record_risk_scores(conn, pl.DataFrame(scores, schema={
+                "source_system": pl.String, "risk_id": pl.String,
+                **{f: pl.Int64 for f in SCORES}}), who, now)
         moved(conn, feed)
     return list(changed)
 
