@@ -232,22 +232,26 @@ if programme.risks.height:
     edited = st.selectbox("Risk to update", keys, format_func=titles.get, key="edit_risk_id")
     now = programme.risks.row(keys.index(edited), named=True)
     scores, residual = (1, 2, 3, 4, 5), (None, 1, 2, 3, 4, 5)
-    with st.form(f"edit_risk_{edited[1]}"):
+    # Keys per risk: a widget keeps its value under its key, so one key for every risk would
+    # offer (and save) the previous risk's scores as this one's.
+    mine = edited[1]
+    with st.form(f"edit_risk_{mine}"):
         likelihood = st.selectbox("Likelihood before mitigation", scores,
-                                  index=scores.index(now["likelihood"]), key="risk_likelihood")
+                                  index=scores.index(now["likelihood"]),
+                                  key=f"risk_likelihood_{mine}")
         impact = st.selectbox("Impact before mitigation", scores,
-                              index=scores.index(now["impact"]), key="risk_impact")
+                              index=scores.index(now["impact"]), key=f"risk_impact_{mine}")
         after_likelihood = st.selectbox(
-            "Likelihood after mitigation", residual, key="risk_residual_likelihood",
+            "Likelihood after mitigation", residual, key=f"risk_residual_likelihood_{mine}",
             index=residual.index(now["residual_likelihood"]),
             format_func=lambda v: "not assessed" if v is None else str(v))
         after_impact = st.selectbox(
-            "Impact after mitigation", residual, key="risk_residual_impact",
+            "Impact after mitigation", residual, key=f"risk_residual_impact_{mine}",
             index=residual.index(now["residual_impact"]),
             format_func=lambda v: "not assessed" if v is None else str(v))
-        review = st.date_input("Review on", value=now["review_on"], key="risk_review_on")
-        state = st.selectbox("Status", ("open", "closed"),
-                             index=("open", "closed").index(now["status"]), key="risk_status")
+        review = st.date_input("Review on", value=now["review_on"], key=f"risk_review_on_{mine}")
+        state = st.selectbox("Status", ("open", "closed"), key=f"risk_status_{mine}",
+                             index=("open", "closed").index(now["status"]))
         if st.form_submit_button("Save risk"):
             try:
                 changed = edit_programme_item(
