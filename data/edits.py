@@ -333,8 +333,10 @@ def edit_programme_item(engine: Engine, feed: str, key: str, *, by: str,
                         **values) -> list[str]:
     """Set fields of a stored milestone, benefit (key: `benefit_key`) or risk, recording each
     changed field's old and new value with who and when, and the row's latest editor; return
-    the fields that changed. A later file that rewrites the row wins over the edit, as the edit
-    won over the file before it. None clears an optional field.
+    the fields that changed. A change of a risk's scores is also recorded in its score history
+    (`data.programme.record_risk_scores`, under the editor), in the same transaction. A later
+    file that rewrites the row wins over the edit, as the edit won over the file before it.
+    None clears an optional field.
 
     Raises ValueError, naming the field, for a field staff may not edit, a value of the wrong
     kind (a date, a whole number 1 to 5, one of the codes, text too long), a `complete`

@@ -35,10 +35,10 @@ _engine: Engine | None = None
 
 def build_demo(engine: Engine, out_dir: Path, seed: int = 2026, months: int = 36,
                progress: Progress | None = None) -> list[LoadResult]:
-    """Generate the demo feeds and the programme's sheets and load every file, then record
-    the officers' commentary and the council's actions against complaint themes;
-    progress(done, total, file name) is called as each file finishes. Returns the LoadResults
-    in the files' order.
+    """Generate the demo feeds and the programme's sheets, record the programme board's earlier
+    risk reviews, load every file, then record the officers' commentary and the council's
+    actions against complaint themes; progress(done, total, file name) is called as each file
+    finishes. Returns the LoadResults in the files' order.
 
     The build is recorded in `demo_builds` before the first file loads and marked finished
     only after the last: a build stopped part-way stays unfinished (`demo --if-empty` redoes
