@@ -8,6 +8,8 @@ from datetime import UTC, datetime
 from data.edits import edit_programme_item
 from metrics.programme_view import risk_register
 from metrics.reads import load_history, read_programme
+from pipelines.demo.calendar import demo_period
+from pipelines.demo.programme import REVIEWER, record_risk_reviews, write_programme
 from pipelines.ingest import ingest_file
 from tests.programme.sheets import RISK_HEADER, csv_file
 
@@ -91,3 +93,25 @@ def test_a_rejected_or_quarantined_risk_records_nothing(engine, tmp_path):
     result = ingest_file(engine, "risks", csv_file(tmp_path / "risks.csv", RISK_HEADER, bad))
     assert (result.rows_inserted, result.rows_quarantined) == (1, 1)
     assert [r[0] for r in _recordings(engine)] == ["R2"]
+
+
+def test_the_demo_s_risks_carry_the_board_s_reviews(engine, tmp_path):
+    """The 36-month demo's reviews, then its risk sheet through the load path: the sheet scores
+    each risk as its latest review did, so the load records nothing more; a build run again
+    records the reviews once."""
+    period = demo_period(36)
+    record_risk_reviews(engine, period)
+    record_risk_reviews(engine, period)
+    sheet = dict(write_programme(tmp_path, period))["risks"]
+    assert ingest_file(engine, "risks", sheet).rows_inserted == 5
+    recorded = read_programme(engine).risk_scores
+    assert recorded.height == 12 and set(recorded.get_column("recorded_by")) == {REVIEWER}
+    # Recorded at noon on the review month's last day: R2's last review in July 2026.
+    last_r2 = recorded.filter(recorded["risk_id"] == "R2").item(-1, "recorded_at")
+    assert last_r2 == datetime(2026, 7, 31, 12, tzinfo=UTC)
+    # R1 2 × 3 = 6 after 3 × 3 = 9; R2 4 × 4 = 16 after 3 × 4 = 12; R3 3 × 2 = 6 after
+    # 3 × 2 = 6 (its likelihood before mitigation went from 4 to 3); R4 first reviewed in its
+    # last review; R5 1 × 5 = 5 after 2 × 5 = 10.
+    assert _register(engine) == {"R1": (9, 6, "falling ▼"), "R2": (12, 16, "rising ▲"),
+                                 "R3": (6, 6, "steady ▶"), "R4": (None, 8, "new"),
+                                 "R5": (10, 5, "falling ▼")}
