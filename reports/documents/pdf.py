@@ -35,7 +35,8 @@ figure { margin: 2mm 0; page-break-inside: avoid; }
 figure img { width: 100%%; }
 figcaption { font-size: 8.5pt; color: #404040; }
 table { border-collapse: collapse; width: 100%%; margin: 1mm 0 3mm 0; font-size: 8pt; }
-caption { text-align: left; font-weight: bold; padding-bottom: 1mm; }
+/* A table's caption never ends a page apart from its rows. */
+caption { text-align: left; font-weight: bold; padding-bottom: 1mm; break-after: avoid; }
 th, td { border: 0.5pt solid #9e9e9e; padding: 0.8mm 1.5mm; text-align: left;
          vertical-align: top; }
 th { background: #eef3f7; }
