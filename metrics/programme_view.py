@@ -56,6 +56,8 @@ def risk_register(risks: pl.DataFrame, settings: dict[str, str],
     scores = [current_score(r) for r in risks.iter_rows(named=True)]
     trends = risk_trends(risks, history).select("source_system", "risk_id", "previous_score",
                                                 "trend")
+    # The current score, its trend and the appetite first: what a reader looks for, in view
+    # without scrolling the table.
     return risks.join(trends, on=["source_system", "risk_id"], how="left",
                       maintain_order="left").with_columns(
         (pl.col("likelihood") * pl.col("impact")).alias("score_before"),
@@ -65,9 +67,9 @@ def risk_register(risks: pl.DataFrame, settings: dict[str, str],
         pl.when(pl.col("status") == "closed").then(pl.lit("closed"))
         .when(pl.col("current_score") >= limit).then(pl.lit("at or above appetite"))
         .otherwise(pl.lit("below appetite")).alias("against_appetite"),
-    ).select("risk_id", "title", "owner", "likelihood", "impact", "score_before",
-             "residual_likelihood", "residual_impact", "score_after", "current_score",
-             "previous_score", "trend", "against_appetite",
+    ).select("risk_id", "title", "owner", "current_score", "previous_score", "trend",
+             "against_appetite", "likelihood", "impact", "score_before",
+             "residual_likelihood", "residual_impact", "score_after",
              "review_on", "status", "mitigation", "edited_by", "edited_at")
 
 
