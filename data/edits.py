@@ -32,6 +32,7 @@ from data.models import (
     Risk,
     SpcChangePoint,
 )
+from data.programme import SCORES, record_risk_scores
 from data.reference import channel_assumptions
 from data.versions import moved
 from data.vocabulary import MILESTONE_STATUSES
@@ -332,8 +333,10 @@ def edit_programme_item(engine: Engine, feed: str, key: str, *, by: str,
                         **values) -> list[str]:
     """Set fields of a stored milestone, benefit (key: `benefit_key`) or risk, recording each
     changed field's old and new value with who and when, and the row's latest editor; return
-    the fields that changed. A later file that rewrites the row wins over the edit, as the edit
-    won over the file before it. None clears an optional field.
+    the fields that changed. A change of a risk's scores is also recorded in its score history
+    (`data.programme.record_risk_scores`, under the editor), in the same transaction. A later
+    file that rewrites the row wins over the edit, as the edit won over the file before it.
+    None clears an optional field.
 
     Raises ValueError, naming the field, for a field staff may not edit, a value of the wrong
     kind (a date, a whole number 1 to 5, one of the codes, text too long), a `complete`
@@ -365,6 +368,11 @@ def edit_programme_item(engine: Engine, feed: str, key: str, *, by: str,
             {"feed": feed, "source_system": source_system, "item_key": key, "field": f,
              "old_value": _audit(row[f]), "new_value": _audit(v), "changed_by": who,
              "changed_at": now} for f, v in changed.items()])
+        if feed == "risks" and set(changed) & set(SCORES):
+            scores = {f: [after[f]] for f in ("source_system", "risk_id", *SCORES)}
+            record_risk_scores(conn, pl.DataFrame(scores, schema={
+                "source_system": pl.String, "risk_id": pl.String,
+                **{f: pl.Int64 for f in SCORES}}), who, now)
         moved(conn, feed)
     return list(changed)
 

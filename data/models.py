@@ -451,6 +451,30 @@ class Risk(SQLModel, table=True):
     edited_at: datetime | None = _utc(default=None)
 
 
+class RiskScore(SQLModel, table=True):
+    """One recording of a risk's scores, before and after mitigation, for its trend.
+
+    Grain: one change of a risk's scores. Written by `data.programme.record_risk_scores` in the
+    transaction of the load or staff edit that changed them (a row only where the four scores
+    differ from the risk's latest recording); never updated. `recorded_by` names the load
+    ("load 12: risks.csv") or the editor; `load_id` is empty for an edit.
+    """
+
+    __tablename__ = "fct_risk_scores"
+    __table_args__ = (Index("ix_risk_scores_risk", "source_system", "risk_id"),)
+
+    score_id: int | None = Field(default=None, primary_key=True, sa_type=SERIAL)
+    source_system: str = Field(max_length=100)
+    risk_id: str = Field(max_length=100)
+    recorded_at: datetime = _utc()
+    likelihood: int
+    impact: int
+    residual_likelihood: int | None = None
+    residual_impact: int | None = None
+    recorded_by: str = Field(max_length=200)
+    load_id: int | None = Field(default=None, sa_type=BigInteger)
+
+
 class KpiOwner(SQLModel, table=True):
     """The officer who owns a KPI: who writes its commentary and answers for it in the
     exception report. Grain: kpi. Reference data an analyst sets (who and when recorded)."""

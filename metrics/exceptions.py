@@ -20,7 +20,7 @@ earlier. Items are taken as they stand now:
 
 import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TextIO
 
@@ -63,6 +63,14 @@ class Period:
         return min(self.last_day, london_day(sources.as_of))
 
 
+# `fct_risk_scores`: each recording of a risk's scores, for its trend (`metrics.risk_trend`).
+RISK_SCORES_SCHEMA = {"score_id": pl.Int64, "source_system": pl.String, "risk_id": pl.String,
+                      "recorded_at": pl.Datetime("us", "UTC"), "likelihood": pl.Int64,
+                      "impact": pl.Int64, "residual_likelihood": pl.Int64,
+                      "residual_impact": pl.Int64, "recorded_by": pl.String,
+                      "load_id": pl.Int64}
+
+
 @dataclass(frozen=True)
 class Programme:
     """The programme as the warehouse holds it (`data.programme`'s frames)."""
@@ -70,6 +78,8 @@ class Programme:
     milestones: pl.DataFrame
     benefits: pl.DataFrame
     risks: pl.DataFrame
+    risk_scores: pl.DataFrame = field(
+        default_factory=lambda: pl.DataFrame(schema=RISK_SCORES_SCHEMA))
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from metrics.exceptions import (
     milestone_state,
     tolerance,
 )
+from metrics.risk_trend import risk_trends
 
 
 def exceptions_frame(items: list[Item]) -> pl.DataFrame:
@@ -46,11 +47,19 @@ def benefits_frame(benefits: pl.DataFrame, settings: dict[str, str]) -> pl.DataF
         "actual", "against_plan")
 
 
-def risk_register(risks: pl.DataFrame, settings: dict[str, str]) -> pl.DataFrame:
-    """Each risk with its score before and after mitigation and against the appetite."""
+def risk_register(risks: pl.DataFrame, settings: dict[str, str],
+                  history: pl.DataFrame) -> pl.DataFrame:
+    """Each risk with its score before and after mitigation, its current score against the
+    previous recorded one and the trend in words and symbol (`metrics.risk_trend`), and where it
+    stands against the appetite."""
     limit = appetite(settings)
     scores = [current_score(r) for r in risks.iter_rows(named=True)]
-    return risks.with_columns(
+    trends = risk_trends(risks, history).select("source_system", "risk_id", "previous_score",
+                                                "trend")
+    # The current score, its trend and the appetite first: what a reader looks for, in view
+    # without scrolling the table.
+    return risks.join(trends, on=["source_system", "risk_id"], how="left",
+                      maintain_order="left").with_columns(
         (pl.col("likelihood") * pl.col("impact")).alias("score_before"),
         (pl.col("residual_likelihood") * pl.col("residual_impact")).alias("score_after"),
         pl.Series("current_score", scores, dtype=pl.Int64),
@@ -58,6 +67,24 @@ def risk_register(risks: pl.DataFrame, settings: dict[str, str]) -> pl.DataFrame
         pl.when(pl.col("status") == "closed").then(pl.lit("closed"))
         .when(pl.col("current_score") >= limit).then(pl.lit("at or above appetite"))
         .otherwise(pl.lit("below appetite")).alias("against_appetite"),
-    ).select("risk_id", "title", "owner", "likelihood", "impact", "score_before",
-             "residual_likelihood", "residual_impact", "score_after", "against_appetite",
+    ).select("risk_id", "title", "owner", "current_score", "previous_score", "trend",
+             "against_appetite", "likelihood", "impact", "score_before",
+             "residual_likelihood", "residual_impact", "score_after",
              "review_on", "status", "mitigation", "edited_by", "edited_at")
+
+
+def risk_history_words(title: str, history: pl.DataFrame, register_row: dict,
+                       limit: float) -> str:
+    """The text alternative of a risk's score chart, from the recordings it draws and the
+    register's row of that risk (the previous and current score and the trend shown there)."""
+    scores = history.get_column("score").to_list()
+    first, last = history.item(0, "recorded_at"), history.item(-1, "recorded_at")
+    previous = register_row["previous_score"]
+    compared = (f"{register_row['current_score']} now against {previous} before "
+                f"({register_row['trend']})" if previous is not None
+                else f"{register_row['current_score']} now, its first score recorded (new)")
+    return (f"Step chart of the current score of {title} (likelihood × impact, after "
+            f"mitigation where assessed) at each of its {len(scores)} "
+            f"{'recording' if len(scores) == 1 else 'recordings'}, from {first:%-d %B %Y} to "
+            f"{last:%-d %B %Y}, with the appetite of {limit:g} as a dashed line: {compared}; "
+            f"highest {max(scores)}, lowest {min(scores)}.")

@@ -155,10 +155,11 @@ PROGRAMME_PARTS = ("milestones", "benefits", "risks", "targets", "owners", "comm
 
 
 def read_programme(engine: Engine) -> Programme:
-    """The milestones, benefits and risks as they stand now."""
+    """The milestones, benefits and risks as they stand now, with each risk's recorded
+    scores."""
     with engine.connect() as conn:
         return Programme(programme.read_milestones(conn), programme.read_benefits(conn),
-                         programme.read_risks(conn))
+                         programme.read_risks(conn), programme.read_risk_scores(conn))
 
 
 def kpi_owners(engine: Engine) -> dict[str, str]:

@@ -317,3 +317,16 @@ def benefits_sentence(total: int, missing: int, without_actual: int, tolerance_p
             f"{'misses its' if missing == 1 else 'miss their'} plan by more than "
             f"{tolerance_pct:g} % in {'its' if missing == 1 else 'their'} latest month and "
             f"{without_actual:,} {'has' if without_actual == 1 else 'have'} no actual yet.")
+
+
+# A risk's trend: the words beside the symbol, so that it never rests on the symbol alone.
+TREND_WORDS = {"rising": "rising ▲", "falling": "falling ▼", "steady": "steady ▶", "new": "new"}
+
+
+def risk_trend(previous: int | None, current: int) -> str:
+    """"rising ▲" / "falling ▼" / "steady ▶" from the current score against the previous
+    recorded one, as printed beside it; "new" where none was recorded before."""
+    if previous is None:
+        return TREND_WORDS["new"]
+    return TREND_WORDS["rising" if current > previous else
+                       "falling" if current < previous else "steady"]

@@ -15,12 +15,13 @@ from data.edits import (
     set_kpi_owner,
     write_commentary,
 )
-from metrics.exceptions import Period, benefit_actuals
+from metrics.exceptions import Period, appetite, benefit_actuals
 from metrics.months import month_name
 from metrics.programme_view import (
     benefits_frame,
     exceptions_frame,
     milestones_frame,
+    risk_history_words,
     risk_register,
 )
 from metrics.reads import (
@@ -31,6 +32,7 @@ from metrics.reads import (
     read_programme,
 )
 from metrics.registry import REGISTRY
+from metrics.risk_trend import score_history
 from pages.shared import (
     cached,
     chart,
@@ -42,7 +44,7 @@ from pages.shared import (
     sources,
     table,
 )
-from reports.charts.programme import benefit_chart, milestone_timeline
+from reports.charts.programme import benefit_chart, milestone_timeline, risk_score_chart
 from reports.documents.halves import complete_halves, half_name
 from reports.escape import md
 
@@ -127,8 +129,25 @@ else:
 
 st.subheader("Risk register")
 if programme.risks.height:
-    table(risk_register(programme.risks, settings()), "risks",
-          "Scores are likelihood × impact (1 to 5 each), before and after mitigation.")
+    register = risk_register(programme.risks, settings(), programme.risk_scores)
+    table(register, "risks",
+          "Scores are likelihood × impact (1 to 5 each), before and after mitigation; the "
+          "current score is the one after mitigation where both are given. The trend compares "
+          "it with the score recorded before it: rising ▲, falling ▼, steady ▶, or new where "
+          "none was recorded before.")
+    keys = programme.risks.select("source_system", "risk_id").rows()
+    titles = dict(zip(keys, programme.risks.get_column("title").to_list()))
+    risk = st.selectbox("Risk", keys, format_func=titles.get, key="programme_risk")
+    history = score_history(programme.risk_scores, *risk)
+    if history.height:
+        limit = appetite(settings())
+        row = register.row(keys.index(risk), named=True)
+        chart(risk_score_chart(history, titles[risk], limit), history,
+              risk_history_words(titles[risk], history, row, limit),
+              f"risk-{risk[1]}", titles[risk])
+    else:
+        st.info("No score of this risk has been recorded yet: its scores are recorded from "
+                "the next load or edit that changes them.")
 else:
     st.info("No risk is loaded.")
 
@@ -202,6 +221,43 @@ if programme.milestones.height:
                     engine(), "milestones", milestone, by=who,
                     source_system=now["source_system"], status=status,
                     forecast_due_on=forecast, completed_on=completed, rag_reason=reason or None)
+                st.success(md(f"Saved: {', '.join(changed) or 'nothing changed'}."))
+            except ValueError as error:
+                st.error(md(str(error)))
+
+if programme.risks.height:
+    st.markdown("**Update a risk** (recorded with who and when; a change of its scores is added "
+                "to its score history, which gives its trend; a later file that rewrites it "
+                "wins)")
+    edited = st.selectbox("Risk to update", keys, format_func=titles.get, key="edit_risk_id")
+    now = programme.risks.row(keys.index(edited), named=True)
+    scores, residual = (1, 2, 3, 4, 5), (None, 1, 2, 3, 4, 5)
+    # Keys per risk: a widget keeps its value under its key, so one key for every risk would
+    # offer (and save) the previous risk's scores as this one's.
+    mine = edited[1]
+    with st.form(f"edit_risk_{mine}"):
+        likelihood = st.selectbox("Likelihood before mitigation", scores,
+                                  index=scores.index(now["likelihood"]),
+                                  key=f"risk_likelihood_{mine}")
+        impact = st.selectbox("Impact before mitigation", scores,
+                              index=scores.index(now["impact"]), key=f"risk_impact_{mine}")
+        after_likelihood = st.selectbox(
+            "Likelihood after mitigation", residual, key=f"risk_residual_likelihood_{mine}",
+            index=residual.index(now["residual_likelihood"]),
+            format_func=lambda v: "not assessed" if v is None else str(v))
+        after_impact = st.selectbox(
+            "Impact after mitigation", residual, key=f"risk_residual_impact_{mine}",
+            index=residual.index(now["residual_impact"]),
+            format_func=lambda v: "not assessed" if v is None else str(v))
+        review = st.date_input("Review on", value=now["review_on"], key=f"risk_review_on_{mine}")
+        state = st.selectbox("Status", ("open", "closed"), key=f"risk_status_{mine}",
+                             index=("open", "closed").index(now["status"]))
+        if st.form_submit_button("Save risk"):
+            try:
+                changed = edit_programme_item(
+                    engine(), "risks", edited[1], by=who, source_system=edited[0],
+                    likelihood=likelihood, impact=impact, residual_likelihood=after_likelihood,
+                    residual_impact=after_impact, review_on=review, status=state)
                 st.success(md(f"Saved: {', '.join(changed) or 'nothing changed'}."))
             except ValueError as error:
                 st.error(md(str(error)))

@@ -19,6 +19,7 @@ from sqlalchemy import Connection, Engine
 from data.bulk import insert_frame, schema_of
 from data.loads import already_loaded, close_log, log_alone, open_log
 from data.models import LoadLog, QuarantineRow
+from data.programme import record_risk_scores
 from data.writes import existing_rows, matter_contacts, replace_rows, update_neighbours
 from pipelines.feeds import FEEDS, Feed
 from pipelines.parse import ROW, RawFile, RejectedFile, parse_cells, read_raw
@@ -178,6 +179,11 @@ def _write(engine: Engine, offer: Offer, log: dict, result: LoadResult, good: pl
             writes, moved = _with_neighbours(conn, writes, replaced)
         replace_rows(conn, spec.model.__table__, spec.key, source_system, writes,
                      replaced.height)
+        if spec.name == "risks":
+            # Each risk's trend reads this history: a new or rescored risk is recorded with
+            # the load that wrote it.
+            record_risk_scores(conn, writes, f"load {load_id}: {name}", datetime.now(UTC),
+                               load_id)
         _quarantine(conn, spec, raw, problems, source_system, load_id, name)
         if moved is not None:
             update_neighbours(conn, moved)

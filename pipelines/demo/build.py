@@ -23,7 +23,7 @@ from data.warehouse import make_engine
 from pipelines.demo.actions import record_demo_actions
 from pipelines.demo.calendar import demo_period
 from pipelines.demo.generate import generate_demo
-from pipelines.demo.programme import record_commentary, write_programme
+from pipelines.demo.programme import record_commentary, record_risk_reviews, write_programme
 from pipelines.ingest import LoadResult, ingest_file
 
 Progress = Callable[[int, int, str], None]
@@ -35,10 +35,10 @@ _engine: Engine | None = None
 
 def build_demo(engine: Engine, out_dir: Path, seed: int = 2026, months: int = 36,
                progress: Progress | None = None) -> list[LoadResult]:
-    """Generate the demo feeds and the programme's sheets and load every file, then record
-    the officers' commentary and the council's actions against complaint themes;
-    progress(done, total, file name) is called as each file finishes. Returns the LoadResults
-    in the files' order.
+    """Generate the demo feeds and the programme's sheets, record the programme board's earlier
+    risk reviews, load every file, then record the officers' commentary and the council's
+    actions against complaint themes; progress(done, total, file name) is called as each file
+    finishes. Returns the LoadResults in the files' order.
 
     The build is recorded in `demo_builds` before the first file loads and marked finished
     only after the last: a build stopped part-way stays unfinished (`demo --if-empty` redoes
@@ -47,6 +47,8 @@ def build_demo(engine: Engine, out_dir: Path, seed: int = 2026, months: int = 36
         build_id = begin_build(conn, seed, months)
     files = generate_demo(out_dir, seed, months)
     files += write_programme(Path(out_dir), demo_period(months))
+    # Before the risk sheet loads: its scores are then the latest review's, not a new change.
+    record_risk_reviews(engine, demo_period(months))
     url = engine.url.render_as_string(hide_password=False)
     context = multiprocessing.get_context("spawn")
     results: dict[int, LoadResult] = {}

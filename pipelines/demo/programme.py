@@ -8,9 +8,13 @@ Everything is placed by month index from the demo's first month, so a shorter de
 same programme cut to what has happened by its last month. The programme's exceptions: a
 milestone slipping, one overdue, a risk above the appetite of 15 and a saving below plan in the
 last month, none of them with commentary but the risk.
+
+The risks carry their history: the programme board's reviews re-scored them over the months
+(`RISK_REVIEWS`), recorded before the risk sheet loads, the latest review scoring each risk as
+the sheet does; so the register shows a risk rising, two falling, one steady and one new.
 """
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -19,6 +23,7 @@ import xlsxwriter
 from sqlalchemy import Engine
 
 from data.edits import approve_commentary, set_kpi_owner, write_commentary
+from data.programme import read_risk_scores, record_risk_scores
 from pipelines.demo.calendar import Period
 from pipelines.demo.story import PROGRAMME_START, digital_share, failure_share
 
@@ -67,6 +72,16 @@ RISKS = [
     ["R5", "Telephony cut-over fails", "ICT Lead", "New platform", "Calls lost", 2, 5, 1, 5,
      "Parallel running for a month", 1, "closed"],
 ]
+# risk -> the programme board's reviews: (month index, likelihood, impact, residual likelihood,
+# residual impact); the last of each scores the risk as the sheet (`RISKS`) does.
+RISK_REVIEWS = {
+    "R1": [(11, 3, 4, None, None), (17, 3, 4, 3, 3), (26, 3, 4, 2, 3)],  # 9 -> 6: falling
+    "R2": [(14, 3, 4, 2, 3), (23, 3, 4, 3, 4), (32, 4, 4, 4, 4)],  # 12 -> 16: rising
+    "R3": [(11, 3, 3, 3, 3), (20, 4, 3, 3, 2), (29, 3, 3, 3, 2)],  # 6 -> 6: steady
+    "R4": [(33, 3, 5, 2, 4)],  # identified late: new
+    "R5": [(13, 2, 5, 2, 5), (22, 2, 5, 1, 5)],  # 10 -> 5: falling
+}
+REVIEWER = "Programme board risk review"
 # One line for the month (the one-pager), more for the half (the pack).
 MONTH_COMMENTARY = {
     "failure_demand_pct": "Fewer calls chasing progress; missed bins remain the main cause.",
@@ -134,6 +149,25 @@ def write_programme(out_dir: Path, period: Period) -> list[tuple[str, Path]]:
         "risk_id", "title", "owner", "cause", "effect", "likelihood", "impact",
         "residual_likelihood", "residual_impact", "mitigation", "review_on", "status"], risks)))
     return paths
+
+
+def record_risk_reviews(engine: Engine, period: Period) -> None:
+    """The board's reviews of the risks up to the demo's last month, in date order, each
+    recorded at noon on its month's last day. Recorded once: a build that was stopped and run
+    again finds them there."""
+    last = len(period.months) - 1
+    reviews = sorted((index, risk, scores) for risk, held in RISK_REVIEWS.items()
+                     for index, *scores in held if index <= last)
+    with engine.begin() as conn:
+        if read_risk_scores(conn).height:
+            return
+        for index, risk, scores in reviews:
+            record_risk_scores(conn, pl.DataFrame(
+                [["canonical", risk, *scores]], orient="row",
+                schema={"source_system": pl.String, "risk_id": pl.String,
+                        "likelihood": pl.Int64, "impact": pl.Int64,
+                        "residual_likelihood": pl.Int64, "residual_impact": pl.Int64}),
+                REVIEWER, datetime.combine(_last_day(period, index), time(12), tzinfo=UTC))
 
 
 def record_commentary(engine: Engine, period: Period) -> None:

@@ -1,11 +1,12 @@
 """Charts of the Programme page (frames in, plotly figures out): the roadmap's milestones,
-baseline against forecast, and each benefit's plan against its actual by month. Baseline and
-forecast, plan and actual differ by marker shape and line style as well as colour."""
+baseline against forecast, each benefit's plan against its actual by month, and a risk's
+current score at each recording against the appetite. Baseline and forecast, plan and actual
+differ by marker shape and line style as well as colour."""
 
 import plotly.graph_objects as go
 import polars as pl
 
-from reports.charts.base import PALETTE, bar_height, layout
+from reports.charts.base import GREY, PALETTE, bar_height, layout
 
 
 def milestone_timeline(milestones: pl.DataFrame) -> go.Figure:
@@ -47,3 +48,18 @@ def benefit_chart(rows: pl.DataFrame, title: str, unit: str | None) -> go.Figure
                                 mode="lines+markers", line={"color": PALETTE[0]},
                                 marker={"symbol": "circle", "size": 8}))
     return layout(figure, f"{title}: plan and actual by month", y_title=unit or "")
+
+
+def risk_score_chart(history: pl.DataFrame, title: str, appetite: float) -> go.Figure:
+    """One risk's recordings (`recorded_at`, `score`): the current score each gave, held until
+    the next (a step line with circles), and the appetite as a dashed line. Scores run from 1
+    to 25, so the axis shows them all."""
+    figure = go.Figure(go.Scatter(
+        x=history.get_column("recorded_at").to_list(), y=history.get_column("score").to_list(),
+        name="Current score", mode="lines+markers", line={"color": PALETTE[0], "shape": "hv"},
+        marker={"symbol": "circle", "size": 9}))
+    figure.add_hline(y=appetite, line={"color": GREY, "dash": "dash", "width": 1},
+                     annotation_text=f"appetite {appetite:g}", annotation_position="top left")
+    figure.update_yaxes(range=[0, 26])
+    return layout(figure, f"{title}: score at each recording", y_title="likelihood × impact",
+                  height=320)

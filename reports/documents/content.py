@@ -225,8 +225,8 @@ def pack(sources: Sources, half: str, targets: dict[str, tuple[float, float]],
     opening = ()
     notes = {}
     if programme is not None:
-        published = {(m, k): figure.text for m, kpis in figures.monthly.items()
-                     for k, figure in kpis.items()}
+        published = {(m, k): (figure.value, figure.text)
+                     for m, kpis in figures.monthly.items() for k, figure in kpis.items()}
         opening = (executive_summary(programme, name),
                    programme_section(programme, name, published))
         notes = kpi_commentary(programme)

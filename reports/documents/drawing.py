@@ -9,6 +9,7 @@ import io
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date, timedelta
 from xml.sax.saxutils import escape
 
 from reports.charts.base import CONCERN, GREY, IMPROVEMENT, NEITHER, PALETTE
@@ -208,7 +209,7 @@ def svg(drawing: Drawing) -> str:
                          f'stroke="{s.colour}" stroke-width="{s.width}"{dash}/>')
         elif s.kind == "polyline":
             parts.append(f'<polyline points="{" ".join(p)}" fill="none" stroke="{s.colour}" '
-                         f'stroke-width="{s.width}"/>')
+                         f'stroke-width="{s.width}"{dash}/>')
         elif s.kind == "polygon":
             parts.append(f'<polygon points="{" ".join(p)}" fill="{s.colour}" '
                          f'stroke="#1f1f1f" stroke-width="1"/>')
@@ -245,3 +246,123 @@ def png(drawing: Drawing, scale: int = 2) -> bytes:
     out = io.BytesIO()
     image.save(out, format="PNG", optimize=False)
     return out.getvalue()
+
+
+# ---- the programme: the roadmap's timeline, and a benefit's plan against its actual ---------
+
+LABEL_WIDTH = 232  # the milestones' titles, left of the timeline
+ROW = 18
+TITLE_CHARS = 40
+
+
+def _diamond(x: float, y: float, colour: str, size: float = 6.5) -> Shape:
+    return Shape("polygon", (x, y - size, x + size, y, x, y + size, x - size, y), colour)
+
+
+def _square(x: float, y: float, colour: str, size: float = 3.5) -> Shape:
+    return Shape("rect", (x - size, y - size, 2 * size, 2 * size), colour)
+
+
+def _date_ticks(low: date, high: date) -> list[date]:
+    """First days of years (over two years), else of quarters, from `low` to `high`."""
+    step = 12 if (high - low).days > 730 else 3
+    month = (low.year * 12 + low.month - 1) // step * step + step
+    ticks = []
+    while date(month // 12, month % 12 + 1, 1) <= high:
+        ticks.append(date(month // 12, month % 12 + 1, 1))
+        month += step
+    return ticks
+
+
+def timeline_chart(rows: Sequence[tuple[str, date, date]], report_date: date,
+                   report_label: str) -> Drawing:
+    """One row per milestone (title, baseline, forecast): a circle at the baseline date, a
+    diamond at the forecast, a dotted line between them where they differ, and a dashed line
+    down the chart at the report date."""
+    days = [d for _, b, f in rows for d in (b, f)] + [report_date]
+    low, high = min(days) - timedelta(days=30), max(days) + timedelta(days=30)
+    left, right, top = LABEL_WIDTH + 8, WIDTH - RIGHT, TOP + 14
+    bottom = top + ROW * len(rows)
+
+    def x(day: date) -> float:
+        return left + (right - left) * (day - low).days / (high - low).days
+
+    shapes: list[Shape] = []
+    for tick in _date_ticks(low, high):
+        shapes.append(Shape("line", (x(tick), top, x(tick), bottom), "#e0e0e0"))
+        words = f"{tick.year}" if tick.month == 1 else f"{tick:%b %Y}"
+        shapes.append(Shape("text", (x(tick), bottom + 14), "#1f1f1f", text=words, size=10))
+    for i, (title, baseline, forecast) in enumerate(rows):
+        y = top + ROW * (i + 0.5)
+        short = title if len(title) <= TITLE_CHARS else f"{title[:TITLE_CHARS - 1]}…"
+        shapes.append(Shape("text", (LABEL_WIDTH, y + 3.5), "#1f1f1f", text=short, size=9,
+                            anchor="end"))
+        if forecast != baseline:
+            shapes.append(Shape("line", (x(baseline), y, x(forecast), y), PALETTE[5],
+                                width=2, dash=True))
+        # The circle over the diamond: a forecast on its baseline shows both marks.
+        shapes.append(_diamond(x(forecast), y, PALETTE[5]))
+        shapes.append(Shape("circle", (x(baseline), y, 3.5), PALETTE[0]))
+    shapes.append(Shape("line", (x(report_date), top - 4, x(report_date), bottom), GREY,
+                        width=1.5, dash=True))
+    shapes.append(Shape("text", (x(report_date), top - 7), GREY, text=report_label, size=9,
+                        anchor="end" if x(report_date) > (left + right) / 2 else "start"))
+    legend_y = bottom + 36
+    shapes += [Shape("circle", (LEFT + 6, legend_y - 4, 3.5), PALETTE[0]),
+               Shape("text", (LEFT + 16, legend_y), "#1f1f1f", text="Baseline (first agreed)",
+                     size=10, anchor="start"),
+               _diamond(LEFT + 196, legend_y - 4, PALETTE[5]),
+               Shape("text", (LEFT + 208, legend_y), "#1f1f1f",
+                     text="Forecast (now expected)", size=10, anchor="start"),
+               Shape("line", (LEFT + 386, legend_y - 4, LEFT + 408, legend_y - 4), GREY,
+                     width=1.5, dash=True),
+               Shape("text", (LEFT + 414, legend_y), "#1f1f1f", text="Report date", size=10,
+                     anchor="start")]
+    return Drawing(WIDTH, int(legend_y + 10), tuple(shapes))
+
+
+def plan_actual_chart(labels: list[str], planned: list[float | None],
+                      actual: list[float | None], unit: str) -> Drawing:
+    """A benefit's months: the plan as a dashed line with squares, the actual as a solid line
+    with circles; a month without a figure is a gap."""
+    levels = [v for v in (*planned, *actual) if v is not None]
+    ticks = axis(levels or [0.0], False, (None, None))
+    low, high = ticks[0], ticks[-1]
+    plot_bottom = HEIGHT - BOTTOM
+
+    def y(v: float) -> float:
+        return TOP + (plot_bottom - TOP) * (high - v) / (high - low)
+
+    shapes: list[Shape] = []
+    for tick in ticks:
+        shapes.append(Shape("line", (LEFT, y(tick), WIDTH - RIGHT, y(tick)), "#e0e0e0"))
+        shapes.append(Shape("text", (LEFT - 6, y(tick) + 4), "#1f1f1f",
+                            text=_tick_text(tick, unit), size=10, anchor="end"))
+    slot = (WIDTH - LEFT - RIGHT) / max(len(labels), 1)
+    xs = [LEFT + slot * (i + 0.5) for i in range(len(labels))]
+    for x, label in zip(xs, labels):
+        shapes.append(Shape("text", (x, plot_bottom + 16), "#1f1f1f", text=label, size=10))
+    for values, colour, dash, mark in ((planned, PALETTE[1], True, _square),
+                                       (actual, PALETTE[0], False, None)):
+        run: list[float] = []
+        for x, v in [*zip(xs, values), (None, None)]:
+            if v is None:
+                if len(run) >= 4:
+                    shapes.append(Shape("polyline", tuple(run), colour, width=2, dash=dash))
+                run = []
+            else:
+                run += [x, y(v)]
+        for x, v in zip(xs, values):
+            if v is not None:
+                shapes.append(mark(x, y(v), colour) if mark else
+                              Shape("circle", (x, y(v), 3.5), colour))
+    legend_y = HEIGHT - 14
+    shapes += [Shape("line", (LEFT, legend_y - 4, LEFT + 22, legend_y - 4), PALETTE[1],
+                     width=2, dash=True), _square(LEFT + 11, legend_y - 4, PALETTE[1]),
+               Shape("text", (LEFT + 28, legend_y), "#1f1f1f", text="Plan", size=10,
+                     anchor="start"),
+               Shape("line", (LEFT + 90, legend_y - 4, LEFT + 112, legend_y - 4), PALETTE[0],
+                     width=2), Shape("circle", (LEFT + 101, legend_y - 4, 3.5), PALETTE[0]),
+               Shape("text", (LEFT + 118, legend_y), "#1f1f1f", text="Actual", size=10,
+                     anchor="start")]
+    return Drawing(WIDTH, HEIGHT, tuple(shapes))

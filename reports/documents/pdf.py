@@ -17,7 +17,7 @@ CSS = """
         @bottom-right { content: "Page " counter(page) " of " counter(pages);
                         font-size: 8pt; color: #404040; } }
 @page cover { @bottom-right { content: none; } }
-@page onepage { margin: 9mm 14mm 9mm 14mm; }
+@page onepage { margin: 7mm 12mm 7mm 12mm; }
 body { font-family: "DejaVu Sans", "Liberation Sans", sans-serif; font-size: 9.5pt;
        color: #1f1f1f; line-height: 1.35; }
 .cover { page: cover; page-break-after: always; padding-top: 60mm; }
@@ -35,7 +35,8 @@ figure { margin: 2mm 0; page-break-inside: avoid; }
 figure img { width: 100%%; }
 figcaption { font-size: 8.5pt; color: #404040; }
 table { border-collapse: collapse; width: 100%%; margin: 1mm 0 3mm 0; font-size: 8pt; }
-caption { text-align: left; font-weight: bold; padding-bottom: 1mm; }
+/* A table's caption never ends a page apart from its rows. */
+caption { text-align: left; font-weight: bold; padding-bottom: 1mm; break-after: avoid; }
 th, td { border: 0.5pt solid #9e9e9e; padding: 0.8mm 1.5mm; text-align: left;
          vertical-align: top; }
 th { background: #eef3f7; }
@@ -50,7 +51,9 @@ tr { page-break-inside: avoid; }
 .onepage { page: onepage; }
 /* Five tiles to a row on the one-pager, so that the month's exceptions fit on its page too. */
 .onepage .tiles { display: grid; grid-template-columns: repeat(5, 1fr); }
-.onepage .tile { width: auto; line-height: 1.1; }
+/* Small enough that thirty tiles and nine exceptions, each with its commentary, keep one page
+   (tests/programme/test_one_pager_list.py, on the whole demo). */
+.onepage .tile { width: auto; line-height: 1.05; font-size: 6.3pt; }
 .onepage .tile .head { flex-wrap: wrap; }
 .onepage .tile .label { font-size: 6.6pt; white-space: nowrap; }
 .onepage .tile .value { font-size: 8pt; }

@@ -71,3 +71,37 @@ def test_staff_write_a_draft_and_cannot_approve_their_own(staff_app, warehouse_c
     stored = read_programme(warehouse_copy).milestones.filter(pl.col("milestone_id") == "M2")
     assert stored.select("forecast_due_on", "edited_by").row(0) == (
         date(2024, 9, 30), "officer@example.com")
+
+
+def _register(app) -> dict[str, tuple]:
+    frame = next(d.value for d in app.dataframe if "trend" in d.value.columns)
+    return {r.risk_id: (None if r.previous_score != r.previous_score else int(r.previous_score),
+                        int(r.current_score), r.trend) for r in frame.itertuples()}
+
+
+def test_staff_rescore_a_risk_and_the_register_and_its_chart_show_the_trend(
+        staff_app, warehouse_copy):
+    # Two months of the demo: each risk loaded once from its sheet, so every one is new.
+    open_page(staff_app, "programme")
+    assert not staff_app.exception
+    assert _register(staff_app) == {"R1": (None, 6, "new"), "R2": (None, 16, "new"),
+                                    "R3": (None, 6, "new"), "R4": (None, 8, "new"),
+                                    "R5": (None, 5, "new")}
+    # The supplier risk after mitigation: likelihood 4 -> 2, so 2 × 4 = 8 against 16.
+    staff_app.selectbox(key="edit_risk_id").select(("canonical", "R2")).run()
+    staff_app.selectbox(key="risk_residual_likelihood_R2").select(2)
+    next(b for b in staff_app.button if b.label == "Save risk").click().run()
+    assert not staff_app.exception
+    assert md("Saved: residual_likelihood.") in [s.value for s in staff_app.success]
+    history = read_programme(warehouse_copy).risk_scores.filter(pl.col("risk_id") == "R2")
+    assert history.select("residual_likelihood", "residual_impact", "recorded_by").rows() == [
+        (4, 4, history.item(0, "recorded_by")), (2, 4, "officer@example.com")]
+    staff_app.selectbox(key="programme_risk").select(("canonical", "R2")).run()
+    assert not staff_app.exception
+    assert _register(staff_app)["R2"] == (16, 8, "falling ▼")
+    words = next(c.value for c in staff_app.caption if c.value.startswith("Step chart"))
+    assert words.startswith(md(
+        "Step chart of the current score of Supplier delay to the housing repairs system "
+        "(likelihood × impact, after mitigation where assessed) at each of its 2 recordings,"))
+    assert words.endswith(md("with the appetite of 15 as a dashed line: 8 now against 16 before "
+                             "(falling ▼); highest 16, lowest 8."))
