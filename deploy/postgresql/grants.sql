@@ -47,6 +47,8 @@ GRANT UPDATE (owner, actual, edited_by, edited_at) ON fct_benefits TO :"dashboar
 GRANT UPDATE (owner, likelihood, impact, residual_likelihood, residual_impact, mitigation,
               review_on, status, edited_by, edited_at) ON fct_risks TO :"dashboard";
 GRANT INSERT ON ref_programme_changes TO :"dashboard";
+-- A risk re-scored on the page: its scores recorded for the trend.
+GRANT INSERT ON fct_risk_scores TO :"dashboard";
 -- The audit trail: appended as people look, download and edit; events older than the
 -- retention setting are deleted as new ones are written.
 GRANT INSERT, DELETE ON audit_events TO :"dashboard";
@@ -60,5 +62,6 @@ SELECT format('GRANT USAGE ON SEQUENCE %s TO %I', pg_get_serial_sequence(t, c), 
                ('ref_commentary', 'commentary_id'),
                ('ref_complaint_actions', 'action_id'),
                ('ref_programme_changes', 'change_id'),
+               ('fct_risk_scores', 'score_id'),
                ('audit_events', 'event_id')) AS inserted (t, c) \gexec
 COMMIT;

@@ -77,7 +77,7 @@ FILES = {
 STAFF_EDITED = {"ref_settings", "ref_kpi_targets", "ref_kpi_owners", "ref_channel_assumptions",
                 "ref_assumption_changes", "ref_spc_change_points", "ref_commentary",
                 "ref_complaint_actions", "fct_milestones", "fct_benefits", "fct_risks",
-                "ref_programme_changes", "audit_events", "warehouse_versions"}
+                "ref_programme_changes", "fct_risk_scores", "audit_events", "warehouse_versions"}
 LOADED_ONLY = sorted(set(SQLModel.metadata.tables) - STAFF_EDITED)
 PERMISSION_DENIED = "42501"
 DDL = ("CREATE", "ALTER", "DROP", "GRANT", "REVOKE", "COMMENT", "TRUNCATE")
