@@ -22,7 +22,7 @@ from cryptography.x509.oid import NameOID
 from websockets.sync.client import connect
 
 from tests.browser import free_port, start_server
-from tests.deploy import DEPLOY, INSTALLED
+from tests.deploy import DEPLOY, INSTALLED, need_tool
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 SITE = DEPLOY / "nginx" / "once-and-done.conf"
@@ -31,8 +31,7 @@ SERVICE = DEPLOY / "systemd" / "once-and-done.service"
 
 @pytest.fixture
 def nginx_here():
-    if not Path(NGINX).exists():
-        pytest.skip("nginx is not installed (Debian: nginx-light; ./test.sh installs it as root)")
+    need_tool(NGINX, "nginx-light")
 
 
 @pytest.fixture

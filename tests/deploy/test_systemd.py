@@ -16,10 +16,8 @@ import shutil
 import subprocess
 import sys
 
-import pytest
-
 from tests.browser import free_port
-from tests.deploy import DEPLOY, INSTALLED, ROOT
+from tests.deploy import DEPLOY, INSTALLED, ROOT, need_tool
 
 UNITS = sorted((DEPLOY / "systemd").iterdir())
 SYSTEMD_ANALYZE = shutil.which("systemd-analyze") or "/usr/bin/systemd-analyze"
@@ -33,8 +31,7 @@ def _unit(name: str) -> configparser.ConfigParser:
 
 
 def test_systemd_analyze_verifies_every_unit(tmp_path):
-    if not shutil.which(SYSTEMD_ANALYZE):
-        pytest.skip("systemd-analyze is not installed (Debian: systemd)")
+    need_tool(SYSTEMD_ANALYZE, "systemd")
     assert {u.name for u in UNITS} == {
         "once-and-done.service", "once-and-done-sources.service", "once-and-done-sources.timer",
         "once-and-done-backup.service", "once-and-done-backup.timer"}
@@ -50,8 +47,7 @@ def test_systemd_analyze_verifies_every_unit(tmp_path):
 
 def test_verify_would_catch_a_mistyped_key(tmp_path):
     """The check above is worth something: a misspelt hardening option is reported."""
-    if not shutil.which(SYSTEMD_ANALYZE):
-        pytest.skip("systemd-analyze is not installed (Debian: systemd)")
+    need_tool(SYSTEMD_ANALYZE, "systemd")
     copy = tmp_path / "once-and-done.service"
     copy.write_text((DEPLOY / "systemd" / "once-and-done.service").read_text()
                     .replace(INSTALLED, str(ROOT))
