@@ -17,6 +17,7 @@ LOG = get_logger("once_and_done.serve")
 
 @asynccontextmanager
 async def warm_up(_app):
+    from metrics.reads import without_password  # noqa: PLC0415 (as below)
     from pages.access import AccessError  # noqa: PLC0415 (as below)
     from pages.shared import access, warm_caches  # noqa: PLC0415 (once the runtime's caches exist)
 
@@ -37,7 +38,8 @@ async def warm_up(_app):
         month = warm_caches()
     except Exception as error:  # noqa: BLE001 (pages show the reason; serving must go on)
         LOG.warning("Could not read the warehouse before serving (pages will say why, and "
-                    "read it on the first visit): %s", str(error).splitlines()[0])
+                    "read it on the first visit): %s",
+                    without_password(str(error).splitlines()[0]))
     else:
         LOG.info("Ready: the scorecard for %s drawn up in %.1f s", month or "(no contacts yet)",
                  time.perf_counter() - started)

@@ -541,3 +541,19 @@ class ComplaintAction(SQLModel, table=True):
     kpi: str = Field(max_length=50)
     recorded_by: str = Field(max_length=100)
     recorded_at: datetime = _utc()
+
+
+class PseudonymKeyRecord(SQLModel, table=True):
+    """The fingerprint of the pseudonym key the warehouse was first loaded with: HMAC-SHA256 of a
+    fixed label under the key, which tells keys apart and reveals nothing of the key.
+
+    Grain: one row (`key_id` 1), written by the first load (`data.keys`), never changed: a load
+    under another key would give the same customer another pseudonym, and repeat contacts would
+    silently stop matching, so the command line refuses it.
+    """
+
+    __tablename__ = "pseudonym_key"
+
+    key_id: int = Field(default=1, primary_key=True)
+    fingerprint: str = Field(max_length=64)
+    recorded_at: datetime = _utc()

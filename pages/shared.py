@@ -33,8 +33,10 @@ from metrics.reads import (
     read_settings,
     read_targets,
     stamp,
+    warehouse_problem,
     warehouse_versions,
     with_reference,
+    without_password,
 )
 from metrics.registry import Kpi, measure, standard_words
 from metrics.safe_csv import csv_bytes
@@ -105,12 +107,20 @@ def versions() -> dict[str, int]:
     """Each part of the warehouse's version (`data.versions`). Every page asks first, so a
     warehouse that cannot be reached is explained here."""
     try:
+        if problem := warehouse_problem():
+            raise _Unusable(problem)
         return warehouse_versions(engine())
-    except OperationalError as error:
+    except (OperationalError, _Unusable) as error:
+        # The database's own first line, never the URL's password.
+        why = without_password(str(getattr(error, "orig", error)).splitlines()[0])
         st.error("The warehouse cannot be reached, so there is nothing to show. Check "
-                 f"`WAREHOUSE_URL` and that the database is running.\n\n"
-                 f"{md(str(error.orig).splitlines()[0])}", icon=":material/cloud_off:")
+                 f"`WAREHOUSE_URL` and that the database is running.\n\n{md(why)}",
+                 icon=":material/cloud_off:")
         st.stop()
+
+
+class _Unusable(Exception):
+    """WAREHOUSE_URL cannot name a warehouse (`metrics.reads.warehouse_problem`)."""
 
 
 def cached(*parts: str, resource: bool = False, max_entries: int = 32, **options):

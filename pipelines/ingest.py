@@ -17,12 +17,13 @@ import polars as pl
 from sqlalchemy import Connection, Engine
 
 from data.bulk import insert_frame, schema_of
+from data.keys import record_fingerprint
 from data.loads import already_loaded, close_log, log_alone, open_log
 from data.models import LoadLog, QuarantineRow
 from data.writes import existing_rows, matter_contacts, replace_rows, update_neighbours
 from pipelines.feeds import FEEDS, Feed
 from pipelines.parse import ROW, RawFile, RejectedFile, parse_cells, read_raw
-from pipelines.privacy import mask_text, pseudonym_key, pseudonymise
+from pipelines.privacy import key_fingerprint, mask_text, pseudonym_key, pseudonymise
 from pipelines.workbook import SUFFIX as WORKBOOK
 from pipelines.workbook import read_workbook
 from transform.marts import refresh_contact_marts
@@ -168,6 +169,8 @@ def _write(engine: Engine, offer: Offer, log: dict, result: LoadResult, good: pl
         load_id = open_log(conn, **log)
         if already_loaded(conn, spec.name, source_system, offer.digest, other_than=load_id):
             raise _LoadedMeanwhile
+        # The first load's key is the warehouse's: the command line refuses any other.
+        record_fingerprint(conn, key_fingerprint(pseudonym_key()))
         stored = _store(spec, good, source_system, load_id)
         writes, replaced, result.rows_unchanged = _classify(conn, spec, stored, source_system)
         result.rows_updated = replaced.height
