@@ -111,12 +111,13 @@ def test_no_secret_reaches_the_output_the_warehouse_or_the_pages(own_warehouse_u
     (tmp_path / "exports" / "more.csv").write_text(CONTACTS.replace("C", "D"), encoding="utf-8")
     outputs = []
     with EchoingServer() as server:
-        (tmp_path / "sources.toml").write_text(SOURCES.format(
-            url=server.url, since=(date.today() - timedelta(days=30)).isoformat()), encoding="utf-8")
+        since = (date.today() - timedelta(days=30)).isoformat()
+        (tmp_path / "sources.toml").write_text(SOURCES.format(url=server.url, since=since),
+                                               encoding="utf-8")
+        done = _cli("ingest", "contacts", str(tmp_path / "contacts.csv"), url=url)
+        assert done.returncode == 0, done.stderr
+        outputs.append(done.stdout + done.stderr)
         for extra in ([], ["--json"]):
-            done = _cli("ingest", "contacts", str(tmp_path / "contacts.csv"), *extra, url=url)
-            assert done.returncode == 0, done.stderr
-            outputs.append(done.stdout + done.stderr)
             done = _cli("run", "--config", str(tmp_path / "sources.toml"), *extra, url=url)
             assert done.returncode == 1, done.stderr  # the Open311 source failed
             outputs.append(done.stdout + done.stderr)
@@ -157,12 +158,13 @@ def test_no_secret_reaches_the_output_the_warehouse_or_the_pages(own_warehouse_u
 
     # The pages that show loads, runs and their messages, to an admin (who sees every view).
     app = sign_in(app_on(url, monkeypatch), "Dashboard Admins", "Safeguarding Leads")
-    for page in ("data_quality", "audit", "scorecard"):
+    for page in ("data_quality", "audit"):
         open_page(app, page)
         assert not app.exception, app.exception
-        assert _leaks(page_text(app._tree)) == [], page
-    open_page(app, "data_quality")
-    assert "HTTP 400 Bad request" in page_text(app._tree)  # the run's message is on the page
+        shown = page_text(app._tree)
+        assert _leaks(shown) == [], page
+        if page == "data_quality":
+            assert "HTTP 400 Bad request" in shown  # the run's message is on the page
 
 
 UNUSABLE = {
