@@ -40,6 +40,7 @@ from metrics.reads import (
 )
 from metrics.registry import Kpi, measure, standard_words
 from metrics.safe_csv import csv_bytes
+from metrics.safeguarding import without_flagged
 from metrics.scorecard import Tile, scorecard
 from metrics.wording import format_value
 from pages.access import Access, Viewer, parse_access, viewer_for
@@ -319,6 +320,19 @@ def for_role(role: str, what: str) -> bool:
     if seen.who is None and auth_configured():
         st.button("Sign in", on_click=st.login, key=f"sign_in_{what}")
     return False
+
+
+def safeguarding_apart(records: pl.DataFrame, what: str, note: str = "") -> pl.DataFrame:
+    """The records this viewer may see, which the page then shows and offers for download: all
+    of them, flag included, to the `safeguarding` role; to anyone else those not flagged, and
+    how many were withheld (`what` says which, `note` adds a sentence's end)."""
+    if viewer().has("safeguarding"):
+        return records
+    kept, withheld = without_flagged(records)
+    if withheld:
+        st.info(f"{withheld:,} {'record' if withheld == 1 else 'records'} withheld: {md(what)} "
+                f"are shown to the safeguarding role only{md(note)}.", icon=":material/shield:")
+    return kept
 
 
 def sidebar_filters(src: Sources, period: bool = False) -> Selection | None:
