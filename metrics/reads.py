@@ -22,7 +22,7 @@ from data.reference import read_settings
 from data.reference import read_targets as _read_targets
 from data.url import url_problem, without_password
 from data.versions import CREATED, read_versions
-from data.warehouse import get_engine, warehouse_url
+from data.warehouse import get_engine, unavailable, warehouse_url
 from metrics.compute import Sources, baseline_period, with_response_month
 from metrics.exceptions import Item, Period, Programme, exception_list
 from metrics.registry import REGISTRY, measure
@@ -134,6 +134,13 @@ def quarantine(engine: Engine, limit: int = 1000) -> pl.DataFrame:
 def open_warehouse() -> Engine:
     """The warehouse that `WAREHOUSE_URL` names (the embedded SQLite file by default)."""
     return get_engine()
+
+
+def unreachable(error: BaseException) -> str | None:
+    """The database's own first line, without the URL's password, when `error` says the
+    warehouse could not be reached; None for any other error."""
+    why = unavailable(error)
+    return None if why is None else without_password(why)
 
 
 def warehouse_problem() -> str | None:

@@ -197,7 +197,12 @@ def test_a_warehouse_that_cannot_be_used_is_one_line_without_its_password(templa
 
     refresh = _cli("refresh", url=url)
     assert refresh.returncode == 3, refresh.stderr
-    for done in (ingest, run, refresh):
+    export = subprocess.run([sys.executable, "-m", "metrics", "export"], cwd=ROOT, text=True,
+                            env={**os.environ, "WAREHOUSE_URL": url}, capture_output=True,
+                            timeout=300)
+    assert export.returncode == 3, export.stderr
+    assert export.stderr.startswith("error: could not read the warehouse: ")
+    for done in (ingest, run, refresh, export):
         assert "Traceback" not in done.stderr, done.stderr
         assert _leaks(done.stdout + done.stderr) == []
 
