@@ -19,7 +19,7 @@ from sqlmodel import SQLModel
 
 from data.url import shown_url, url_problem, without_password
 from data.warehouse import make_engine
-from tests.app.conftest import app_on, open_page, sign_in
+from tests.app.conftest import AUTH, app_on, open_page, sign_in
 from tests.browser import free_port
 from tests.pipelines.helpers import rows
 
@@ -156,13 +156,15 @@ def test_no_secret_reaches_the_output_the_warehouse_or_the_pages(own_warehouse_u
     finally:
         engine.dispose()
 
-    # The pages that show loads, runs and their messages, to an admin (who sees every view).
+    # The pages that show loads, runs and their messages, to an admin (who sees every view),
+    # under a sign-in configured with its client and cookie secrets.
     app = sign_in(app_on(url, monkeypatch), "Dashboard Admins", "Safeguarding Leads")
     for page in ("data_quality", "audit"):
         open_page(app, page)
         assert not app.exception, app.exception
         shown = page_text(app._tree)
         assert _leaks(shown) == [], page
+        assert AUTH["client_secret"] not in shown and AUTH["cookie_secret"] not in shown
         if page == "data_quality":
             assert "HTTP 400 Bad request" in shown  # the run's message is on the page
 
