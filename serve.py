@@ -17,15 +17,24 @@ LOG = get_logger("once_and_done.serve")
 
 @asynccontextmanager
 async def warm_up(_app):
+    from metrics.reads import without_password  # noqa: PLC0415 (as below)
     from pages.access import AccessError  # noqa: PLC0415 (as below)
-    from pages.shared import access, warm_caches  # noqa: PLC0415 (once the runtime's caches exist)
+    from pages.role_mapping import record_at_start  # noqa: PLC0415 (as below)
+    from pages.shared import access, engine, warm_caches  # noqa: PLC0415 (once the caches exist)
 
     try:
-        access()
+        mapping = access()
     except AccessError as error:
         # A mistake in who sees what must not be served: the server stops, naming it.
         LOG.error("Not starting: %s", error)
         raise SystemExit(f"Not starting: {error}") from None
+    try:
+        # The mapping is edited in the secrets, not on a page: its changes are recorded here.
+        if changed := record_at_start(engine(), mapping):
+            LOG.info("The role mapping is recorded in the audit trail: %s", changed)
+    except Exception as error:  # noqa: BLE001 (the warm-up below says why; serving goes on)
+        LOG.warning("Could not record the role mapping in the audit trail: %s",
+                    without_password(str(error).splitlines()[0]))
 
     # Cached functions called outside a page warn that they have no page to draw on; here that
     # is the point, so the warning is only noise in the server's log.
@@ -37,7 +46,8 @@ async def warm_up(_app):
         month = warm_caches()
     except Exception as error:  # noqa: BLE001 (pages show the reason; serving must go on)
         LOG.warning("Could not read the warehouse before serving (pages will say why, and "
-                    "read it on the first visit): %s", str(error).splitlines()[0])
+                    "read it on the first visit): %s",
+                    without_password(str(error).splitlines()[0]))
     else:
         LOG.info("Ready: the scorecard for %s drawn up in %.1f s", month or "(no contacts yet)",
                  time.perf_counter() - started)

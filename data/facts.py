@@ -12,7 +12,7 @@ import polars as pl
 from sqlalchemy import Connection, Table, delete, false, func, select
 
 from data.bulk import insert_frame, read_frame
-from data.models import Contact, ContactsMonthly, SurveyResponse
+from data.models import Contact, ContactsMonthly, LoadLog, SurveyResponse
 from data.vocabulary import DIMENSIONS
 
 
@@ -72,15 +72,32 @@ def latest_comments(conn: Connection, service: str, start: datetime, end: dateti
                     channels: Sequence[str] = (), limit: int = 50) -> pl.DataFrame:
     """The latest `limit` non-empty comments for one service with responded_at in
     [start, end) (and, if given, on those channels), newest first: responded_at, channel, csat,
-    nps, ces, comment."""
+    nps, ces, comment, contact_id (the contact rated, if the survey said)."""
     r = SurveyResponse.__table__.c
-    query = (select(r.responded_at, r.channel, r.csat, r.nps, r.ces, r.comment)
+    query = (select(r.responded_at, r.channel, r.csat, r.nps, r.ces, r.comment, r.contact_id)
              .where(r.service == service, r.responded_at >= start, r.responded_at < end,
                     r.comment.is_not(None), r.comment != "")
              .order_by(r.responded_at.desc()).limit(limit))
     if channels:
         query = query.where(r.channel.in_(tuple(channels)))
     return read_frame(conn, query)
+
+
+def flagged_contacts(conn: Connection, contact_ids: Sequence[str]) -> set[str]:
+    """Which of `contact_ids` are contacts flagged safeguarding, in any source system (a survey
+    names the contact it rates without its system: a flag in any one counts).
+
+    Looked up by the contacts' key, one source system at a time (those of the load log, a
+    handful), so that a few ids cost a few index reads, whatever the size of the table."""
+    if not contact_ids:
+        return set()
+    log = LoadLog.__table__.c
+    systems = conn.execute(select(log.source_system).where(log.feed == "contacts")
+                           .distinct()).scalars().all()
+    c = Contact.__table__.c
+    return set(conn.execute(select(c.contact_id).where(
+        c.source_system.in_(systems), c.contact_id.in_(tuple(set(contact_ids))),
+        c.safeguarding.is_(True))).scalars())
 
 
 def latest_record_at(conn: Connection, table: Table, column: str,

@@ -17,7 +17,7 @@ HISTORY_COLUMNS = ("load_id", "feed", "source_system", "file_name", "status", "r
                    "rows_inserted", "rows_updated", "rows_unchanged", "rows_quarantined",
                    "started_at", "finished_at", "errors")
 QUARANTINE_COLUMNS = ("load_id", "feed", "source_system", "file_name", "row_number", "record_id",
-                      "reasons", "raw_text")
+                      "reasons", "raw_text", "safeguarding")
 
 
 def already_loaded(conn: Connection, feed: str, source_system: str, digest: str,

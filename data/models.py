@@ -170,7 +170,8 @@ class QuarantineRow(SQLModel, table=True):
     """One row per input row that broke a rule; kept with its original text, never dropped.
 
     Grain: (load_id, row_number). `row_number` is the row as a spreadsheet shows the file (the
-    header is row 1). `reasons` is a JSON list naming every rule the row broke.
+    header is row 1). `reasons` is a JSON list naming every rule the row broke. `safeguarding`
+    says whether the row was flagged safeguarding: shown to that role alone.
     """
 
     __tablename__ = "quarantine_rows"
@@ -184,6 +185,9 @@ class QuarantineRow(SQLModel, table=True):
     record_id: str | None = Field(default=None, sa_type=Text)
     raw_text: str = Field(sa_type=Text)
     reasons: str = Field(sa_type=Text)
+    # A contacts row whose `safeguarding` cell reads true (as the feed reads booleans), kept
+    # apart like the loaded contacts it would have been; empty for rows loaded before it existed.
+    safeguarding: bool | None = None
 
 
 class ContactsMonthly(SQLModel, table=True):
@@ -564,4 +568,20 @@ class ComplaintAction(SQLModel, table=True):
     changed_by: str = Field(max_length=100)
     kpi: str = Field(max_length=50)
     recorded_by: str = Field(max_length=100)
+    recorded_at: datetime = _utc()
+
+
+class PseudonymKeyRecord(SQLModel, table=True):
+    """The fingerprint of the pseudonym key the warehouse was first loaded with: HMAC-SHA256 of a
+    fixed label under the key, which tells keys apart and reveals nothing of the key.
+
+    Grain: one row (`key_id` 1), written by the first load (`data.keys`), never changed: a load
+    under another key would give the same customer another pseudonym, and repeat contacts would
+    silently stop matching, so the command line refuses it.
+    """
+
+    __tablename__ = "pseudonym_key"
+
+    key_id: int = Field(default=1, primary_key=True)
+    fingerprint: str = Field(max_length=64)
     recorded_at: datetime = _utc()

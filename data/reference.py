@@ -65,6 +65,8 @@ SETTINGS = {
     # The programme's exception report (docs/programme.md).
     "risk_appetite": "15",
     "benefit_tolerance_pct": "10",
+    # The audit trail's events are deleted after this many days (7 years, leap days included).
+    "audit_retention_days": "2557",
 }
 
 

@@ -20,15 +20,16 @@ from data.models import Complaint, ContactsMonthly, Enquiry, SurveyResponse
 from data.reference import channel_assumptions as _channel_assumptions
 from data.reference import read_settings
 from data.reference import read_targets as _read_targets
+from data.url import url_problem, without_password
 from data.versions import CREATED, read_versions
-from data.warehouse import get_engine
+from data.warehouse import get_engine, unavailable, warehouse_url
 from metrics.compute import Sources, baseline_period, with_response_month
 from metrics.exceptions import Item, Period, Programme, exception_list
 from metrics.registry import REGISTRY, measure
 from metrics.spc import ChangePoint
 from transform.marts import Standards
 
-__all__ = ["read_settings"]
+__all__ = ["read_settings", "without_password"]
 
 # The warehouse parts (`data.versions`) each input of the KPIs (`registry.Inputs`) is read
 # from. The data horizon is read with the mart, which every load that moves it rebuilds.
@@ -133,6 +134,19 @@ def quarantine(engine: Engine, limit: int = 1000) -> pl.DataFrame:
 def open_warehouse() -> Engine:
     """The warehouse that `WAREHOUSE_URL` names (the embedded SQLite file by default)."""
     return get_engine()
+
+
+def unreachable(error: BaseException) -> str | None:
+    """The database's own first line, without the URL's password, when `error` says the
+    warehouse could not be reached; None for any other error."""
+    why = unavailable(error)
+    return None if why is None else without_password(why)
+
+
+def warehouse_problem() -> str | None:
+    """Why `WAREHOUSE_URL` cannot name a warehouse, in words that never repeat it; None when it
+    can."""
+    return url_problem(warehouse_url())
 
 
 def channel_assumptions(engine: Engine) -> pl.DataFrame:

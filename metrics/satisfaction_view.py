@@ -13,6 +13,7 @@ from dataclasses import replace
 import polars as pl
 from sqlalchemy import Engine
 
+from data.facts import flagged_contacts
 from data.facts import latest_comments as _latest_comments
 from metrics.applicability import applicable
 from metrics.compute import Query, Sources, compute
@@ -79,8 +80,15 @@ def latest_comments(engine: Engine, service: str, query: Query,
     """The latest `limit` non-empty comments (already masked on the way in) for one service
     with responded_at in the query's months (and on its chosen channels, if any), newest first.
 
-    Record-level: for signed-in staff only. A bounded read with bound parameters.
+    Record-level: for signed-in staff only. A bounded read with bound parameters. Columns:
+    responded_at, channel, csat, nps, ces, comment, and safeguarding: whether the response
+    rates a contact flagged safeguarding (its comment is then for that role alone).
     """
     with engine.connect() as conn:
-        return _latest_comments(conn, service, *query.span, query.filters.get("channel", ()),
-                                limit)
+        found = _latest_comments(conn, service, *query.span, query.filters.get("channel", ()),
+                                 limit)
+        flagged = flagged_contacts(conn, found.get_column("contact_id").drop_nulls().to_list())
+    return found.select(pl.exclude("contact_id"),
+                        pl.col("contact_id").is_in(pl.Series(list(flagged), dtype=pl.String))
+                        .fill_null(False)
+                        .alias("safeguarding"))

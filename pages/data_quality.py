@@ -34,6 +34,7 @@ from pages.shared import (
     engine,
     for_role,
     months,
+    safeguarding_apart,
     sidebar_filters,
     sources,
     table,
@@ -112,6 +113,7 @@ if for_role("analyst", "Quarantined rows"):
     st.caption("Each row's original text (customer identifiers pseudonymised, shown as short "
                "aliases; comments masked), file, spreadsheet row number and every rule broken.")
     rows = quarantine(engine()).with_columns(short_aliases(pl.col("raw_text")))
+    rows = safeguarding_apart(rows, "quarantined rows of contacts flagged safeguarding")
     audit("view", __file__, f"Quarantined rows: the latest {rows.height:,}")
     table(rows, "quarantine")
 

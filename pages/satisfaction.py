@@ -25,6 +25,7 @@ from pages.shared import (
     for_role,
     metric_tiles,
     page_selection,
+    safeguarding_apart,
     scorecard_tiles,
     sources,
     spc_trend,
@@ -82,7 +83,9 @@ if for_role("manager", "Survey comments"):
     services = by_service.filter(by_service["responses"] > 0).get_column("service").to_list()
     if services:
         service = st.selectbox("Service", services, key="comments_service")
-        comments = _comments(service, query)
+        comments = safeguarding_apart(_comments(service, query),
+                                      "comments rating a contact flagged safeguarding",
+                                      " (their scores count in every figure)")
         audit("view", __file__, f"Latest comments: {described(selection, service=service)}")
         table(comments, f"comments-{first}-{last}",
               f"The latest {COMMENTS_SHOWN} comments at most, newest first, for {service} "

@@ -33,11 +33,14 @@ from metrics.reads import (
     read_settings,
     read_targets,
     stamp,
+    warehouse_problem,
     warehouse_versions,
     with_reference,
+    without_password,
 )
 from metrics.registry import Kpi, measure, standard_words
 from metrics.safe_csv import csv_bytes
+from metrics.safeguarding import without_flagged
 from metrics.scorecard import Tile, scorecard
 from metrics.wording import format_value
 from pages.access import Access, Viewer, parse_access, viewer_for
@@ -105,12 +108,20 @@ def versions() -> dict[str, int]:
     """Each part of the warehouse's version (`data.versions`). Every page asks first, so a
     warehouse that cannot be reached is explained here."""
     try:
+        if problem := warehouse_problem():
+            raise _Unusable(problem)
         return warehouse_versions(engine())
-    except OperationalError as error:
+    except (OperationalError, _Unusable) as error:
+        # The database's own first line, never the URL's password.
+        why = without_password(str(getattr(error, "orig", error)).splitlines()[0])
         st.error("The warehouse cannot be reached, so there is nothing to show. Check "
-                 f"`WAREHOUSE_URL` and that the database is running.\n\n"
-                 f"{md(str(error.orig).splitlines()[0])}", icon=":material/cloud_off:")
+                 f"`WAREHOUSE_URL` and that the database is running.\n\n{md(why)}",
+                 icon=":material/cloud_off:")
         st.stop()
+
+
+class _Unusable(Exception):
+    """WAREHOUSE_URL cannot name a warehouse (`metrics.reads.warehouse_problem`)."""
 
 
 def cached(*parts: str, resource: bool = False, max_entries: int = 32, **options):
@@ -309,6 +320,19 @@ def for_role(role: str, what: str) -> bool:
     if seen.who is None and auth_configured():
         st.button("Sign in", on_click=st.login, key=f"sign_in_{what}")
     return False
+
+
+def safeguarding_apart(records: pl.DataFrame, what: str, note: str = "") -> pl.DataFrame:
+    """The records this viewer may see, which the page then shows and offers for download: all
+    of them, flag included, to the `safeguarding` role; to anyone else those not flagged, and
+    how many were withheld (`what` says which, `note` adds a sentence's end)."""
+    if viewer().has("safeguarding"):
+        return records
+    kept, withheld = without_flagged(records)
+    if withheld:
+        st.info(f"{withheld:,} {'record' if withheld == 1 else 'records'} withheld: {md(what)} "
+                f"are shown to the safeguarding role only{md(note)}.", icon=":material/shield:")
+    return kept
 
 
 def sidebar_filters(src: Sources, period: bool = False) -> Selection | None:

@@ -10,34 +10,53 @@ from pathlib import Path
 
 from data.demo_builds import demo_state
 from data.facts import has_contacts
+from data.keys import recorded_fingerprint
+from data.url import shown_url, url_problem, without_password
 from data.warehouse import get_engine, unavailable, warehouse_url
 from pipelines.feeds import FEEDS
-from pipelines.privacy import key_warning
+from pipelines.privacy import key_mismatch, key_refusal, key_warning
 
 PROGRESS_VARIABLE = "ONCE_AND_DONE_PROGRESS"
 DEMO_DIR = Path(__file__).resolve().parent.parent / "data" / "demo"
-# Could not reach or write the warehouse (ingest, demo, refresh): not the file's fault, so not
-# 1 ("rejected"). `pipelines run` keeps its contract's 0/1/2: there it is a failed source.
+# Could not reach or write the warehouse, or may not load into it under this pseudonym key
+# (ingest, demo, refresh): not the file's fault, so not 1 ("rejected"). `pipelines run` keeps its
+# contract's 0/1/2: there an unreachable warehouse is a failed source, a refused key a wrong
+# configuration.
 UNAVAILABLE = 3
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    if args.run in (_ingest, _run, _demo) and (warning := key_warning()):
+    # Where the missing key refuses the load, the refusal alone is said.
+    if args.run in (_ingest, _run, _demo) and not key_refusal() and (warning := key_warning()):
         print(warning, file=sys.stderr, flush=True)
+    if args.run is not _run and (problem := url_problem(warehouse_url())):
+        return _refused(args, f"could not reach or write the warehouse: {problem}")
     try:
         return args.run(args)
     except Exception as e:  # noqa: BLE001 (only the warehouse's failures are answered here)
         why = unavailable(e)
         if why is None:
             raise
-        print(f"error: could not reach or write the warehouse: {why}", file=sys.stderr)
-        if args.run is _ingest and args.json:
-            from pipelines.ingest import LoadResult  # noqa: PLC0415 (imported as in _ingest)
+        return _refused(args, f"could not reach or write the warehouse: {without_password(why)}")
 
-            print(json.dumps(LoadResult(args.feed, args.path.name, "rejected", errors=[
-                f"could not reach or write the warehouse: {why}"]).as_json()))
-        return UNAVAILABLE
+
+def _refused(args, message: str) -> int:
+    """Say in one line why nothing was done (with `--json`, as the ingest's one object)."""
+    print(f"error: {message}", file=sys.stderr)
+    if args.run is _ingest and args.json:
+        from pipelines.ingest import LoadResult  # noqa: PLC0415 (imported as in _ingest)
+
+        print(json.dumps(LoadResult(args.feed, args.path.name, "rejected",
+                                    errors=[message]).as_json()))
+    return UNAVAILABLE
+
+
+def _other_key(engine) -> str | None:
+    """Why no load may run under the configured key: another key made the warehouse's first
+    load (`data.keys`). Read before anything is written."""
+    with engine.connect() as conn:
+        return key_mismatch(recorded_fingerprint(conn))
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -84,8 +103,13 @@ def _ingest(args) -> int:
     # Imported only now: great-expectations takes seconds to import, a usage error should not.
     from pipelines.ingest import ingest_file  # noqa: PLC0415
 
+    if refusal := key_refusal():  # before the warehouse is opened: nothing written at all
+        return _refused(args, refusal)
+    engine = get_engine()
+    if mismatch := _other_key(engine):
+        return _refused(args, mismatch)
     progress = None if args.json else _stderr_progress(args.path.name)
-    result = ingest_file(get_engine(), args.feed, args.path, args.source_system, progress)
+    result = ingest_file(engine, args.feed, args.path, args.source_system, progress)
     if args.json:
         print(json.dumps(result.as_json()))
     else:
@@ -110,6 +134,8 @@ def _demo(args) -> int:
     def progress(done: int, total: int, label: str) -> None:
         print(f"[{done}/{total}] loaded {label}", file=sys.stderr, flush=True)
 
+    if refusal := key_refusal():
+        return _refused(args, refusal)
     engine = get_engine()
     if args.if_empty:
         with engine.connect() as conn:
@@ -120,8 +146,10 @@ def _demo(args) -> int:
             return 0
         if state == "partial":
             print("The demo council was stopped part-way: building it again", file=sys.stderr)
+    if mismatch := _other_key(engine):  # the demo is a load like any other
+        return _refused(args, mismatch)
     _stop_on_signals()
-    print(f"Building the demo council in {warehouse_url()}", file=sys.stderr)
+    print(f"Building the demo council in {shown_url(warehouse_url())}", file=sys.stderr)
     results = build_demo(engine, args.dir, seed=args.seed, months=args.months,
                          progress=progress)
     loaded = sum(r.rows_inserted + r.rows_updated for r in results)

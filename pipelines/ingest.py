@@ -17,19 +17,21 @@ import polars as pl
 from sqlalchemy import Connection, Engine
 
 from data.bulk import insert_frame, schema_of
+from data.keys import record_fingerprint
 from data.loads import already_loaded, close_log, log_alone, open_log
 from data.models import LoadLog, QuarantineRow
 from data.programme import record_risk_scores
 from data.writes import existing_rows, matter_contacts, replace_rows, update_neighbours
 from pipelines.feeds import FEEDS, Feed
-from pipelines.parse import ROW, RawFile, RejectedFile, parse_cells, read_raw
-from pipelines.privacy import mask_text, pseudonym_key, pseudonymise
+from pipelines.parse import ROW, TRUE, RawFile, RejectedFile, enum_key, parse_cells, read_raw
+from pipelines.privacy import key_fingerprint, mask_text, pseudonym_key, pseudonymise
 from pipelines.workbook import SUFFIX as WORKBOOK
 from pipelines.workbook import read_workbook
 from transform.marts import refresh_contact_marts
 from transform.matters import MATTER, REACH, matter_neighbours
 
 MAX_MESSAGES = 50
+SAFEGUARDING = "safeguarding"  # the contacts feed's flag, read on quarantined rows too
 WITHHELD = "[withheld: the row's fields do not line up with the header]"
 SOURCE_SYSTEM_LENGTH = LoadLog.__table__.c.source_system.type.length
 
@@ -169,6 +171,8 @@ def _write(engine: Engine, offer: Offer, log: dict, result: LoadResult, good: pl
         load_id = open_log(conn, **log)
         if already_loaded(conn, spec.name, source_system, offer.digest, other_than=load_id):
             raise _LoadedMeanwhile
+        # The first load's key is the warehouse's: the command line refuses any other.
+        record_fingerprint(conn, key_fingerprint(pseudonym_key()))
         stored = _store(spec, good, source_system, load_id)
         writes, replaced, result.rows_unchanged = _classify(conn, spec, stored, source_system)
         result.rows_updated = replaced.height
@@ -303,7 +307,7 @@ def _quarantine(conn: Connection, feed: Feed, raw: RawFile, problems: pl.DataFra
     rows = reasons.get_column(ROW).to_list()
     originals = _original_text(raw, rows, feed)
     reasons = reasons.with_columns(raw.numbers(reasons.get_column(ROW)).alias("row_number"))
-    frame = reasons.join(originals, on=ROW).select(
+    frame = reasons.join(originals, on=ROW).join(_flagged(raw, rows), on=ROW).select(
         pl.lit(load_id, pl.Int64).alias("load_id"),
         pl.lit(feed.name).alias("feed"),
         pl.lit(source_system).alias("source_system"),
@@ -312,8 +316,19 @@ def _quarantine(conn: Connection, feed: Feed, raw: RawFile, problems: pl.DataFra
         pl.col("record_id"),
         pl.col("raw_text"),
         pl.col("message").map_elements(lambda m: json.dumps(m.to_list()),
-                                       return_dtype=pl.String).alias("reasons"))
+                                       return_dtype=pl.String).alias("reasons"),
+        pl.col("safeguarding"))
     insert_frame(conn, QuarantineRow.__table__, frame)
+
+
+def _flagged(raw: RawFile, rows: list[int]) -> pl.DataFrame:
+    """Whether each quarantined row's `safeguarding` cell reads true, as the feed reads a
+    boolean (whatever else is wrong with the row): its record is then kept apart on the
+    dashboard, as a loaded one would be. Only the flag is kept, never the cell."""
+    cells = raw.frame.filter(pl.col(ROW).is_in(rows))
+    flag = (enum_key(pl.col(SAFEGUARDING).str.strip_chars()).is_in(list(TRUE)).fill_null(False)
+            if SAFEGUARDING in cells.columns else pl.lit(False))
+    return cells.select(ROW, flag.alias("safeguarding"))
 
 
 def _original_text(raw: RawFile, rows: list[int], feed: Feed) -> pl.DataFrame:

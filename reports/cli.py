@@ -9,7 +9,12 @@ from pathlib import Path
 from metrics.compute import Query
 from metrics.exceptions import write_exceptions
 from metrics.export import write_export
-from metrics.reads import exceptions_from_warehouse, open_warehouse
+from metrics.reads import (
+    exceptions_from_warehouse,
+    open_warehouse,
+    unreachable,
+    warehouse_problem,
+)
 from reports.documents.halves import parse_half
 from reports.documents.papers import FORMATS, one_pager_bytes, pack_bytes
 
@@ -52,6 +57,27 @@ def main(argv: list[str] | None = None) -> int:
     report.add_argument("--format", choices=["csv", "json"], default="csv")
     report.set_defaults(exceptions=True)
     args = parser.parse_args(argv)
+    # As `python -m pipelines`: a warehouse that cannot be read is one line and exit 3, never a
+    # traceback, and never the URL's password.
+    if problem := warehouse_problem():
+        return _unreadable(problem)
+    try:
+        return _run(parser, args)
+    except Exception as error:  # noqa: BLE001 (only the warehouse's failures are answered)
+        if (why := unreachable(error)) is None:
+            raise
+        return _unreadable(why)
+
+
+UNREADABLE = 3
+
+
+def _unreadable(why: str) -> int:
+    print(f"error: could not read the warehouse: {why}", file=sys.stderr)
+    return UNREADABLE
+
+
+def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     if "exceptions" in args:
         items = exceptions_from_warehouse(open_warehouse(), args.month or args.half)
         write_exceptions(items, sys.stdout, args.format)

@@ -13,8 +13,11 @@ from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from data.keys import recorded_fingerprint
 from data.run_lock import RunLockTimeout, run_lock
-from data.warehouse import get_engine
+from data.url import url_problem, without_password
+from data.warehouse import get_engine, warehouse_url
+from pipelines.privacy import key_mismatch, key_refusal
 from pipelines.sources.config import ConfigError, check_environment, read_config
 from pipelines.sources.run import SourceResult, run_source
 
@@ -29,18 +32,28 @@ def run_command(config_path: Path, names: list[str] | None, dry_run: bool, as_js
         chosen = config.chosen(names)
         for source in chosen:
             check_environment(source)
+        if refusal := key_refusal():
+            raise ConfigError(refusal)
     except ConfigError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
     results: list[SourceResult] = []
     try:
+        if problem := url_problem(warehouse_url()):
+            raise _Unreachable(problem)
         engine = get_engine()
         with run_lock(engine, config.wait_seconds):
+            # A refused key is a wrong configuration: nothing is processed (exit 2).
+            with engine.connect() as conn:
+                if mismatch := key_mismatch(recorded_fingerprint(conn)):
+                    print(f"error: {mismatch}", file=sys.stderr)
+                    return 2
             for source in chosen:
                 results.append(run_source(engine, source, dry_run, progress(source.name)))
-    except (RunLockTimeout, SQLAlchemyError) as e:
+    except (RunLockTimeout, SQLAlchemyError, _Unreachable) as e:
         why = str(e) if isinstance(e, RunLockTimeout) else (
-            "could not reach the warehouse: " + str(getattr(e, "orig", e)).splitlines()[0])
+            "could not reach the warehouse: "
+            + without_password(str(getattr(e, "orig", e)).splitlines()[0]))
         print(f"error: {why}", file=sys.stderr)
         done = {r.name for r in results}
         results += [SourceResult(s.name, s.adapter, s.feed.name, "failed", errors=[why])
@@ -50,6 +63,10 @@ def run_command(config_path: Path, names: list[str] | None, dry_run: bool, as_js
     else:
         print("\n".join(line for r in results for line in describe(r, dry_run)))
     return 1 if any(r.status == "failed" for r in results) else 0
+
+
+class _Unreachable(Exception):
+    """WAREHOUSE_URL cannot name a warehouse; the message says why, without the URL."""
 
 
 def describe(result: SourceResult, dry_run: bool = False) -> list[str]:

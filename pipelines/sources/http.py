@@ -2,6 +2,7 @@
 backoff on timeouts, HTTP 429 and 5xx, honouring the server's Retry-After. Anything else, or the
 last failure, is a `PullFailed` whose message names the address (never the API key)."""
 
+import http.client
 import time
 import urllib.error
 import urllib.parse
@@ -51,6 +52,10 @@ def fetch(url: str, timeout: float, backoff: float,
                 "Retry-After"))
         except TimeoutError:
             problem, wait = f"no answer within {timeout:g} s", None
+        except (http.client.HTTPException, ConnectionError) as e:
+            # The server closed the connection or broke off its answer: tried again, like a
+            # timeout, and never a traceback.
+            problem, wait = f"the connection broke off ({type(e).__name__})", None
         except urllib.error.URLError as e:
             if not isinstance(e.reason, TimeoutError):
                 raise PullFailed(f"{shown(url)}: cannot connect ({e.reason})") from None

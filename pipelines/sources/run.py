@@ -22,6 +22,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from data.sources import loaded_digests, record_run
+from data.url import without_password
 from pipelines.feeds import FEEDS
 from pipelines.ingest import LoadResult, Offer, load
 from pipelines.parse import RejectedFile
@@ -40,6 +41,7 @@ TRANSLATORS: dict[str, Callable[[Source, bytes, str], Translation]] = {
     "call_legs": translate_legs,
     "open311": open311.translate_file,
 }
+API_KEY_SHOWN = "[api key]"
 COUNTS = ("records_read", "records_excluded", "records_combined", "rows_read", "rows_inserted",
           "rows_updated", "rows_unchanged", "rows_quarantined")
 Progress = Callable[[str], None]
@@ -111,7 +113,8 @@ def run_source(engine: Engine, source: Source, dry_run: bool = False,
     except SQLAlchemyError as e:
         result.status = "failed"
         result.errors.append("could not read or write the warehouse: "
-                             f"{str(getattr(e, 'orig', e)).splitlines()[0]}")
+                             f"{without_password(str(getattr(e, 'orig', e)).splitlines()[0])}")
+    _hide_api_key(result, _api_key(source))
     if not dry_run:
         _record(engine, source, result, started)
     return result
@@ -145,10 +148,24 @@ def _files(engine: Engine, source: Source, result: SourceResult, dry_run: bool,
         result.add(translation, load(engine, offer, _prefixed(say, name), dry_run))
 
 
+def _api_key(source: Source) -> str | None:
+    """The value of the variable a pull's `api_key_env` names (None if none)."""
+    return os.environ.get(source.pull.api_key_env) if source.pull and source.pull.api_key_env \
+        else None
+
+
+def _hide_api_key(result: SourceResult, key: str | None) -> None:
+    """Take the API key out of every message and address the run reports and keeps. Addresses
+    are shown without their `api_key` parameter already (`http.shown`); this also catches a
+    server's own words that echo the key back (an error page quoting the request)."""
+    if key:
+        result.errors = [m.replace(key, API_KEY_SHOWN) for m in result.errors]
+        result.inputs = [u.replace(key, API_KEY_SHOWN) for u in result.inputs]
+
+
 def _pull(engine: Engine, source: Source, result: SourceResult, dry_run: bool, say: Progress,
           now: datetime) -> None:
-    key = os.environ.get(source.pull.api_key_env) if source.pull.api_key_env else None
-    pulled = open311.pull(engine, source, key, now, say)
+    pulled = open311.pull(engine, source, _api_key(source), now, say)
     result.inputs = pulled.urls
     if not pulled.items:
         return

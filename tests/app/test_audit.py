@@ -3,7 +3,10 @@ session made (downloads are built in the browser: tests/browser/test_roles.py), 
 sees it."""
 
 from data.audit import read_events
-from tests.app.conftest import LATEST_MONTH, open_page, sign_in
+from pages.access import parse_access
+from pages.role_mapping import WHO as MAPPING_WHO
+from pages.role_mapping import record_at_start
+from tests.app.conftest import ACCESS, LATEST_MONTH, open_page, sign_in
 
 WHO = "officer@example.com"
 
@@ -57,3 +60,22 @@ def test_a_member_leaves_no_record_level_view_and_an_admin_sees_the_trail(signed
         [WHO, "view", "Failure demand"]]
     mapping = app.dataframe[1].value
     assert mapping.values.tolist()[0] == ["member", "Councillors"]
+
+
+def test_an_admin_sees_the_role_mapping_s_changes_and_the_retention(signed_out_app,
+                                                                    warehouse_copy):
+    # As serve.py does at start, with the app tests' mapping, then with one more manager group.
+    record_at_start(warehouse_copy, parse_access(ACCESS))
+    roles = {**ACCESS["roles"], "manager": ["Service Managers", "Area Managers"]}
+    record_at_start(warehouse_copy, parse_access({**ACCESS, "roles": roles}))
+    app = open_page(sign_in(signed_out_app, "Dashboard Admins"), "audit")
+    assert not app.exception
+    shown = app.dataframe[0].value
+    assert shown[["who", "action", "page"]].values.tolist() == [
+        [MAPPING_WHO, "edit", "role mapping"]] * 2
+    assert shown["detail"].tolist()[0].startswith(
+        "manager: Service Managers → Service Managers, Area Managers. In force: {")
+    assert shown["detail"].tolist()[1].startswith("first recorded. In force: {")
+    assert ("Events are kept for 2,557 days (`audit_retention_days` in `ref_settings`): older "
+            "ones are deleted, except the latest record of the role mapping in force."
+            in [c.value for c in app.caption])

@@ -261,13 +261,14 @@ def _kill_past_the_facts(load: subprocess.Popen, stderr: _Lines, url: str,
         deadline = time.monotonic() + TIMEOUT
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             while time.monotonic() < deadline and load.poll() is None:
-                row = conn.execute(text(
-                    "SELECT a.query, EXISTS (SELECT 1 FROM pg_locks l WHERE l.pid = a.pid "
-                    "AND l.locktype = 'advisory' AND l.objid = :lock AND l.granted) "
-                    "FROM pg_stat_activity a WHERE a.application_name = :name"),
-                    {"lock": LOAD_LOCK, "name": app_name}).first()
-                if row is not None:
-                    query, locked = row
+                # The load's process may hold more than one connection (the key's check
+                # before the load leaves one idle in its pool): the backend holding the load
+                # lock is the load's.
+                for query, locked in conn.execute(text(
+                        "SELECT a.query, EXISTS (SELECT 1 FROM pg_locks l WHERE l.pid = a.pid "
+                        "AND l.locktype = 'advisory' AND l.objid = :lock AND l.granted) "
+                        "FROM pg_stat_activity a WHERE a.application_name = :name"),
+                        {"lock": LOAD_LOCK, "name": app_name}).all():
                     if not seen or seen[-1] != query:
                         seen.append(query)
                     if locked and PG_PAST_THE_FACTS.search(query):
