@@ -21,4 +21,6 @@ if { [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/pdftoppm ] || [ ! -x /usr/sbi
 fi
 # Lint and import order first: a violation fails the run before the suite starts.
 .venv/bin/ruff check .
-exec .venv/bin/python -m pytest "$@"
+# Two processes (these machines have two cores); each module's tests, and the browser tests
+# together, stay in one of them (tests/conftest.py). TEST_WORKERS=0 runs all in this process.
+exec .venv/bin/python -m pytest -n "${TEST_WORKERS:-2}" "$@"

@@ -9,9 +9,11 @@ from sqlalchemy import Connection, func, insert, select, update
 
 from data.bulk import read_frame
 from data.models import LoadLog, QuarantineRow
+from data.run_lock import warehouse_key
 from data.versions import moved
 
-# PostgreSQL advisory lock held by a load for its whole transaction: one load at a time.
+# PostgreSQL advisory lock held by a load for its whole transaction: one load at a time in
+# each warehouse.
 LOAD_LOCK = 4242
 HISTORY_COLUMNS = ("load_id", "feed", "source_system", "file_name", "status", "rows_read",
                    "rows_inserted", "rows_updated", "rows_unchanged", "rows_quarantined",
@@ -45,7 +47,7 @@ def open_log(conn: Connection, **values) -> int:
     whole load.
     """
     if conn.dialect.name == "postgresql":
-        conn.execute(select(func.pg_advisory_xact_lock(LOAD_LOCK)))
+        conn.execute(select(func.pg_advisory_xact_lock(*warehouse_key(LOAD_LOCK))))
     opened = insert(LoadLog).values(**values, status="loaded",
                                     finished_at=values["started_at"])
     return conn.execute(opened.returning(LoadLog.load_id)).scalar_one()

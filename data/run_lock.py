@@ -14,8 +14,11 @@ from contextlib import contextmanager
 
 from sqlalchemy import Engine, func, select
 
-RUN_LOCK = 4243  # pipelines.ingest holds 4242 for each load's transaction
-SETUP_LOCK = 4245  # creating the tables (data.warehouse), keyed by schema like RUN_LOCK
+# PostgreSQL advisory locks, each keyed by the schema in use (`warehouse_key`), so that two
+# warehouses in one database never wait for each other. Loads hold 4242 (data.loads) and
+# installing versions 4244 (data.versions), each for one transaction.
+RUN_LOCK = 4243
+SETUP_LOCK = 4245  # creating the tables (data.warehouse)
 SETUP_WAIT_SECONDS = 600
 POLL_SECONDS = 0.2
 
@@ -49,9 +52,14 @@ def setup_lock(engine: Engine) -> Iterator[None]:
         yield
 
 
+def warehouse_key(lock: int) -> tuple:
+    """The two-part advisory lock key of `lock` for the warehouse (schema) a connection uses."""
+    return lock, func.hashtext(func.current_schema())
+
+
 @contextmanager
 def _postgres_lock(engine: Engine, wait_seconds: float, lock: int = RUN_LOCK) -> Iterator[None]:
-    key = (lock, func.hashtext(func.current_schema()))
+    key = warehouse_key(lock)
     with engine.connect() as conn:
         _wait(lambda: conn.execute(select(func.pg_try_advisory_lock(*key))).scalar_one(),
               wait_seconds)

@@ -36,6 +36,7 @@ from sqlalchemy import table as table_clause
 from sqlalchemy.dialects import postgresql, sqlite
 
 from data.models import WarehouseVersion
+from data.run_lock import warehouse_key
 
 # table -> the part every write to it moves (by trigger)
 HAND_EDITED = {
@@ -52,7 +53,7 @@ HAND_EDITED = {
 # restarts its counters, and must not pass for the one a cache read.
 CREATED = "created"
 EVENTS = ("INSERT", "UPDATE", "DELETE")
-INSTALL_LOCK = 4243  # a PostgreSQL advisory lock (4242 is the load path's)
+INSTALL_LOCK = 4244  # a PostgreSQL advisory lock (data.run_lock lists them all)
 # One trigger function on PostgreSQL, told its part as the trigger's argument.
 PG_FUNCTION = """
 CREATE OR REPLACE FUNCTION warehouse_version_moves() RETURNS trigger AS $$
@@ -74,7 +75,7 @@ def install(engine: Engine) -> None:
     with engine.begin() as conn:
         if conn.dialect.name == "postgresql":
             # Two processes starting at once would otherwise create the same triggers together.
-            conn.execute(select(func.pg_advisory_xact_lock(INSTALL_LOCK)))
+            conn.execute(select(func.pg_advisory_xact_lock(*warehouse_key(INSTALL_LOCK))))
         have = set(conn.execute(select(table.c.part)).scalars())
         rows = [{"part": p, "version": 0} for p in sorted(set(HAND_EDITED.values()))
                 if p not in have]

@@ -9,6 +9,7 @@ import sys
 
 import pytest
 from sqlalchemy import create_engine, text
+from xdist.scheduler import LoadScopeScheduling
 
 from data.warehouse import make_engine
 from tests.demo_sources import demo_sources
@@ -37,6 +38,21 @@ def _reset_postgres() -> None:
 
 def sqlite_url(tmp_path) -> str:
     return f"sqlite:///{tmp_path / 'warehouse.db'}"
+
+
+class _ModuleScheduling(LoadScopeScheduling):
+    """How test.sh's two processes (pytest-xdist) share the suite: a module's tests stay in one
+    process, so that its fixtures are built once; the browser tests, which share one demo
+    warehouse, one server and one Chromium, stay together too. (xdist's own `loadgroup` marks
+    do not reach pytest 9's node ids.)"""
+
+    def _split_scope(self, nodeid: str) -> str:
+        path = nodeid.split("::", 1)[0]
+        return "tests/browser" if path.startswith("tests/browser/") else path
+
+
+def pytest_xdist_make_scheduler(config, log):
+    return _ModuleScheduling(config, log)
 
 
 @pytest.fixture(scope="session", autouse=True)

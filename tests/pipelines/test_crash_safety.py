@@ -49,7 +49,7 @@ SQLITE_KILL_SHARE = 0.6
 # indexes) and before its last two (the load_log update and COMMIT).
 PG_PAST_THE_FACTS = re.compile(r"UPDATE fct_contacts|MAX\(received_at\)|"
                                r"FROM fct_contacts WHERE received_at|mart_contacts_monthly")
-LOAD_LOCK = 4242  # pipelines.ingest: pg_advisory_xact_lock(4242), held for the whole load
+LOAD_LOCK = 4242  # data.loads: pg_advisory_xact_lock(4242, <schema>), held for the whole load
 TIMEOUT = 120
 
 
@@ -266,7 +266,8 @@ def _kill_past_the_facts(load: subprocess.Popen, stderr: _Lines, url: str,
                 # lock is the load's.
                 for query, locked in conn.execute(text(
                         "SELECT a.query, EXISTS (SELECT 1 FROM pg_locks l WHERE l.pid = a.pid "
-                        "AND l.locktype = 'advisory' AND l.objid = :lock AND l.granted) "
+                        "AND l.locktype = 'advisory' AND l.classid = :lock AND l.objsubid = 2 "
+                        "AND l.granted) "
                         "FROM pg_stat_activity a WHERE a.application_name = :name"),
                         {"lock": LOAD_LOCK, "name": app_name}).all():
                     if not seen or seen[-1] != query:
