@@ -2,7 +2,7 @@
 every connection needs, and what a failure to reach it means.
 
 Kept apart from `data.warehouse` (which creates the tables, and so imports the models) so that
-a command that only needs to look at the warehouse (a re-sent file, `data.resent`) starts in a
+a command that only needs to look at the warehouse (a re-sent file, `pipelines.resent`) starts in a
 fraction of a second.
 """
 
