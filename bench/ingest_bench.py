@@ -10,6 +10,14 @@ For each backend, on a fresh warehouse each time:
 2. The same file sent again (skipped: its bytes were loaded before).
 3. The command line, `python -m pipelines ingest contacts FILE --json`, in a new process: the
    interpreter's start and every import (great-expectations included) are in this figure.
+4. The same command again on that warehouse (a re-sent file, skipped), the whole process, five
+   times, each beside `python -c pass` and `python -c "import sqlalchemy"` run in the same round:
+   the floor of any process that speaks to the warehouse through SQLAlchemy.
+5. PostgreSQL only: a raw `COPY` of the same file (psycopg, CSV) into a table of the file's
+   columns with the primary key and the two indexes of `fct_contacts`, the floor of the load's
+   writes.
+
+`--no-in-process` leaves out 1 and 2 (the CLI figures alone, in half the time).
 
 The file is generated once by `bench.feeds_gen` and kept in bench/out/ (git-ignored). SQLite
 warehouses are fresh files in bench/out/; PostgreSQL uses the schema `bench` of the local
@@ -20,6 +28,7 @@ import argparse
 import json
 import os
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -37,6 +46,15 @@ POSTGRES_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 BENCH_SCHEMA = "bench"
 KEY_VARIABLE = "ONCE_AND_DONE_PSEUDONYM_KEY"
 BENCH_KEY = "once-and-done-benchmark-key"
+RAW_SCHEMA = "bench_raw"
+# The contacts file's columns as PostgreSQL types, for the raw COPY reference.
+RAW_COLUMNS = (
+    ("contact_id", "varchar(100)"), ("received_at", "timestamp"), ("channel", "varchar(20)"),
+    ("service", "varchar(100)"), ("reason", "varchar(200)"), ("demand_type", "varchar(10)"),
+    ("failure_type", "varchar(100)"), ("customer_ref", "text"), ("case_ref", "varchar(100)"),
+    ("resolved_at_first_point", "boolean"), ("wait_seconds", "bigint"),
+    ("handle_seconds", "bigint"), ("abandoned", "boolean"), ("responded_at", "timestamp"),
+    ("safeguarding", "boolean"), ("ward", "varchar(100)"), ("team", "varchar(100)"))
 
 
 # ---- warehouses ---------------------------------------------------------------------------------
@@ -158,16 +176,68 @@ def _worker(backend: str, path: Path, rows: int) -> None:
         raise SystemExit(f"{backend}: the same file sent again was {again.status}, not skipped")
     engine.dispose()
     print(json.dumps({"gx_import": gx_import, "other_imports": other_imports,
-                      "ingest": seconds, "phases": phases, "resend": resend,
+                      "ingest": seconds, "phases": phases, "in_process_resend": resend,
                       "peak_mb_before_ingest": before_mb, "peak_mb": vm_hwm_mb(),
                       "ru_maxrss_mb": ru_maxrss_mb()}))
 
 
 def measure_cli(backend: str, path: Path, rows: int) -> Measured:
+    fresh_warehouse(backend, "ingest-bench-cli")
     cli = run_measured([sys.executable, "-m", "pipelines", "ingest", "contacts", str(path),
-                        "--json"], {"WAREHOUSE_URL": fresh_warehouse(backend, "ingest-bench-cli")})
+                        "--json"], {"WAREHOUSE_URL": _cli_url(backend)})
     _check_loaded(json.loads(cli.stdout), rows, f"{backend} CLI")
     return cli
+
+
+RESEND_ROUNDS = 5
+
+
+def measure_resend(backend: str, path: Path) -> dict[str, list[float]]:
+    """Round by round: the CLI on the file just loaded by `measure_cli` (skipped), beside two
+    references measured in the same round."""
+    url = _cli_url(backend)
+    commands = {
+        "python -c pass": [sys.executable, "-c", "pass"],
+        'python -c "import sqlalchemy"': [sys.executable, "-c", "import sqlalchemy"],
+        "CLI `pipelines ingest --json`, re-sent file": [
+            sys.executable, "-m", "pipelines", "ingest", "contacts", str(path), "--json"],
+    }
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    for _ in range(RESEND_ROUNDS):
+        for name, command in commands.items():
+            measured = run_measured(command, {"WAREHOUSE_URL": url})
+            times[name].append(measured.seconds)
+            if "pipelines" in command and json.loads(measured.stdout)["status"] != "skipped":
+                raise SystemExit(f"{backend}: the re-sent file was not skipped")
+    return times
+
+
+def raw_copy_postgres(path: Path) -> float:
+    """Seconds to COPY the file's bytes into a fresh table of its columns (primary key and the
+    indexes of fct_contacts included), committed: the floor of the load's writes."""
+    engine = create_engine(fresh_postgres(RAW_SCHEMA))
+    columns = ", ".join(f"{name} {kind}" for name, kind in RAW_COLUMNS)
+    try:
+        with engine.begin() as conn:
+            conn.execute(text(f"CREATE TABLE raw_contacts ({columns}, PRIMARY KEY (contact_id))"))
+            conn.execute(text("CREATE INDEX ON raw_contacts (customer_ref, service, received_at)"))
+            conn.execute(text("CREATE INDEX ON raw_contacts (received_at)"))
+        started = time.perf_counter()
+        with engine.begin() as conn:
+            cursor = conn.connection.driver_connection.cursor()
+            statement = "COPY raw_contacts FROM STDIN WITH (FORMAT csv, HEADER true)"
+            with cursor.copy(statement) as copy, path.open("rb") as file:
+                while chunk := file.read(1 << 20):
+                    copy.write(chunk)
+        return time.perf_counter() - started
+    finally:
+        engine.dispose()
+
+
+def _cli_url(backend: str) -> str:
+    if backend == "sqlite":
+        return f"sqlite:///{OUT / 'ingest-bench-cli.db'}"
+    return f"{POSTGRES_SERVER}?options=-csearch_path%3D{BENCH_SCHEMA}"
 
 
 def _check_loaded(result: dict, rows: int, what: str) -> None:
@@ -184,6 +254,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--backend", choices=["sqlite", "postgresql", "both"], default="both")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--no-in-process", action="store_true",
+                        help="only the command line figures (steps 3 to 5)")
     parser.add_argument("--worker", choices=["sqlite", "postgresql"], help=argparse.SUPPRESS)
     parser.add_argument("--file", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -199,8 +271,12 @@ def main(argv: list[str] | None = None) -> int:
     generated = time.perf_counter() - started
     figures = {}
     for backend in backends:
-        figures[backend] = measure_in_process(backend, path, args.rows)
+        figures[backend] = ({} if args.no_in_process
+                            else measure_in_process(backend, path, args.rows))
+        if backend == "postgresql":
+            figures[backend]["raw_copy"] = raw_copy_postgres(path)
         figures[backend]["cli"] = measure_cli(backend, path, args.rows)
+        figures[backend]["resend"] = measure_resend(backend, path)
     print_report(args.rows, path, generated, figures, load_before, os.getloadavg())
     return 0
 
@@ -217,22 +293,37 @@ def print_report(rows: int, path: Path, generated: float, figures: dict[str, dic
     print("-" * 92)
     for backend, timed in figures.items():
         cli = timed["cli"]
-        _row(backend, "import great_expectations (not in the next line)", timed["gx_import"],
-             None, None)
-        _row("", "ingest_file, in-process, end to end", timed["ingest"], rows, timed["peak_mb"])
-        for step, seconds in _phase_lengths(timed["phases"], timed["ingest"]):
-            _row("", f"  {step}", seconds, None, None)
-        _row("", "same file sent again (skipped)", timed["resend"], None, None)
-        _row("", "CLI `pipelines ingest --json`, new process", cli.seconds, rows, cli.peak_mb)
+        if "ingest" in timed:
+            _row(backend, "import great_expectations (not in the next line)",
+                 timed["gx_import"], None, None)
+            _row("", "ingest_file, in-process, end to end", timed["ingest"], rows,
+                 timed["peak_mb"])
+            for step, seconds in _phase_lengths(timed["phases"], timed["ingest"]):
+                _row("", f"  {step}", seconds, None, None)
+            _row("", "same file sent again (skipped), in-process", timed["in_process_resend"],
+                 None, None)
+        _row(backend, "CLI `pipelines ingest --json`, new process", cli.seconds, rows,
+             cli.peak_mb)
+        if "raw_copy" in timed:
+            _row("", "  reference: raw COPY of the file's rows", timed["raw_copy"], rows, None)
+            print(f"{'':<11}   CLI / raw COPY: {timed['raw_copy'] / cli.seconds:.2f} of its rate")
+        for name, seconds in timed["resend"].items():
+            _row("", f"{name}, median of {len(seconds)}", statistics.median(seconds), None, None)
+        resend = list(timed["resend"].values())
+        print(f"{'':<11}   re-sent file: min {min(resend[2]):.2f} s, max {max(resend[2]):.2f} s; "
+              f"median {statistics.median(resend[2]) / statistics.median(resend[1]):.2f} x "
+              "`import sqlalchemy`")
     print()
     print("in-process: a fresh process per backend imports everything first (great_expectations "
           "timed above), makes a fresh\nwarehouse, then times ingest_file alone. CLI: wall time "
           "from spawn to exit of `python -m pipelines ingest\ncontacts FILE --json` on another "
-          "fresh warehouse, interpreter start and all imports included.")
-    print("peak MB: the process's resident high-water mark (VmHWM); in-process, after the "
-          "ingest (imports included:\n" + ", ".join(
-              f"{b} {t['peak_mb_before_ingest']:,.0f} MB before it" for b, t in figures.items())
-          + ").")
+          "fresh warehouse, interpreter start and all imports included; the re-sent file\nand "
+          "its two references are measured round by round on that warehouse.")
+    if any("ingest" in t for t in figures.values()):
+        print("peak MB: the process's resident high-water mark (VmHWM); in-process, after the "
+              "ingest (imports included:\n" + ", ".join(
+                  f"{b} {t['peak_mb_before_ingest']:,.0f} MB before it"
+                  for b, t in figures.items() if "ingest" in t) + ").")
 
 
 def _phase_lengths(phases: list, total: float) -> list[tuple[str, float]]:

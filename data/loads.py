@@ -1,6 +1,7 @@
 """The record of every file offered to the load path (`load_log`) and of every row it
 quarantined (`quarantine_rows`): writing it during a load, and the bounded reads behind the
-data quality page."""
+data quality page. Its two cheap steps (bytes loaded before, a file that loaded nothing) are in
+`data.load_log`."""
 
 from datetime import datetime
 
@@ -20,23 +21,6 @@ HISTORY_COLUMNS = ("load_id", "feed", "source_system", "file_name", "status", "r
                    "started_at", "finished_at", "errors")
 QUARANTINE_COLUMNS = ("load_id", "feed", "source_system", "file_name", "row_number", "record_id",
                       "reasons", "raw_text", "safeguarding")
-
-
-def already_loaded(conn: Connection, feed: str, source_system: str, digest: str,
-                   other_than: int | None = None) -> bool:
-    """Whether these exact bytes were loaded before as this feed from this source system (by a
-    load other than `other_than`: the one asking, once it has opened its log under the lock)."""
-    log = LoadLog.__table__.c
-    found = conn.execute(select(log.load_id).where(
-        log.sha256 == digest, log.feed == feed, log.source_system == source_system,
-        log.status == "loaded", log.load_id != (other_than or 0)).limit(1))
-    return found.first() is not None
-
-
-def log_alone(conn: Connection, **values) -> None:
-    """Record a file that loaded nothing (skipped or rejected)."""
-    conn.execute(insert(LoadLog).values(**values))
-    moved(conn, "loads")
 
 
 def open_log(conn: Connection, **values) -> int:

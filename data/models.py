@@ -36,8 +36,10 @@ class Contact(SQLModel, table=True):
     """
 
     __tablename__ = "fct_contacts"
+    # No index by matter (pseudonym, service): it would take each load's rows at random places
+    # all over an index as large as the whole history, so that a load cost more every year.
+    # A load reads its neighbours by time (`data.writes.matter_contacts`).
     __table_args__ = (
-        Index("ix_contacts_matter", "customer_pseudonym", "service", "received_at"),
         Index("ix_contacts_received_at", "received_at"),
     )
 

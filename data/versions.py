@@ -31,12 +31,15 @@ Readers then name the parts they read (`pages.shared.cached`).
 
 import secrets
 
-from sqlalchemy import DDL, Connection, Engine, column, func, select
+from sqlalchemy import DDL, BigInteger, Connection, Engine, String, column, func, select
 from sqlalchemy import table as table_clause
-from sqlalchemy.dialects import postgresql, sqlite
 
-from data.models import WarehouseVersion
 from data.run_lock import warehouse_key
+
+# `data.models.WarehouseVersion`'s table, named here without the models (and so without
+# SQLModel's import) so that recording a re-sent file (`data.load_log`) starts fast; a test
+# keeps the two alike.
+VERSIONS = table_clause("warehouse_versions", column("part", String), column("version", BigInteger))
 
 # table -> the part every write to it moves (by trigger)
 HAND_EDITED = {
@@ -68,7 +71,7 @@ def install(engine: Engine) -> None:
     """Every part's row, the creation number and the triggers of `HAND_EDITED`, where missing.
     Run on every engine (`data.warehouse.make_engine`), so that older warehouses gain them; once
     all are there it only reads, so a server starting while a load runs does not wait for it."""
-    table = WarehouseVersion.__table__
+    table = VERSIONS
     with engine.connect() as conn:
         if _complete(conn, set(conn.execute(select(table.c.part)).scalars())):
             return
@@ -113,8 +116,12 @@ def _triggers(conn: Connection) -> set[str]:
 
 def moved(conn: Connection, *parts: str) -> None:
     """Move the given parts' versions by one, inside the caller's transaction."""
-    table = WarehouseVersion.__table__
-    insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
+    table = VERSIONS
+    # Imported here: each dialect's module is loaded already by the engine that uses it.
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert  # noqa: PLC0415
+    else:
+        from sqlalchemy.dialects.sqlite import insert  # noqa: PLC0415
     for part in parts:
         statement = insert(table).values(part=part, version=1)
         conn.execute(statement.on_conflict_do_update(
@@ -123,7 +130,7 @@ def moved(conn: Connection, *parts: str) -> None:
 
 def read_versions(conn: Connection) -> dict[str, int]:
     """part -> version, for every part written at least once, and `created`."""
-    table = WarehouseVersion.__table__
+    table = VERSIONS
     return dict(conn.execute(select(table.c.part, table.c.version)).tuples().all())
 
 

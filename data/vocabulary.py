@@ -5,6 +5,12 @@ cannot disagree."""
 
 LONDON = "Europe/London"
 
+# The feeds a file may be loaded as (docs/feeds.md, docs/programme.md). `pipelines.feeds.FEEDS`
+# declares each; a test keeps the two equal. Named here too so that the command line knows them
+# without importing the declarations (and with them the models and SQLModel).
+FEED_NAMES = ("contacts", "complaints", "satisfaction", "enquiries", "milestones", "benefits",
+              "risks")
+
 # What figures are grouped and filtered by.
 DIMENSIONS = ("service", "channel", "ward")
 

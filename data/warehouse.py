@@ -1,44 +1,36 @@
 """The warehouse connection: SQLite under `data/` by default, anything SQLAlchemy speaks when
 `WAREHOUSE_URL` says so (PostgreSQL in production)."""
 
-import os
 import time
 from functools import lru_cache
-from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event, inspect, text
-from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
+from sqlalchemy import Engine, inspect, text
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.schema import CreateColumn
 from sqlmodel import SQLModel
 
 from data import models  # noqa: F401  (registers the tables on SQLModel.metadata)
+from data.connect import connect_engine, warehouse_url
 from data.reference import seed_reference
 from data.run_lock import setup_lock
 from data.versions import install
 
-DEFAULT_PATH = Path(__file__).resolve().parent / "warehouse.db"
 SETUP_ATTEMPTS = 5
-# PostgreSQL's codes for a write refused by the server's own settings: a read-only transaction
-# (a standby, `default_transaction_read_only`), and a role without the privilege.
-REFUSED_WRITES = ("25006", "42501")
-
-
-def warehouse_url() -> str:
-    return os.environ.get("WAREHOUSE_URL") or f"sqlite:///{DEFAULT_PATH}"
+# Indexes that older warehouses have and this version no longer keeps (see `data.models`): each
+# would cost every load its upkeep for nothing.
+RETIRED_INDEXES = {"fct_contacts": ("ix_contacts_matter",)}
 
 
 def make_engine(url: str) -> Engine:
     """An engine with the tables (and the version triggers) created and the reference data
     seeded."""
-    engine = create_engine(url)
-    if engine.dialect.name == "sqlite":
-        event.listen(engine, "connect", _sqlite_pragmas)
-        event.listen(engine, "begin", _sqlite_begin)
+    engine = connect_engine(url)
     for attempt in range(SETUP_ATTEMPTS):
         try:
             with setup_lock(engine):
                 SQLModel.metadata.create_all(engine)
                 _add_missing_columns(engine)
+                _drop_retired_indexes(engine)
                 install(engine)
                 seed_reference(engine)
             return engine
@@ -84,6 +76,20 @@ def _add_missing_columns(engine: Engine) -> None:
                     raise
 
 
+def _drop_retired_indexes(engine: Engine) -> None:
+    """Drop `RETIRED_INDEXES` where they remain. Looked for first, so that a server starting
+    while a load runs does not wait for its lock; the statement names an index of ours, never a
+    value."""
+    with engine.connect() as conn:
+        inspector = inspect(conn)
+        found = [name for table, names in RETIRED_INDEXES.items()
+                 if inspector.has_table(table)
+                 for index in inspector.get_indexes(table) if (name := index["name"]) in names]
+    for name in found:
+        with engine.begin() as conn:
+            conn.execute(text(f'DROP INDEX IF EXISTS "{name}"'))
+
+
 def get_engine(url: str | None = None) -> Engine:
     """The engine for `url`, else for `WAREHOUSE_URL` as it is now; one per URL per process."""
     return _engine_for(url or warehouse_url())
@@ -92,35 +98,3 @@ def get_engine(url: str | None = None) -> Engine:
 @lru_cache(maxsize=8)
 def _engine_for(url: str) -> Engine:
     return make_engine(url)
-
-
-def _sqlite_pragmas(dbapi_connection, _record) -> None:
-    # pysqlite's own implicit transactions start late and skip DDL; we issue BEGIN ourselves so
-    # that a whole file's load is one transaction.
-    dbapi_connection.isolation_level = None
-    # WAL lets the dashboard read while a load writes; NORMAL sync is still crash-safe in WAL.
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=30000")
-    # 256 MB of page cache: index maintenance during large loads stays in memory.
-    cursor.execute("PRAGMA cache_size=-262144")
-    cursor.execute("PRAGMA temp_store=MEMORY")
-    cursor.close()
-
-
-def _sqlite_begin(connection) -> None:
-    connection.exec_driver_sql("BEGIN")
-
-
-def unavailable(error: BaseException) -> str | None:
-    """What went wrong, in one line, when `error` says the warehouse could not be reached or
-    written (no server, a read-only or full disk, a refused write); None for anything else.
-    Only the driver's own first line is given: SQLAlchemy's text would repeat the statement's
-    parameters, which may be feed values."""
-    if not isinstance(error, DBAPIError):
-        return None
-    code = getattr(error.orig, "sqlstate", None)
-    if not isinstance(error, (OperationalError, InterfaceError)) and code not in REFUSED_WRITES:
-        return None
-    return (str(error.orig).strip().splitlines() or [type(error.orig).__name__])[0]

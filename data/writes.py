@@ -69,7 +69,8 @@ def replace_rows(conn: Connection, table: Table, key: str, source_system: str,
 def matter_contacts(conn: Connection, matters: pl.DataFrame, start: datetime,
                     end: datetime) -> pl.DataFrame:
     """The stored contacts of the given matters (pseudonym, service) received from `start` to
-    `end` inclusive, with their neighbours."""
+    `end` inclusive, with their neighbours. Read by time (the `received_at` index; contacts
+    have no index by matter, see `data.models.Contact`), the matters kept by joining them."""
     chosen = _filled(conn, MATTERS, matters)
     c = Contact.__table__.c
     query = (select(c.source_system, c.contact_id, *(c[m] for m in MATTER), c.received_at,

@@ -13,6 +13,7 @@ from sqlalchemy import Engine
 
 import metrics.kpis  # noqa: F401  (registers every KPI)
 from data import loads, programme
+from data.connect import unavailable, warehouse_url
 from data.demo_builds import holds_demo_only
 from data.edits import read_actions, read_change_points
 from data.facts import data_horizon, read_table
@@ -22,7 +23,7 @@ from data.reference import read_settings
 from data.reference import read_targets as _read_targets
 from data.url import url_problem, without_password
 from data.versions import CREATED, read_versions
-from data.warehouse import get_engine, unavailable, warehouse_url
+from data.warehouse import get_engine
 from metrics.compute import Sources, baseline_period, with_response_month
 from metrics.exceptions import Item, Period, Programme, exception_list
 from metrics.registry import REGISTRY, measure

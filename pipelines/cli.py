@@ -2,18 +2,15 @@
 council's own systems (run, `docs/sources.md`), plus demo and refresh."""
 
 import argparse
+import hashlib
 import json
 import os
 import signal
 import sys
+import threading
 from pathlib import Path
 
-from data.demo_builds import demo_state
-from data.facts import has_contacts
-from data.keys import recorded_fingerprint
-from data.url import shown_url, url_problem, without_password
-from data.warehouse import get_engine, unavailable, warehouse_url
-from pipelines.feeds import FEEDS
+from data.vocabulary import FEED_NAMES
 from pipelines.privacy import key_mismatch, key_refusal, key_warning
 
 PROGRESS_VARIABLE = "ONCE_AND_DONE_PROGRESS"
@@ -30,11 +27,17 @@ def main(argv: list[str] | None = None) -> int:
     # Where the missing key refuses the load, the refusal alone is said.
     if args.run in (_ingest, _run, _demo) and not key_refusal() and (warning := key_warning()):
         print(warning, file=sys.stderr, flush=True)
+    # Imported only now, as every import of the load path (see _skipped_if_loaded).
+    from data.connect import warehouse_url  # noqa: PLC0415
+    from data.url import url_problem, without_password  # noqa: PLC0415
+
     if args.run is not _run and (problem := url_problem(warehouse_url())):
         return _refused(args, f"could not reach or write the warehouse: {problem}")
     try:
         return args.run(args)
     except Exception as e:  # noqa: BLE001 (only the warehouse's failures are answered here)
+        from data.connect import unavailable  # noqa: PLC0415 (see _skipped_if_loaded)
+
         why = unavailable(e)
         if why is None:
             raise
@@ -45,7 +48,7 @@ def _refused(args, message: str) -> int:
     """Say in one line why nothing was done (with `--json`, as the ingest's one object)."""
     print(f"error: {message}", file=sys.stderr)
     if args.run is _ingest and args.json:
-        from pipelines.ingest import LoadResult  # noqa: PLC0415 (imported as in _ingest)
+        from pipelines.results import LoadResult  # noqa: PLC0415 (see _skipped_if_loaded)
 
         print(json.dumps(LoadResult(args.feed, args.path.name, "rejected",
                                     errors=[message]).as_json()))
@@ -55,6 +58,8 @@ def _refused(args, message: str) -> int:
 def _other_key(engine) -> str | None:
     """Why no load may run under the configured key: another key made the warehouse's first
     load (`data.keys`). Read before anything is written."""
+    from data.keys import recorded_fingerprint  # noqa: PLC0415 (see _skipped_if_loaded)
+
     with engine.connect() as conn:
         return key_mismatch(recorded_fingerprint(conn))
 
@@ -65,7 +70,7 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
 
     ingest = commands.add_parser("ingest", help="load one canonical CSV file")
-    ingest.add_argument("feed", choices=sorted(FEEDS))
+    ingest.add_argument("feed", choices=sorted(FEED_NAMES))
     ingest.add_argument("path", type=Path)
     ingest.add_argument("--source-system", default="canonical")
     ingest.add_argument("--json", action="store_true", help="print one JSON object")
@@ -100,16 +105,20 @@ def _ingest(args) -> int:
     if not args.path.is_file():
         print(f"error: no such file: {args.path}", file=sys.stderr)
         return 2
-    # Imported only now: great-expectations takes seconds to import, a usage error should not.
-    from pipelines.ingest import ingest_file  # noqa: PLC0415
-
     if refusal := key_refusal():  # before the warehouse is opened: nothing written at all
         return _refused(args, refusal)
-    engine = get_engine()
-    if mismatch := _other_key(engine):
-        return _refused(args, mismatch)
-    progress = None if args.json else _stderr_progress(args.path.name)
-    result = ingest_file(engine, args.feed, args.path, args.source_system, progress)
+    result = _skipped_if_loaded(args)
+    if result is None:
+        # Imported only now: great-expectations takes seconds to import, a usage error should
+        # not, nor a re-sent file.
+        from data.warehouse import get_engine  # noqa: PLC0415
+        from pipelines.ingest import ingest_file  # noqa: PLC0415
+
+        engine = get_engine()
+        if mismatch := _other_key(engine):
+            return _refused(args, mismatch)
+        progress = None if args.json else _stderr_progress(args.path.name)
+        result = ingest_file(engine, args.feed, args.path, args.source_system, progress)
     if args.json:
         print(json.dumps(result.as_json()))
     else:
@@ -121,6 +130,32 @@ def _ingest(args) -> int:
     return 1 if result.status == "rejected" else 0
 
 
+def _skipped_if_loaded(args):
+    """A re-sent file's result, decided before the load path is imported (`pipelines.resent`);
+    None for a file to load. The file is hashed in a thread (hashlib lets go of the GIL) while
+    SQLAlchemy, the only library this needs, is imported: this module imports none at its top.
+    """
+    found: list[str] = []
+
+    def digest() -> None:
+        try:
+            with args.path.open("rb") as file:
+                found.append(hashlib.file_digest(file, "sha256").hexdigest())
+        except OSError:
+            pass  # the load path reads the file again and answers for it
+
+    hashing = threading.Thread(target=digest, daemon=True)
+    hashing.start()
+    from data.connect import warehouse_url  # noqa: PLC0415
+    from pipelines.resent import skipped_if_loaded  # noqa: PLC0415
+
+    hashing.join()
+    if not found:
+        return None
+    return skipped_if_loaded(warehouse_url(), args.feed, args.source_system, args.path.name,
+                             found[0])
+
+
 def _run(args) -> int:
     from pipelines.sources.command import run_command  # noqa: PLC0415 (as above)
 
@@ -129,7 +164,9 @@ def _run(args) -> int:
 
 
 def _demo(args) -> int:
-    from pipelines.demo import build_demo  # noqa: PLC0415 (as above)
+    from data.demo_builds import demo_state  # noqa: PLC0415 (as above)
+    from data.warehouse import get_engine, warehouse_url  # noqa: PLC0415
+    from pipelines.demo import build_demo  # noqa: PLC0415
 
     def progress(done: int, total: int, label: str) -> None:
         print(f"[{done}/{total}] loaded {label}", file=sys.stderr, flush=True)
@@ -149,6 +186,8 @@ def _demo(args) -> int:
     if mismatch := _other_key(engine):  # the demo is a load like any other
         return _refused(args, mismatch)
     _stop_on_signals()
+    from data.url import shown_url  # noqa: PLC0415 (as above)
+
     print(f"Building the demo council in {shown_url(warehouse_url())}", file=sys.stderr)
     results = build_demo(engine, args.dir, seed=args.seed, months=args.months,
                          progress=progress)
@@ -173,12 +212,15 @@ def _stop_on_signals() -> None:
 
 
 def _has_contacts(engine) -> bool:
+    from data.facts import has_contacts  # noqa: PLC0415 (as in _demo)
+
     with engine.connect() as conn:
         return has_contacts(conn)
 
 
 def _refresh(_args) -> int:
-    from transform.marts import refresh_contact_marts  # noqa: PLC0415 (as above)
+    from data.warehouse import get_engine  # noqa: PLC0415 (as above)
+    from transform.marts import refresh_contact_marts  # noqa: PLC0415
 
     with get_engine().begin() as conn:
         refresh_contact_marts(conn)

@@ -9,7 +9,7 @@ import hashlib
 import io
 import json
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -18,13 +18,15 @@ from sqlalchemy import Connection, Engine
 
 from data.bulk import insert_frame, schema_of
 from data.keys import record_fingerprint
-from data.loads import already_loaded, close_log, log_alone, open_log
+from data.load_log import already_loaded
+from data.loads import close_log, open_log
 from data.models import LoadLog, QuarantineRow
 from data.programme import record_risk_scores
 from data.writes import existing_rows, matter_contacts, replace_rows, update_neighbours
 from pipelines.feeds import FEEDS, Feed
 from pipelines.parse import ROW, TRUE, RawFile, RejectedFile, enum_key, parse_cells, read_raw
 from pipelines.privacy import key_fingerprint, mask_text, pseudonym_key, pseudonymise
+from pipelines.results import LoadResult, record_unloaded, skipped
 from pipelines.workbook import SUFFIX as WORKBOOK
 from pipelines.workbook import read_workbook
 from transform.marts import refresh_contact_marts
@@ -34,22 +36,6 @@ MAX_MESSAGES = 50
 SAFEGUARDING = "safeguarding"  # the contacts feed's flag, read on quarantined rows too
 WITHHELD = "[withheld: the row's fields do not line up with the header]"
 SOURCE_SYSTEM_LENGTH = LoadLog.__table__.c.source_system.type.length
-
-
-@dataclass
-class LoadResult:
-    feed: str
-    file: str
-    status: str  # loaded | skipped | rejected
-    rows_read: int = 0
-    rows_inserted: int = 0
-    rows_updated: int = 0
-    rows_unchanged: int = 0
-    rows_quarantined: int = 0
-    errors: list[str] = field(default_factory=list)
-
-    def as_json(self) -> dict:
-        return asdict(self)
 
 
 Progress = Callable[[str], None]
@@ -152,14 +138,13 @@ class _LoadedMeanwhile(Exception):
 
 
 def _skipped(engine: Engine, log: dict, name: str, dry_run: bool) -> LoadResult:
-    return _unloaded(engine, log, dry_run, LoadResult(
-        log["feed"], name, "skipped", errors=[f"{name}: these exact bytes were loaded before"]))
+    return _unloaded(engine, log, dry_run, skipped(log["feed"], name))
 
 
 def _unloaded(engine: Engine, log: dict, dry_run: bool, result: LoadResult) -> LoadResult:
     """Record a file that loaded nothing (skipped or rejected), unless this is a dry run."""
     if not dry_run:
-        _log_alone(engine, log, result)
+        record_unloaded(engine, log, result)
     return result
 
 
@@ -196,7 +181,7 @@ def _write(engine: Engine, offer: Offer, log: dict, result: LoadResult, good: pl
                 moved.get_column("received_at")]), written=writes, load_id=load_id)
         if offer.after_write is not None:
             offer.after_write(conn, good)
-        close_log(conn, load_id, spec.name, **_counts(result), finished_at=datetime.now(UTC),
+        close_log(conn, load_id, spec.name, **result.counts(), finished_at=datetime.now(UTC),
                   errors=json.dumps(result.errors))
 
 
@@ -266,17 +251,6 @@ def _store(feed: Feed, frame: pl.DataFrame, source_system: str, load_id: int) ->
 
 
 # ---- the warehouse ----------------------------------------------------------------------------
-
-def _counts(result: LoadResult) -> dict:
-    return {k: getattr(result, k) for k in ("rows_read", "rows_inserted", "rows_updated",
-                                            "rows_unchanged", "rows_quarantined")}
-
-
-def _log_alone(engine: Engine, log: dict, result: LoadResult) -> None:
-    with engine.begin() as conn:
-        log_alone(conn, **log, status=result.status, **_counts(result),
-                  finished_at=datetime.now(UTC), errors=json.dumps(result.errors))
-
 
 def _classify(conn: Connection, feed: Feed,
               stored: pl.DataFrame, source_system: str) -> tuple[pl.DataFrame, pl.DataFrame, int]:

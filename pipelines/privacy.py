@@ -1,11 +1,15 @@
 """Keeping personal data out of the warehouse: pseudonyms for customer identifiers, masks for
 free text."""
 
+from __future__ import annotations
+
 import hmac
 import os
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-import polars as pl
+if TYPE_CHECKING:  # imported where used: the command line reads the key before polars loads
+    import polars as pl
 
 KEY_VARIABLE = "ONCE_AND_DONE_PSEUDONYM_KEY"
 # Used only when no key is configured, so that a laptop demo works; production sets the variable.
@@ -69,6 +73,8 @@ def key_mismatch(recorded: tuple[str, datetime] | None) -> str | None:
 
 def pseudonymise(refs: pl.Series, key: bytes) -> pl.Series:
     """HMAC-SHA256 of each identifier, as hex; the same input and key give the same pseudonym."""
+    import polars as pl  # noqa: PLC0415 (see the imports above)
+
     unique = refs.drop_nulls().unique()
     digests = [hmac.digest(key, ref.encode(), "sha256").hex() for ref in unique]
     lookup = dict(zip(unique.to_list(), digests))

@@ -24,7 +24,8 @@ from pipelines.demo.actions import record_demo_actions
 from pipelines.demo.calendar import demo_period
 from pipelines.demo.generate import generate_demo
 from pipelines.demo.programme import record_commentary, record_risk_reviews, write_programme
-from pipelines.ingest import LoadResult, ingest_file
+from pipelines.ingest import ingest_file
+from pipelines.results import LoadResult
 
 Progress = Callable[[int, int, str], None]
 WORKERS = 2

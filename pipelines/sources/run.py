@@ -24,9 +24,10 @@ from sqlalchemy.exc import SQLAlchemyError
 from data.sources import loaded_digests, record_run
 from data.url import without_password
 from pipelines.feeds import FEEDS
-from pipelines.ingest import LoadResult, Offer, load
+from pipelines.ingest import Offer, load
 from pipelines.parse import RejectedFile
 from pipelines.privacy import mask_text
+from pipelines.results import LoadResult
 from pipelines.sources import open311
 from pipelines.sources.call_legs import translate_legs
 from pipelines.sources.config import Source
