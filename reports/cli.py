@@ -57,12 +57,13 @@ def main(argv: list[str] | None = None) -> int:
     report.add_argument("--format", choices=["csv", "json"], default="csv")
     report.set_defaults(exceptions=True)
     args = parser.parse_args(argv)
+    _check_out(parser, args)  # a usage error is answered before the warehouse is read
     # As `python -m pipelines`: a warehouse that cannot be read is one line and exit 3, never a
     # traceback, and never the URL's password.
     if problem := warehouse_problem():
         return _unreadable(problem)
     try:
-        return _run(parser, args)
+        return _run(args)
     except Exception as error:  # noqa: BLE001 (only the warehouse's failures are answered)
         if (why := unreachable(error)) is None:
             raise
@@ -77,20 +78,25 @@ def _unreadable(why: str) -> int:
     return UNREADABLE
 
 
-def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+def _check_out(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """The papers' --out names a format they are written in (exit 2 otherwise)."""
+    if "out" not in args:
+        return
+    allowed = FORMATS if "half" in args else ("pdf",)
+    if Path(args.out).suffix.lower().lstrip(".") not in allowed:
+        parser.error(f"--out must end in {' or '.join(f'.{f}' for f in allowed)}: {args.out}")
+
+
+def _run(args: argparse.Namespace) -> int:
     if "exceptions" in args:
         items = exceptions_from_warehouse(open_warehouse(), args.month or args.half)
         write_exceptions(items, sys.stdout, args.format)
         return 0
     if "half" in args:
         fmt = Path(args.out).suffix.lower().lstrip(".")
-        if fmt not in FORMATS:
-            parser.error(f"--out must end in .pdf or .docx: {args.out}")
         Path(args.out).write_bytes(pack_bytes(open_warehouse(), args.half, fmt))
         return 0
     if "month" in args:
-        if Path(args.out).suffix.lower() != ".pdf":
-            parser.error(f"--out must end in .pdf: {args.out}")
         Path(args.out).write_bytes(one_pager_bytes(open_warehouse(), args.month))
         return 0
     query = Query(by=tuple(args.by), first_month=args.first, last_month=args.last)

@@ -7,7 +7,7 @@ target line, and values missing or not published left as gaps, never drawn as ze
 
 import io
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from xml.sax.saxutils import escape
@@ -104,6 +104,22 @@ def _mark(kind: str, x: float, y: float) -> Shape:
     return Shape("polygon", points, colour)
 
 
+def _value_axis(ticks: list[float], unit: str) -> tuple[Callable[[float], float], list[Shape]]:
+    """The vertical scale from the lowest tick to the highest (a value to its height on the
+    drawing), and its gridlines with their figures."""
+    low, high, plot_bottom = ticks[0], ticks[-1], HEIGHT - BOTTOM
+
+    def y(v: float) -> float:
+        return TOP + (plot_bottom - TOP) * (high - v) / (high - low)
+
+    shapes = []
+    for tick in ticks:
+        shapes.append(Shape("line", (LEFT, y(tick), WIDTH - RIGHT, y(tick)), "#e0e0e0"))
+        shapes.append(Shape("text", (LEFT - 6, y(tick) + 4), "#1f1f1f",
+                            text=_tick_text(tick, unit), size=10, anchor="end"))
+    return y, shapes
+
+
 def bar_or_line_chart(labels: list[str], values: list[float | None], unit: str, bars: bool,
                       target: float | None = None, limits: Sequence[Limits] = (),
                       marks: Sequence[str | None] = (),
@@ -116,21 +132,12 @@ def bar_or_line_chart(labels: list[str], values: list[float | None], unit: str, 
     levels = [*shown, *([target] if target is not None else []),
               *(x for period in limits for x in (period.mean, period.lower, period.upper))]
     ticks = axis(levels or [0.0], bars, bounds)
-    low, high = ticks[0], ticks[-1]
     plot_w = WIDTH - LEFT - RIGHT
     legend = _legend(bars, target is not None, bool(limits), [m for m in MARKS if m in marks])
     # Each legend row after the first makes the drawing taller.
     height = HEIGHT + int(max(s.points[1] for s in legend if s.kind == "text") - (HEIGHT - 14))
     plot_bottom = HEIGHT - BOTTOM
-
-    def y(v: float) -> float:
-        return TOP + (plot_bottom - TOP) * (high - v) / (high - low)
-
-    shapes: list[Shape] = []
-    for tick in ticks:
-        shapes.append(Shape("line", (LEFT, y(tick), WIDTH - RIGHT, y(tick)), "#e0e0e0"))
-        shapes.append(Shape("text", (LEFT - 6, y(tick) + 4), "#1f1f1f",
-                            text=_tick_text(tick, unit), size=10, anchor="end"))
+    y, shapes = _value_axis(ticks, unit)
     slot = plot_w / max(len(labels), 1)
     xs = [LEFT + slot * (i + 0.5) for i in range(len(labels))]
     # Every other label when crowded: each text costs layout time, and the table names them all.
@@ -148,7 +155,7 @@ def bar_or_line_chart(labels: list[str], values: list[float | None], unit: str, 
     if bars:
         for x, v in zip(xs, values):
             if v is not None:
-                top, base = sorted((y(v), y(max(low, 0.0))))
+                top, base = sorted((y(v), y(max(ticks[0], 0.0))))
                 shapes.append(Shape("rect", (x - slot * 0.35, top, slot * 0.7, base - top),
                                     PALETTE[0]))
     else:
@@ -327,17 +334,8 @@ def plan_actual_chart(labels: list[str], planned: list[float | None],
     with circles; a month without a figure is a gap."""
     levels = [v for v in (*planned, *actual) if v is not None]
     ticks = axis(levels or [0.0], False, (None, None))
-    low, high = ticks[0], ticks[-1]
     plot_bottom = HEIGHT - BOTTOM
-
-    def y(v: float) -> float:
-        return TOP + (plot_bottom - TOP) * (high - v) / (high - low)
-
-    shapes: list[Shape] = []
-    for tick in ticks:
-        shapes.append(Shape("line", (LEFT, y(tick), WIDTH - RIGHT, y(tick)), "#e0e0e0"))
-        shapes.append(Shape("text", (LEFT - 6, y(tick) + 4), "#1f1f1f",
-                            text=_tick_text(tick, unit), size=10, anchor="end"))
+    y, shapes = _value_axis(ticks, unit)
     slot = (WIDTH - LEFT - RIGHT) / max(len(labels), 1)
     xs = [LEFT + slot * (i + 0.5) for i in range(len(labels))]
     for x, label in zip(xs, labels):

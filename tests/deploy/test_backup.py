@@ -16,20 +16,10 @@ from sqlmodel import SQLModel
 from data.warehouse import make_engine
 from metrics.export import write_export
 from pipelines.ingest import ingest_file
-from tests.deploy import DEPLOY
+from tests.deploy import DEPLOY, FILES, KEY
 from tests.deploy.postgres import admin_env, need_postgres, psql
 
 BACKUP = DEPLOY / "backup.sh"
-KEY = "deploy-tests-pseudonym-key-not-a-secret"
-FILES = {
-    "contacts": "contact_id,received_at,channel,service,customer_ref,ward\n"
-                "C1,2024-01-10 09:00,phone,Waste,CUST-1,Abbey\n"
-                "C2,2024-01-12 10:00,web,Waste,CUST-1,Abbey\n"
-                "C3,2024-02-03 11:00,email,Council Tax,CUST-2,Castle\n"
-                "C4,not a time,phone,Waste,,\n",
-    "complaints": "complaint_id,kind,stage,received_on,responded_on,service,outcome,category\n"
-                  "K1,complaint,1,2024-01-11,2024-01-20,Waste,upheld,missed collection\n",
-}
 
 
 def _loaded(url: str, folder: Path, monkeypatch) -> Engine:

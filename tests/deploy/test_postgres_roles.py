@@ -52,26 +52,12 @@ from metrics.export import write_export
 from pages.site import PAGES
 from pipelines.ingest import ingest_file
 from tests.app.conftest import app_on, open_page, sign_in
-from tests.deploy import DEPLOY
+from tests.deploy import DEPLOY, FILES, KEY
 from tests.deploy.postgres import admin_env, need_postgres, psql, url_as
 
 RUN = f"oad_{os.getpid()}_{secrets.token_hex(3)}"
 SCHEMA, PIPELINES, DASHBOARD = RUN, f"{RUN}_pipelines", f"{RUN}_dashboard"
 PASSWORD = secrets.token_urlsafe(16)
-KEY = "deploy-tests-pseudonym-key-not-a-secret"
-FILES = {
-    "contacts": "contact_id,received_at,channel,service,customer_ref,ward\n"
-                "C1,2024-01-10 09:00,phone,Waste,CUST-1,Abbey\n"
-                "C2,2024-01-12 10:00,web,Waste,CUST-1,Abbey\n"
-                "C3,2024-02-03 11:00,email,Council Tax,CUST-2,Castle\n"
-                "C4,not a time,phone,Waste,,\n",  # quarantined: the quarantine has a row
-    "complaints": "complaint_id,kind,stage,received_on,responded_on,service,outcome,category\n"
-                  "K1,complaint,1,2024-01-11,2024-01-20,Waste,upheld,missed collection\n",
-    "milestones": "milestone_id,workstream,title,owner,baseline_due_on,status\n"
-                  "M1,Digital,Launch the web form,Jo,2024-06-30,on_track\n",
-    "benefits": "benefit_id,month,title,kind,planned\nB1,2024-01,Fewer calls,non_cashable,100\n",
-    "risks": "risk_id,title,likelihood,impact\nR1,Supplier delay,3,4\n",
-}
 # The tables staff change from the dashboard (grants.sql); every other table is written by the
 # pipelines alone, and a table added later is too until grants.sql says otherwise.
 STAFF_EDITED = {"ref_settings", "ref_kpi_targets", "ref_kpi_owners", "ref_channel_assumptions",

@@ -22,7 +22,7 @@ from data.warehouse import make_engine
 pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[2]
-MONTHS = 6
+MONTHS = 3  # enough files that the build is still loading when it is stopped
 # contacts, complaints and satisfaction each month; the members' enquiries; the programme's
 # three sheets
 FILES = 3 * MONTHS + 1 + 3
