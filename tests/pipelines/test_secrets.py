@@ -8,9 +8,8 @@ import json
 import os
 import subprocess
 import sys
-import threading
 from datetime import date, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
@@ -22,6 +21,7 @@ from data.warehouse import make_engine
 from tests.app.conftest import AUTH, app_on, open_page, sign_in
 from tests.browser import free_port
 from tests.pipelines.helpers import rows
+from tests.pipelines.sources.open311_server import Open311Server
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "pw-Q7x9-warehouse-password"
@@ -70,31 +70,17 @@ def _with_password(url: str) -> str:
     return make_url(url).set(password=PASSWORD).render_as_string(hide_password=False)
 
 
-class EchoingServer:
+class EchoingServer(Open311Server):
     """An Open311 endpoint that refuses every request with a reason phrase quoting the request
     it was sent, API key and all, as a careless server's error page does."""
 
     def __init__(self):
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self):  # noqa: N802 (the standard library's name)
-                self.send_response(400, f"Bad request {self.path}")
-                self.send_header("Content-Length", "0")
-                self.end_headers()
+        super().__init__([])
 
-            def log_message(self, *args):
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-        self.url = f"http://127.0.0.1:{self.httpd.server_port}/open311/v2/requests.json"
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.httpd.shutdown()
-        self.httpd.server_close()
+    def answer(self, handler: BaseHTTPRequestHandler) -> None:
+        handler.send_response(400, f"Bad request {handler.path}")
+        handler.send_header("Content-Length", "0")
+        handler.end_headers()
 
 
 def page_text(node) -> str:

@@ -7,13 +7,13 @@ import io
 import subprocess
 
 import docx
-from pypdf import PdfReader
 
 from data.edits import edit_programme_item
 from metrics.reads import read_targets, sources_from_warehouse
 from reports.documents import content
 from reports.documents.papers import _reference, pack_bytes, programme_report
 from tests.programme.test_papers import _between, _warehouse
+from tests.reports.pdf_tags import alt_texts
 
 HALF = "2026-H1"
 TIMELINE_ALT = (
@@ -44,21 +44,6 @@ def _raw(pdf: bytes) -> str:
     text = subprocess.run(["pdftotext", "-raw", "-", "-"], input=pdf, capture_output=True,
                           check=True).stdout.decode()
     return " ".join(text.split())
-
-
-def _alts(pdf: bytes) -> list[str]:
-    alts = []
-
-    def walk(node):
-        node = node.get_object()
-        if isinstance(node, dict):
-            if "/Alt" in node:
-                alts.append(str(node["/Alt"]))
-            kids = node.get("/K")
-            for kid in (kids if isinstance(kids, list) else [kids] if kids is not None else []):
-                walk(kid)
-    walk(PdfReader(io.BytesIO(pdf)).trailer["/Root"]["/StructTreeRoot"])
-    return alts
 
 
 def test_the_programme_s_charts_carry_their_tables_and_words(sqlite_engine, tmp_path):
@@ -96,7 +81,7 @@ def test_the_programme_s_charts_carry_their_tables_and_words(sqlite_engine, tmp_
             "30 June 2026 open at or above appetite") in text
     assert "Skills gap 4 × 4 = 16 3 × 2 = 6 6 4 rising ▲ open below appetite" in text
 
-    alts = _alts(pdf)
+    alts = alt_texts(pdf)
     assert [a for a in alts if a in ALTS] == ALTS
     word = docx.Document(io.BytesIO(pack_bytes(sqlite_engine, HALF, "docx")))
     descriptions = [s._inline.docPr.get("descr") for s in word.inline_shapes]

@@ -39,6 +39,7 @@ from tests.metrics.builders import (
     utc,
     write_csv,
 )
+from tests.reports.pdf_tags import alt_texts
 from transform.marts import Standards
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "pack"
@@ -194,17 +195,7 @@ def test_the_pdf_is_tagged_with_alt_text_and_vector_charts(tiny):
     root = reader.trailer["/Root"]
     assert root["/MarkInfo"]["/Marked"]
     assert root["/Lang"] == "en-GB"
-    alts = []
-
-    def walk(node):
-        node = node.get_object()
-        if isinstance(node, dict):
-            if "/Alt" in node:
-                alts.append(str(node["/Alt"]))
-            kids = node.get("/K")
-            for kid in (kids if isinstance(kids, list) else [kids] if kids is not None else []):
-                walk(kid)
-    walk(root["/StructTreeRoot"])
+    alts = alt_texts(pdf)
     assert len(alts) == len(word.inline_shapes)
     assert all(a.endswith("gives every figure.") for a in alts)
     assert all(not page.images for page in reader.pages)  # charts are vector, not raster
