@@ -5,6 +5,7 @@ PostgreSQL tests skip when no server answers, unless ONCE_AND_DONE_REQUIRE_POSTG
 """
 
 import os
+import pickle
 import sys
 
 import pytest
@@ -13,6 +14,7 @@ from xdist.scheduler import LoadScopeScheduling
 
 from data.warehouse import make_engine
 from tests.demo_sources import demo_sources
+from tests.once import built_once
 
 POSTGRES_URL = os.environ.get(
     "TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -98,8 +100,13 @@ def sqlite_engine(tmp_path):
 
 @pytest.fixture(scope="session")
 def whole_demo(tmp_path_factory):
-    """The whole demo council as (sources, targets, channel assumptions), built once."""
-    return demo_sources(tmp_path_factory.mktemp("demo-feeds"))
+    """The whole demo council as (sources, targets, channel assumptions), built once per test
+    run and shared by its processes."""
+    def build(folder):
+        with open(folder / "demo.pickle", "wb") as out:
+            pickle.dump(demo_sources(folder / "feeds"), out)
+    with open(built_once(tmp_path_factory, "whole-demo", build) / "demo.pickle", "rb") as saved:
+        return pickle.load(saved)
 
 
 @pytest.fixture(autouse=True)

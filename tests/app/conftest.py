@@ -7,6 +7,7 @@ from streamlit.testing.v1 import AppTest
 
 from data.warehouse import get_engine
 from pipelines.demo import build_demo
+from tests.once import built_once
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 DEMO_MONTHS = 2
@@ -32,11 +33,12 @@ def sign_in(app: AppTest, *groups: str, email: str = "officer@example.com") -> A
 
 @pytest.fixture(scope="session")
 def demo_url(tmp_path_factory):
-    """Two months of the demo council in a SQLite warehouse, built once per test run."""
-    folder = tmp_path_factory.mktemp("app")
-    url = f"sqlite:///{folder / 'warehouse.db'}"
-    build_demo(get_engine(url), folder / "feeds", months=DEMO_MONTHS)
-    return url
+    """Two months of the demo council in a SQLite warehouse, built once per test run and shared
+    by its processes. Tests that write use `warehouse_copy`."""
+    def build(folder):
+        build_demo(get_engine(f"sqlite:///{folder / 'warehouse.db'}"), folder / "feeds",
+                   months=DEMO_MONTHS)
+    return f"sqlite:///{built_once(tmp_path_factory, 'app-demo', build) / 'warehouse.db'}"
 
 
 @pytest.fixture
