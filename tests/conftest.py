@@ -12,7 +12,8 @@ import pytest
 from sqlalchemy import create_engine, text
 from xdist.scheduler import LoadScopeScheduling
 
-from data.warehouse import make_engine
+from data.warehouse import get_engine, make_engine
+from pipelines.demo import build_demo
 from tests.demo_sources import demo_sources
 from tests.once import built_once
 
@@ -21,6 +22,7 @@ POSTGRES_URL = os.environ.get(
 # One schema per test process, so that two suites on one server never meet.
 SCHEMA = f"once_and_done_test_{os.getpid()}"
 REQUIRE_POSTGRES = os.environ.get("ONCE_AND_DONE_REQUIRE_POSTGRES") == "1"
+DEMO_MONTHS = 2  # `demo_url`: 2023-11 and 2023-12
 
 
 def postgres_url() -> str:
@@ -107,6 +109,16 @@ def whole_demo(tmp_path_factory):
             pickle.dump(demo_sources(folder / "feeds"), out)
     with open(built_once(tmp_path_factory, "whole-demo", build) / "demo.pickle", "rb") as saved:
         return pickle.load(saved)
+
+
+@pytest.fixture(scope="session")
+def demo_url(tmp_path_factory):
+    """Two months of the demo council (to 2023-12) in a SQLite warehouse, built once per test run
+    and shared by its processes. Tests that write use a copy (`tests.once.sqlite_copy`)."""
+    def build(folder):
+        build_demo(get_engine(f"sqlite:///{folder / 'warehouse.db'}"), folder / "feeds",
+                   months=DEMO_MONTHS)
+    return f"sqlite:///{built_once(tmp_path_factory, 'app-demo', build) / 'warehouse.db'}"
 
 
 @pytest.fixture(autouse=True)

@@ -1,4 +1,5 @@
-"""A demo-like warehouse whose feed text is hostile: two months of the demo council, and in its
+"""A demo-like warehouse whose feed text is hostile: two months of the demo council (a copy of
+the suite's `demo_url`), and in its
 second month services, reasons, failure types, wards, teams, complaint themes and survey
 services named with Markdown and HTML that a browser would fetch or follow if it were drawn
 as markup. Enough rows carry them that they lead every ranking, Pareto and drill-down."""
@@ -6,12 +7,10 @@ as markup. Enough rows carry them that they lead every ranking, Pareto and drill
 import csv
 from pathlib import Path
 
-from sqlalchemy import Engine
-
-from pipelines.demo.build import build_demo
+from data.warehouse import get_engine
 from pipelines.ingest import ingest_file
+from tests.once import sqlite_copy
 
-DEMO_MONTHS = 2
 MONTH = "2023-12"  # the demo's second month, where the pages open
 EVIL = "evil.example"
 PIXEL = "/pixel.png"
@@ -58,9 +57,11 @@ def _responses(names: list[str]) -> list[list[str]]:
             for n, name in enumerate(names) for i in range(60)]
 
 
-def build_hostile(engine: Engine, folder: Path, port: int) -> None:
-    """The demo (two months) and the hostile rows, each loaded through the real ingest."""
-    build_demo(engine, folder / "feeds", months=DEMO_MONTHS)
+def build_hostile(demo_url: str, folder: Path, port: int) -> str:
+    """A copy of the two months' demo warehouse at `demo_url` in `folder`, with the hostile rows
+    loaded through the real ingest; returns its URL."""
+    url = sqlite_copy(demo_url, folder / "warehouse.db")
+    engine = get_engine(url)
     names = hostile_names(port)
     files = {
         "contacts": _write(folder / "hostile-contacts.csv", [
@@ -77,3 +78,4 @@ def build_hostile(engine: Engine, folder: Path, port: int) -> None:
     for feed, path in files.items():
         result = ingest_file(engine, feed, path)
         assert (result.status, result.rows_quarantined) == ("loaded", 0), result
+    return url

@@ -4,7 +4,9 @@ processes (pytest-xdist workers) to ask for it, while the others wait, then read
 import fcntl
 import os
 import shutil
+import sqlite3
 from collections.abc import Callable
+from contextlib import closing
 from pathlib import Path
 
 
@@ -24,3 +26,12 @@ def built_once(tmp_path_factory, name: str, build: Callable[[Path], None]) -> Pa
             build(folder)
             finished.touch()
     return folder
+
+
+def sqlite_copy(url: str, path: Path) -> str:
+    """A copy at `path` of the SQLite warehouse at `url` (SQLite's own backup), and its URL: for
+    tests that write to a warehouse built once."""
+    with closing(sqlite3.connect(url.removeprefix("sqlite:///"))) as source, \
+            closing(sqlite3.connect(path)) as target:
+        source.backup(target)
+    return f"sqlite:///{path}"

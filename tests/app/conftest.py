@@ -6,12 +6,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from data.warehouse import get_engine
-from pipelines.demo import build_demo
-from tests.once import built_once
+from tests.once import sqlite_copy
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
-DEMO_MONTHS = 2
-LATEST_MONTH = "2023-12"  # the demo's second month
+LATEST_MONTH = "2023-12"  # the second month of `demo_url` (tests/conftest.py)
 # The Streamlit secrets of a deployment with sign-in, the `[access]` section as the README shows.
 AUTH = {"redirect_uri": "http://127.0.0.1:8501/oauth2callback",
         "cookie_secret": "app-tests-cookie-secret-not-a-secret", "client_id": "app-tests",
@@ -29,16 +27,6 @@ def sign_in(app: AppTest, *groups: str, email: str = "officer@example.com") -> A
     app.user = {"is_logged_in": True, "name": "Test Officer", "email": email,
                 "groups": list(groups)}
     return app
-
-
-@pytest.fixture(scope="session")
-def demo_url(tmp_path_factory):
-    """Two months of the demo council in a SQLite warehouse, built once per test run and shared
-    by its processes. Tests that write use `warehouse_copy`."""
-    def build(folder):
-        build_demo(get_engine(f"sqlite:///{folder / 'warehouse.db'}"), folder / "feeds",
-                   months=DEMO_MONTHS)
-    return f"sqlite:///{built_once(tmp_path_factory, 'app-demo', build) / 'warehouse.db'}"
 
 
 @pytest.fixture
@@ -89,13 +77,6 @@ def open_page(app: AppTest, page: str) -> AppTest:
 def warehouse_copy(demo_url, tmp_path, monkeypatch):
     """A copy of the demo warehouse for one test alone, which the app then reads, so that the
     test's writes (edits, extra rows) never reach the other tests. Returns its engine."""
-    import sqlite3
-    from contextlib import closing
-
-    copy = tmp_path / "warehouse.db"
-    with closing(sqlite3.connect(demo_url.removeprefix("sqlite:///"))) as source, \
-            closing(sqlite3.connect(copy)) as target:
-        source.backup(target)
-    url = f"sqlite:///{copy}"
+    url = sqlite_copy(demo_url, tmp_path / "warehouse.db")
     monkeypatch.setenv("WAREHOUSE_URL", url)
     return get_engine(url)

@@ -7,7 +7,6 @@ import json
 
 import pytest
 
-from data.warehouse import get_engine
 from reports.escape import figure_text, md
 from tests.app.conftest import app_on, sign_in
 from tests.hostile import build_hostile, hostile_names
@@ -19,11 +18,8 @@ NAMES = hostile_names(PORT)
 
 
 @pytest.fixture(scope="module")
-def hostile_url(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("hostile")
-    url = f"sqlite:///{folder / 'warehouse.db'}"
-    build_hostile(get_engine(url), folder, PORT)
-    return url
+def hostile_url(demo_url, tmp_path_factory):
+    return build_hostile(demo_url, tmp_path_factory.mktemp("hostile"), PORT)
 
 
 @pytest.fixture

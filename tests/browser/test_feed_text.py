@@ -8,7 +8,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from data.warehouse import get_engine
 from reports.escape import WORD_JOINER
 from tests.browser.conftest import (
     TEST_KEY,
@@ -53,14 +52,13 @@ def pixel(_browser_available):
 
 
 @pytest.fixture(scope="module")
-def hostile_server(pixel, tmp_path_factory):
+def hostile_server(pixel, demo_url, tmp_path_factory):
     """The dashboard on the hostile warehouse, with sign-in through a live provider: the
     warehouse is not the demo council's, so record-level views need a role."""
     folder = tmp_path_factory.mktemp("hostile-browser")
-    url = f"sqlite:///{folder / 'warehouse.db'}"
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("ONCE_AND_DONE_PSEUDONYM_KEY", TEST_KEY)
-        build_hostile(get_engine(url), folder, pixel.server_address[1])
+        url = build_hostile(demo_url, folder, pixel.server_address[1])
     with serving_with_sign_in(url, folder, "hostile", users={EVERY_ROLE: EVERY_GROUP}) as server:
         yield server
 

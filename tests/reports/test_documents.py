@@ -27,7 +27,6 @@ from reports.cli import main
 from reports.documents import content
 from reports.documents.halves import complete_halves, half_months, shift_half
 from reports.documents.papers import _reference, one_pager_bytes, pack_bytes
-from tests.app.conftest import demo_url  # noqa: F401  (the demo warehouse, built once)
 from tests.metrics.builders import (
     complaint,
     complaints,
@@ -130,7 +129,7 @@ def tiny(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def demo(demo_url):  # noqa: F811
+def demo(demo_url):
     engine = get_engine(demo_url)
     half = complete_halves(sources_from_warehouse(engine).parts["month"].unique().to_list())[0]
     return (engine, half, pack_bytes(engine, half, "pdf"),
