@@ -27,6 +27,7 @@ from pipelines.feeds import FEEDS, Feed
 from pipelines.parse import ROW, TRUE, RawFile, RejectedFile, enum_key, parse_cells, read_raw
 from pipelines.privacy import key_fingerprint, mask_text, pseudonym_key, pseudonymise
 from pipelines.results import LoadResult, record_unloaded, skipped
+from pipelines.screen import suspects
 from pipelines.workbook import SUFFIX as WORKBOOK
 from pipelines.workbook import read_workbook
 from transform.marts import refresh_contact_marts
@@ -99,13 +100,9 @@ def load(engine: Engine, offer: Offer, progress: Progress | None = None,
         return _unloaded(engine, log, dry_run,
                          LoadResult(spec.name, name, "rejected", errors=[str(e)]))
 
-    # Imported here: great-expectations takes seconds to import, which a skipped or rejected
-    # file need not wait for.
-    from pipelines.validate import broken_rules  # noqa: PLC0415
-
     say(f"validating {raw.frame.height:,} rows")
     parsed = parse_cells(raw.frame, spec)
-    problems = _all_problems(raw, parsed.problems, broken_rules(parsed.frame, spec, started))
+    problems = _all_problems(raw, parsed.problems, _broken_rules(parsed.frame, spec, started))
     bad_rows = problems.get_column(ROW).unique()
     good = parsed.frame.filter(~pl.col(ROW).is_in(bad_rows.implode()))
     good = _protect(good, spec)
@@ -205,6 +202,19 @@ def _all_problems(raw: RawFile, parse_problems: pl.DataFrame,
     redundant = redundant | (pl.col(ROW).is_in(unread.get_column(ROW).implode())
                              & ~pl.col("message").is_in(unread.get_column("message").implode()))
     return problems.filter(~redundant).unique(maintain_order=True).sort(ROW, maintain_order=True)
+
+
+def _broken_rules(typed: pl.DataFrame, feed: Feed, now: datetime) -> pl.DataFrame:
+    """The rows that break the feed's rules, as great-expectations judges them: its suite runs
+    the rules some row could break, on the rows that could (`pipelines.screen`)."""
+    screened = suspects(typed, feed, now)
+    if not screened.rules:
+        return pl.DataFrame(schema={ROW: pl.UInt32, "message": pl.String})
+    # Imported here: great-expectations takes seconds to import, which a file that breaks no
+    # rule (or a skipped or rejected one) need not wait for.
+    from pipelines.validate import broken_rules  # noqa: PLC0415
+
+    return broken_rules(screened.rows, feed, now, only=screened.rules)
 
 
 def _early_problems(raw: RawFile) -> pl.DataFrame:

@@ -11,6 +11,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import numpy as np
 import polars as pl
 
 from data.vocabulary import LONDON
@@ -149,7 +150,8 @@ def _decode(data: bytes, file_name: str) -> str:
 
 def _read_csv(text: str, file_name: str) -> tuple[list[str], pl.DataFrame, dict[int, str]]:
     try:
-        frame = pl.read_csv(text.encode(), infer_schema=False, empty_string_is_null=False,
+        data = text.encode()
+        frame = pl.read_csv(data, infer_schema=False, empty_string_is_null=False,
                             raise_if_empty=False)
     except pl.exceptions.PolarsError:
         # Rows with too many fields stop polars; the csv module reads them one by one instead,
@@ -160,11 +162,30 @@ def _read_csv(text: str, file_name: str) -> tuple[list[str], pl.DataFrame, dict[
     # module counts each row's fields and gives the names as written, so that a misaligned row
     # is seen and a repeated column refused.
     records = _records(text, file_name)
-    header, widths = next(records, []), [len(r) for r in records]
+    header = next(records, [])
+    counted = _unquoted_widths(data)
+    widths = [len(r) for r in records] if counted is None else counted[1:].tolist()
     if len(widths) != frame.height:
         return _read_csv_slowly(text, file_name)
     return (header if len(header) == frame.width else list(frame.columns)), frame, \
         _misaligned(widths, len(header))
+
+
+def _unquoted_widths(data: bytes) -> np.ndarray | None:
+    """Each line's number of fields, when no cell is quoted and lines end in LF or CRLF: each line
+    is then one record and its fields are its commas plus one (none on a blank line), as the csv
+    module counts them, in a fraction of its time. None otherwise: the csv module counts."""
+    if b'"' in data or data.count(b"\r") != data.count(b"\r\n"):
+        return None
+    buffer = np.frombuffer(data, np.uint8)
+    ends = np.flatnonzero(buffer == ord("\n"))
+    if buffer.size and buffer[-1] != ord("\n"):
+        ends = np.append(ends, buffer.size)
+    commas = np.bincount(np.searchsorted(ends, np.flatnonzero(buffer == ord(","))),
+                         minlength=ends.size)
+    starts = np.concatenate(([0], ends[:-1] + 1))
+    crlf = (ends > starts) & (buffer[np.maximum(ends - 1, 0)] == ord("\r"))
+    return np.where(ends - starts - crlf == 0, 0, commas + 1)
 
 
 def _read_csv_slowly(text: str, file_name: str) -> tuple[list[str], pl.DataFrame, dict[int, str]]:
