@@ -9,6 +9,7 @@ dialect's rows come back as the same polars dtypes.
 """
 
 from contextlib import contextmanager
+from itertools import chain, islice
 
 import polars as pl
 from sqlalchemy import (
@@ -29,6 +30,8 @@ from sqlalchemy.types import TypeDecorator
 
 SQLITE_TIMESTAMP = "%Y-%m-%d %H:%M:%S%.6f"
 LARGE_BATCH = 100_000
+ROWS_PER_STATEMENT = 100
+SQLITE_VALUES = 32_766  # the most values one SQLite statement binds
 
 
 def polars_dtype(sa_type: TypeEngine) -> pl.DataType:
@@ -112,14 +115,21 @@ def _to_sqlite(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def _executemany(conn: Connection, table: Table, frame: pl.DataFrame) -> None:
-    # Core writes the statement (with the driver's placeholders); the driver's executemany
-    # sends the rows, several times faster than SQLAlchemy's own per-row parameter handling.
+    # Core writes the statements (with the driver's placeholders); the driver's executemany
+    # sends the rows, several times faster than SQLAlchemy's own per-row parameter handling,
+    # and sends them `ROWS_PER_STATEMENT` to a statement: each statement's step costs SQLite
+    # about as much again as binding one row's values.
     # (A bare table clause of the frame's columns: the Table's own would add its defaults.)
     target = table_clause(table.name, *(column(c) for c in frame.columns))
-    statement = insert(target).compile(dialect=conn.dialect, column_keys=frame.columns)
+    one = insert(target).compile(dialect=conn.dialect, column_keys=frame.columns)
+    per = max(1, min(ROWS_PER_STATEMENT, SQLITE_VALUES // frame.width))
+    many = insert(target).values([dict.fromkeys(frame.columns)] * per).compile(
+        dialect=conn.dialect)
+    rows = zip(*(frame.get_column(c).to_list() for c in one.positiontup))
     cursor = conn.connection.driver_connection.cursor()
-    rows = zip(*(frame.get_column(c).to_list() for c in statement.positiontup))
-    cursor.executemany(str(statement), rows)
+    cursor.executemany(str(many), (tuple(chain.from_iterable(islice(rows, per)))
+                                   for _ in range(frame.height // per)))
+    cursor.executemany(str(one), rows)
     cursor.close()
 
 

@@ -271,6 +271,8 @@ def _classify(conn: Connection, feed: Feed,
     table = feed.model.__table__
     key = feed.key
     before = existing_rows(conn, table, key, source_system, stored.get_column(key))
+    if before.height == 0:
+        return stored, before, 0
     compared = [c for c in stored.columns if c not in ("load_id", "source_system", key)]
     joined = stored.join(
         before.select(key, *compared).with_columns(pl.lit(True).alias("_present")),
