@@ -16,7 +16,7 @@ from pathlib import Path
 import polars as pl
 from sqlalchemy import Connection, Engine
 
-from data.bulk import insert_frame, schema_of
+from data.bulk import insert_frame, schema_of, staged_inserts
 from data.keys import record_fingerprint
 from data.load_log import already_loaded
 from data.loads import close_log, open_log
@@ -149,7 +149,7 @@ def _write(engine: Engine, offer: Offer, log: dict, result: LoadResult, good: pl
            raw: RawFile, problems: pl.DataFrame, say: Progress) -> None:
     """Write the file's rows, quarantine and log in one transaction, under the load lock."""
     spec, source_system, name = offer.feed, offer.source_system, offer.name
-    with engine.begin() as conn:
+    with engine.connect() as conn, staged_inserts(conn), conn.begin():
         load_id = open_log(conn, **log)
         if already_loaded(conn, spec.name, source_system, offer.digest, other_than=load_id):
             raise _LoadedMeanwhile
@@ -366,13 +366,13 @@ def _with_neighbours(conn: Connection, writes: pl.DataFrame,
     around = matter_contacts(conn, touched, start - REACH, end + REACH)
     key = ["source_system", "contact_id"]
     kept = around.join(writes.select(key), on=key, how="anti")
-    combined = matter_neighbours(pl.concat([
+    # In the order given: the stored contacts' flags first, then the written ones'.
+    flags = matter_neighbours(pl.concat([
         kept.select(*key, *MATTER, "received_at"),
-        writes.select(*key, *MATTER, "received_at")]))
-    flags = combined.select(*key, "prev_matter_at", "next_matter_at")
-    writes = writes.drop("prev_matter_at", "next_matter_at", strict=False).join(
-        flags, on=key, how="left")
-    moved = kept.join(flags, on=key, suffix="__new").filter(
+        writes.select(*key, *MATTER, "received_at")])).select("prev_matter_at", "next_matter_at")
+    writes = writes.drop("prev_matter_at", "next_matter_at", strict=False).hstack(
+        flags.tail(writes.height))
+    moved = kept.hstack(flags.head(kept.height).rename(lambda c: f"{c}__new")).filter(
         pl.col("received_at").is_between(start, end)
         & (~pl.col("prev_matter_at").eq_missing(pl.col("prev_matter_at__new"))
            | ~pl.col("next_matter_at").eq_missing(pl.col("next_matter_at__new"))))

@@ -23,8 +23,8 @@ _ROW = "_matter_row"
 def matter_neighbours(contacts: pl.DataFrame) -> pl.DataFrame:
     """Args: contacts with customer_pseudonym, service, received_at.
 
-    Returns: the same rows with `prev_matter_at` and `next_matter_at` (null without a pseudonym
-    or without such a neighbour within `REACH`).
+    Returns: the same rows in the same order with `prev_matter_at` and `next_matter_at` (null
+    without a pseudonym or without such a neighbour within `REACH`).
     """
     received = pl.col("received_at")
     # Sorted by matter and time, a row's neighbours are the rows either side when those belong
