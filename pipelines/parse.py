@@ -265,7 +265,12 @@ def parse_cells(raw: pl.DataFrame, feed: Feed) -> Parsed:
 
 
 def _problems(messages: pl.DataFrame) -> pl.DataFrame:
-    long = messages.unpivot(index=ROW, value_name="message").drop_nulls("message")
+    # Only the columns with a problem are unpivoted: most files have none.
+    found = [n for n, count in messages.drop(ROW).count().row(0, named=True).items() if count]
+    if not found:
+        return _no_problems()
+    long = messages.select(ROW, *found).unpivot(index=ROW, value_name="message") \
+        .drop_nulls("message")
     return long.select(ROW, pl.format("{}: {}", "variable", "message").alias("message"))
 
 
