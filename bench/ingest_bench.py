@@ -13,9 +13,11 @@ For each backend, on a fresh warehouse each time:
 4. The same command again on that warehouse (a re-sent file, skipped), the whole process, five
    times, each beside `python -c pass` and `python -c "import sqlalchemy"` run in the same round:
    the floor of any process that speaks to the warehouse through SQLAlchemy.
-5. PostgreSQL only: a raw `COPY` of the same file (psycopg, CSV) into a table of the file's
+5. PostgreSQL: a raw `COPY` of the same file (psycopg, CSV) into a table of the file's
    columns with the primary key and the two indexes of `fct_contacts`, the floor of the load's
-   writes.
+   writes. SQLite: polars reading the file and writing its rows through ADBC
+   (`write_database(engine="adbc")`) into a table of its columns with the primary key and the
+   `received_at` index of `fct_contacts`, the floor of the load's reading and writes.
 
 `--no-in-process` leaves out 1 and 2 (the CLI figures alone, in half the time).
 
@@ -234,6 +236,27 @@ def raw_copy_postgres(path: Path) -> float:
         engine.dispose()
 
 
+def raw_write_sqlite(path: Path) -> float:
+    """Seconds for polars to read the file and write its rows through ADBC into a fresh SQLite
+    file's table of its columns (the primary key and the received_at index of fct_contacts
+    included), committed: the floor of the load's reading and writes on SQLite."""
+    import polars as pl  # noqa: PLC0415 (the parent process needs it only here)
+
+    url = fresh_sqlite("ingest-bench-raw.db")
+    columns = ", ".join(f"{name} {kind}" for name, kind in RAW_COLUMNS)
+    engine = create_engine(url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(text(f"CREATE TABLE raw_contacts ({columns}, PRIMARY KEY (contact_id))"))
+            conn.execute(text("CREATE INDEX ix_raw_received_at ON raw_contacts (received_at)"))
+    finally:
+        engine.dispose()
+    started = time.perf_counter()
+    pl.read_csv(path, infer_schema=False).write_database(
+        "raw_contacts", url, engine="adbc", if_table_exists="append")
+    return time.perf_counter() - started
+
+
 def _cli_url(backend: str) -> str:
     if backend == "sqlite":
         return f"sqlite:///{OUT / 'ingest-bench-cli.db'}"
@@ -275,6 +298,8 @@ def main(argv: list[str] | None = None) -> int:
                             else measure_in_process(backend, path, args.rows))
         if backend == "postgresql":
             figures[backend]["raw_copy"] = raw_copy_postgres(path)
+        else:
+            figures[backend]["raw_write"] = raw_write_sqlite(path)
         figures[backend]["cli"] = measure_cli(backend, path, args.rows)
         figures[backend]["resend"] = measure_resend(backend, path)
     print_report(args.rows, path, generated, figures, load_before, os.getloadavg())
@@ -307,6 +332,11 @@ def print_report(rows: int, path: Path, generated: float, figures: dict[str, dic
         if "raw_copy" in timed:
             _row("", "  reference: raw COPY of the file's rows", timed["raw_copy"], rows, None)
             print(f"{'':<11}   CLI / raw COPY: {timed['raw_copy'] / cli.seconds:.2f} of its rate")
+        if "raw_write" in timed:
+            _row("", "  reference: raw polars -> ADBC write of the rows", timed["raw_write"],
+                 rows, None)
+            print(f"{'':<11}   CLI / raw write: {timed['raw_write'] / cli.seconds:.2f} of its "
+                  "rate")
         for name, seconds in timed["resend"].items():
             _row("", f"{name}, median of {len(seconds)}", statistics.median(seconds), None, None)
         resend = list(timed["resend"].values())

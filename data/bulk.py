@@ -8,7 +8,11 @@ frame from the driver's raw rows, without SQLAlchemy's per-row result processing
 dialect's rows come back as the same polars dtypes.
 """
 
+import tempfile
+from collections.abc import Iterator
 from contextlib import contextmanager
+from itertools import chain, islice
+from pathlib import Path
 
 import polars as pl
 from sqlalchemy import (
@@ -29,6 +33,11 @@ from sqlalchemy.types import TypeDecorator
 
 SQLITE_TIMESTAMP = "%Y-%m-%d %H:%M:%S%.6f"
 LARGE_BATCH = 100_000
+# From this many rows a frame goes to SQLite through a scratch file (`staged_inserts`).
+STAGED_ROWS = 50_000
+_STAGING = "once_and_done_staging"
+ROWS_PER_STATEMENT = 100
+SQLITE_VALUES = 32_766  # the most values one SQLite statement binds
 
 
 def polars_dtype(sa_type: TypeEngine) -> pl.DataType:
@@ -77,8 +86,66 @@ def insert_frame(conn: Connection, table: Table, frame: pl.DataFrame) -> None:
     frame = frame.select([c for c in frame.columns if c in table.c])
     if conn.dialect.name == "postgresql":
         _copy_postgres(conn, table, frame)
+    elif frame.height >= STAGED_ROWS and _STAGING in conn.info:
+        _insert_staged(conn, table, _to_sqlite(frame))
     else:
         _executemany(conn, table, _to_sqlite(frame))
+
+
+@contextmanager
+def staged_inserts(conn: Connection) -> Iterator[None]:
+    """Within the block, `insert_frame` sends a large frame to SQLite through a scratch file.
+
+    The frame is written to a file of its own through ADBC (Arrow's database connectivity: the
+    values go from polars' memory to SQLite without a Python object each), which the connection
+    attaches and copies from with one `INSERT ... SELECT`, inside the caller's transaction: a
+    write of a million rows costs about a third less CPU than binding each row's values from
+    Python. The files are detached and deleted when the block ends, after the transaction (a
+    database read in a transaction cannot be detached before it ends). Open the block outside
+    the transaction; on PostgreSQL it does nothing (`COPY` is faster still).
+    """
+    if conn.dialect.name != "sqlite":
+        yield
+        return
+    with tempfile.TemporaryDirectory(prefix="once-and-done-load-") as folder:
+        conn.info[_STAGING] = (Path(folder), [])
+        try:
+            yield
+        finally:
+            _, attached = conn.info.pop(_STAGING)
+            cursor = conn.connection.driver_connection.cursor()
+            for name in attached:
+                cursor.execute(f"DETACH DATABASE {name}")
+            cursor.close()
+
+
+def _insert_staged(conn: Connection, table: Table, frame: pl.DataFrame) -> None:
+    # Imported here: only a load's large writes need ADBC.
+    import adbc_driver_manager  # noqa: PLC0415
+    import adbc_driver_sqlite  # noqa: PLC0415
+
+    folder, attached = conn.info[_STAGING]
+    # A file per frame: the transaction keeps reading each file it has copied from.
+    name = f"load_stage_{len(attached)}"
+    path = folder / f"{name}.db"
+    with adbc_driver_sqlite.connect(str(path)) as database, \
+            adbc_driver_manager.AdbcConnection(database) as connection, \
+            adbc_driver_manager.AdbcStatement(connection) as statement:
+        # A scratch file: no journal, no waiting for the disk.
+        for pragma in ("PRAGMA journal_mode=OFF", "PRAGMA synchronous=OFF"):
+            statement.set_sql_query(pragma)
+            statement.execute_update()
+        connection.set_autocommit(False)
+        statement.set_options(**{"adbc.ingest.target_table": "rows",
+                                 "adbc.ingest.mode": "adbc.ingest.mode.create"})
+        statement.bind_stream(frame.__arrow_c_stream__())
+        statement.execute_update()
+        connection.commit()
+    conn.exec_driver_sql(f"ATTACH DATABASE ? AS {name}", (str(path),))
+    attached.append(name)
+    staged = table_clause("rows", *(column(c) for c in frame.columns), schema=name)
+    target = table_clause(table.name, *(column(c) for c in frame.columns))
+    conn.execute(insert(target).from_select(frame.columns, select(*staged.c)))
 
 
 @contextmanager
@@ -112,14 +179,21 @@ def _to_sqlite(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def _executemany(conn: Connection, table: Table, frame: pl.DataFrame) -> None:
-    # Core writes the statement (with the driver's placeholders); the driver's executemany
-    # sends the rows, several times faster than SQLAlchemy's own per-row parameter handling.
+    # Core writes the statements (with the driver's placeholders); the driver's executemany
+    # sends the rows, several times faster than SQLAlchemy's own per-row parameter handling,
+    # and sends them `ROWS_PER_STATEMENT` to a statement: each statement's step costs SQLite
+    # about as much again as binding one row's values.
     # (A bare table clause of the frame's columns: the Table's own would add its defaults.)
     target = table_clause(table.name, *(column(c) for c in frame.columns))
-    statement = insert(target).compile(dialect=conn.dialect, column_keys=frame.columns)
+    one = insert(target).compile(dialect=conn.dialect, column_keys=frame.columns)
+    per = max(1, min(ROWS_PER_STATEMENT, SQLITE_VALUES // frame.width))
+    many = insert(target).values([dict.fromkeys(frame.columns)] * per).compile(
+        dialect=conn.dialect)
+    rows = zip(*(frame.get_column(c).to_list() for c in one.positiontup))
     cursor = conn.connection.driver_connection.cursor()
-    rows = zip(*(frame.get_column(c).to_list() for c in statement.positiontup))
-    cursor.executemany(str(statement), rows)
+    cursor.executemany(str(many), (tuple(chain.from_iterable(islice(rows, per)))
+                                   for _ in range(frame.height // per)))
+    cursor.executemany(str(one), rows)
     cursor.close()
 
 

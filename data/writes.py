@@ -8,7 +8,18 @@ tables, to join with instead of giant IN lists.
 from datetime import datetime
 
 import polars as pl
-from sqlalchemy import Column, Connection, MetaData, Table, Text, and_, delete, select, update
+from sqlalchemy import (
+    Column,
+    Connection,
+    MetaData,
+    Table,
+    Text,
+    and_,
+    delete,
+    false,
+    select,
+    update,
+)
 from sqlalchemy.schema import CreateTable, DropTable
 
 from data.bulk import indexes_rebuilt_if_large, insert_frame, read_frame, schema_of
@@ -71,13 +82,15 @@ def matter_contacts(conn: Connection, matters: pl.DataFrame, start: datetime,
     """The stored contacts of the given matters (pseudonym, service) received from `start` to
     `end` inclusive, with their neighbours. Read by time (the `received_at` index; contacts
     have no index by matter, see `data.models.Contact`), the matters kept by joining them."""
-    chosen = _filled(conn, MATTERS, matters)
     c = Contact.__table__.c
     query = (select(c.source_system, c.contact_id, *(c[m] for m in MATTER), c.received_at,
                     c.prev_matter_at, c.next_matter_at)
-             .join(chosen, and_(*(c[m] == chosen.c[m] for m in MATTER)))
              .where(c.received_at >= start, c.received_at <= end))
-    return read_frame(conn, query)
+    if conn.execute(query.limit(1)).first() is None:
+        # Nothing stored in those days (a first load, a new period): no matters to send.
+        return read_frame(conn, query.where(false()))
+    chosen = _filled(conn, MATTERS, matters)
+    return read_frame(conn, query.join(chosen, and_(*(c[m] == chosen.c[m] for m in MATTER))))
 
 
 def update_neighbours(conn: Connection, moved: pl.DataFrame) -> None:

@@ -16,7 +16,7 @@ from pathlib import Path
 import polars as pl
 from sqlalchemy import Connection, Engine
 
-from data.bulk import insert_frame, schema_of
+from data.bulk import insert_frame, schema_of, staged_inserts
 from data.keys import record_fingerprint
 from data.load_log import already_loaded
 from data.loads import close_log, open_log
@@ -27,6 +27,7 @@ from pipelines.feeds import FEEDS, Feed
 from pipelines.parse import ROW, TRUE, RawFile, RejectedFile, enum_key, parse_cells, read_raw
 from pipelines.privacy import key_fingerprint, mask_text, pseudonym_key, pseudonymise
 from pipelines.results import LoadResult, record_unloaded, skipped
+from pipelines.screen import suspects
 from pipelines.workbook import SUFFIX as WORKBOOK
 from pipelines.workbook import read_workbook
 from transform.marts import refresh_contact_marts
@@ -99,13 +100,9 @@ def load(engine: Engine, offer: Offer, progress: Progress | None = None,
         return _unloaded(engine, log, dry_run,
                          LoadResult(spec.name, name, "rejected", errors=[str(e)]))
 
-    # Imported here: great-expectations takes seconds to import, which a skipped or rejected
-    # file need not wait for.
-    from pipelines.validate import broken_rules  # noqa: PLC0415
-
     say(f"validating {raw.frame.height:,} rows")
     parsed = parse_cells(raw.frame, spec)
-    problems = _all_problems(raw, parsed.problems, broken_rules(parsed.frame, spec, started))
+    problems = _all_problems(raw, parsed.problems, _broken_rules(parsed.frame, spec, started))
     bad_rows = problems.get_column(ROW).unique()
     good = parsed.frame.filter(~pl.col(ROW).is_in(bad_rows.implode()))
     good = _protect(good, spec)
@@ -152,7 +149,7 @@ def _write(engine: Engine, offer: Offer, log: dict, result: LoadResult, good: pl
            raw: RawFile, problems: pl.DataFrame, say: Progress) -> None:
     """Write the file's rows, quarantine and log in one transaction, under the load lock."""
     spec, source_system, name = offer.feed, offer.source_system, offer.name
-    with engine.begin() as conn:
+    with engine.connect() as conn, staged_inserts(conn), conn.begin():
         load_id = open_log(conn, **log)
         if already_loaded(conn, spec.name, source_system, offer.digest, other_than=load_id):
             raise _LoadedMeanwhile
@@ -205,6 +202,19 @@ def _all_problems(raw: RawFile, parse_problems: pl.DataFrame,
     redundant = redundant | (pl.col(ROW).is_in(unread.get_column(ROW).implode())
                              & ~pl.col("message").is_in(unread.get_column("message").implode()))
     return problems.filter(~redundant).unique(maintain_order=True).sort(ROW, maintain_order=True)
+
+
+def _broken_rules(typed: pl.DataFrame, feed: Feed, now: datetime) -> pl.DataFrame:
+    """The rows that break the feed's rules, as great-expectations judges them: its suite runs
+    the rules some row could break, on the rows that could (`pipelines.screen`)."""
+    screened = suspects(typed, feed, now)
+    if not screened.rules:
+        return pl.DataFrame(schema={ROW: pl.UInt32, "message": pl.String})
+    # Imported here: great-expectations takes seconds to import, which a file that breaks no
+    # rule (or a skipped or rejected one) need not wait for.
+    from pipelines.validate import broken_rules  # noqa: PLC0415
+
+    return broken_rules(screened.rows, feed, now, only=screened.rules)
 
 
 def _early_problems(raw: RawFile) -> pl.DataFrame:
@@ -261,6 +271,8 @@ def _classify(conn: Connection, feed: Feed,
     table = feed.model.__table__
     key = feed.key
     before = existing_rows(conn, table, key, source_system, stored.get_column(key))
+    if before.height == 0:
+        return stored, before, 0
     compared = [c for c in stored.columns if c not in ("load_id", "source_system", key)]
     joined = stored.join(
         before.select(key, *compared).with_columns(pl.lit(True).alias("_present")),
@@ -354,13 +366,13 @@ def _with_neighbours(conn: Connection, writes: pl.DataFrame,
     around = matter_contacts(conn, touched, start - REACH, end + REACH)
     key = ["source_system", "contact_id"]
     kept = around.join(writes.select(key), on=key, how="anti")
-    combined = matter_neighbours(pl.concat([
+    # In the order given: the stored contacts' flags first, then the written ones'.
+    flags = matter_neighbours(pl.concat([
         kept.select(*key, *MATTER, "received_at"),
-        writes.select(*key, *MATTER, "received_at")]))
-    flags = combined.select(*key, "prev_matter_at", "next_matter_at")
-    writes = writes.drop("prev_matter_at", "next_matter_at", strict=False).join(
-        flags, on=key, how="left")
-    moved = kept.join(flags, on=key, suffix="__new").filter(
+        writes.select(*key, *MATTER, "received_at")])).select("prev_matter_at", "next_matter_at")
+    writes = writes.drop("prev_matter_at", "next_matter_at", strict=False).hstack(
+        flags.tail(writes.height))
+    moved = kept.hstack(flags.head(kept.height).rename(lambda c: f"{c}__new")).filter(
         pl.col("received_at").is_between(start, end)
         & (~pl.col("prev_matter_at").eq_missing(pl.col("prev_matter_at__new"))
            | ~pl.col("next_matter_at").eq_missing(pl.col("next_matter_at__new"))))

@@ -11,6 +11,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import numpy as np
 import polars as pl
 
 from data.vocabulary import LONDON
@@ -74,7 +75,8 @@ def read_raw(data: bytes, feed: Feed, file_name: str) -> RawFile:
     text = _decode(data, file_name)
     if not text.strip():
         raise RejectedFile(f"{file_name}: the file is empty")
-    header_names, frame, shape_errors = _read_csv(text, file_name)
+    # The text's own bytes, for polars: a valid file's bytes but for a byte-order mark.
+    header_names, frame, shape_errors = _read_csv(text, data.removeprefix(BOM), file_name)
     if any("\x00" in h for h in header_names):
         raise RejectedFile(f"{file_name}: the header contains a NUL byte (not a text file?)")
     normalised = [h.strip().lower() for h in header_names]
@@ -104,7 +106,9 @@ def read_raw(data: bytes, feed: Feed, file_name: str) -> RawFile:
     if blank_rows:
         frame = frame.filter(~pl.col(ROW).is_in(blank.implode()))
         shape_errors = {i: m for i, m in shape_errors.items() if i not in set(blank.to_list())}
-    nul = frame.filter(pl.any_horizontal(pl.col(columns).str.contains("\x00", literal=True)))
+    # Only a file with a NUL byte somewhere can have a cell with one.
+    nul = frame.filter(pl.any_horizontal(pl.col(columns).str.contains("\x00", literal=True))
+                       ) if "\x00" in text else frame.clear()
     if nul.height:
         for index in nul.get_column(ROW).to_list():
             shape_errors.setdefault(index, "row contains a NUL byte, which text cannot hold")
@@ -136,6 +140,9 @@ def _blank(name: str) -> pl.Expr:
     return cell.is_null() | (cell.str.strip_chars().str.len_bytes() == 0)
 
 
+BOM = "\ufeff".encode()
+
+
 def _decode(data: bytes, file_name: str) -> str:
     try:
         text = data.decode("utf-8")
@@ -147,9 +154,10 @@ def _decode(data: bytes, file_name: str) -> str:
     return text.removeprefix("\ufeff")
 
 
-def _read_csv(text: str, file_name: str) -> tuple[list[str], pl.DataFrame, dict[int, str]]:
+def _read_csv(text: str, data: bytes,
+              file_name: str) -> tuple[list[str], pl.DataFrame, dict[int, str]]:
     try:
-        frame = pl.read_csv(text.encode(), infer_schema=False, empty_string_is_null=False,
+        frame = pl.read_csv(data, infer_schema=False, empty_string_is_null=False,
                             raise_if_empty=False)
     except pl.exceptions.PolarsError:
         # Rows with too many fields stop polars; the csv module reads them one by one instead,
@@ -159,12 +167,33 @@ def _read_csv(text: str, file_name: str) -> tuple[list[str], pl.DataFrame, dict[
     # with too many), and renames a repeated header name (`service_duplicated_0`): the csv
     # module counts each row's fields and gives the names as written, so that a misaligned row
     # is seen and a repeated column refused.
-    records = _records(text, file_name)
-    header, widths = next(records, []), [len(r) for r in records]
+    counted = _unquoted_widths(data)
+    if counted is None:
+        records = _records(text, file_name)
+        header, widths = next(records, []), [len(r) for r in records]
+    else:
+        first_line = text[:text.find("\n")] if "\n" in text else text
+        header, widths = next(_records(first_line, file_name), []), counted[1:].tolist()
     if len(widths) != frame.height:
         return _read_csv_slowly(text, file_name)
     return (header if len(header) == frame.width else list(frame.columns)), frame, \
         _misaligned(widths, len(header))
+
+
+def _unquoted_widths(data: bytes) -> np.ndarray | None:
+    """Each line's number of fields, when no cell is quoted and lines end in LF or CRLF: each line
+    is then one record and its fields are its commas plus one (none on a blank line), as the csv
+    module counts them, in a fraction of its time. None otherwise: the csv module counts."""
+    if b'"' in data or data.count(b"\r") != data.count(b"\r\n"):
+        return None
+    buffer = np.frombuffer(data, np.uint8)
+    ends = np.flatnonzero(buffer == ord("\n"))
+    if buffer.size and buffer[-1] != ord("\n"):
+        ends = np.append(ends, buffer.size)
+    starts = np.concatenate(([0], ends[:-1] + 1))
+    commas = np.diff(np.searchsorted(np.flatnonzero(buffer == ord(",")), ends), prepend=0)
+    crlf = (ends > starts) & (buffer[np.maximum(ends - 1, 0)] == ord("\r"))
+    return np.where(ends - starts - crlf == 0, 0, commas + 1)
 
 
 def _read_csv_slowly(text: str, file_name: str) -> tuple[list[str], pl.DataFrame, dict[int, str]]:
@@ -236,7 +265,12 @@ def parse_cells(raw: pl.DataFrame, feed: Feed) -> Parsed:
 
 
 def _problems(messages: pl.DataFrame) -> pl.DataFrame:
-    long = messages.unpivot(index=ROW, value_name="message").drop_nulls("message")
+    # Only the columns with a problem are unpivoted: most files have none.
+    found = [n for n, count in messages.drop(ROW).count().row(0, named=True).items() if count]
+    if not found:
+        return _no_problems()
+    long = messages.select(ROW, *found).unpivot(index=ROW, value_name="message") \
+        .drop_nulls("message")
     return long.select(ROW, pl.format("{}: {}", "variable", "message").alias("message"))
 
 

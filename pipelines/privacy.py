@@ -76,9 +76,9 @@ def pseudonymise(refs: pl.Series, key: bytes) -> pl.Series:
     import polars as pl  # noqa: PLC0415 (see the imports above)
 
     unique = refs.drop_nulls().unique()
-    digests = [hmac.digest(key, ref.encode(), "sha256").hex() for ref in unique]
-    lookup = dict(zip(unique.to_list(), digests))
-    return refs.replace_strict(lookup, default=None, return_dtype=pl.String)
+    digests = pl.Series([hmac.digest(key, ref.encode(), "sha256").hex()
+                         for ref in unique.to_list()], dtype=pl.String)
+    return refs.replace_strict(unique, digests, default=None, return_dtype=pl.String)
 
 
 def mask_text(text: pl.Expr) -> pl.Expr:

@@ -1,12 +1,13 @@
 """Row rules of `feeds.md` as great-expectations suites, built in code from the feed declarations.
 
 Each expectation carries, in its `meta`, the sentence a data officer sees when a row breaks it.
-The suite runs on the typed frame (cells that could not be parsed are already null and reported
-by `pipelines.parse`), and the failing rows come back by their record index.
+The suite runs on typed rows (cells that could not be parsed are already null and reported by
+`pipelines.parse`): those that `pipelines.screen` finds could break a rule, with the rules they
+could break. The failing rows come back by their record index.
 """
 
 import logging
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from functools import lru_cache
 
 import great_expectations as gx
@@ -16,8 +17,7 @@ from great_expectations.data_context.types.base import ProgressBarsConfig
 
 from pipelines.feeds import Column, Feed
 from pipelines.parse import ROW
-
-EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+from pipelines.screen import EARLIEST, range_words
 
 
 def suite_for(feed: Feed, now: datetime, only: set[str] | None = None) -> gx.ExpectationSuite:
@@ -85,7 +85,7 @@ def _column_rules(col: Column, latest: datetime) -> list:
         rules.append(_said(
             gxe.ExpectColumnValuesToBeBetween(column=name, min_value=col.min_value,
                                               max_value=col.max_value),
-            f"{name}: {_range_words(col.min_value, col.max_value)}"))
+            f"{name}: {range_words(col.min_value, col.max_value)}"))
     if col.kind == "timestamp":
         rules.append(_said(
             gxe.ExpectColumnValuesToBeBetween(column=name, min_value=EARLIEST, max_value=latest),
@@ -108,12 +108,6 @@ def _column_rules(col: Column, latest: datetime) -> list:
     return rules
 
 
-def _range_words(low: int | None, high: int | None) -> str:
-    if high is None:
-        return f"must be {low} or more"
-    return f"must be from {low} to {high}"
-
-
 def _day(moment: datetime) -> datetime:
     # Date columns reach pandas as naive midnight datetimes (see `broken_rules`).
     return datetime.combine(moment.date(), datetime.min.time())
@@ -134,8 +128,10 @@ def _batch_definition():
     return asset.add_batch_definition_whole_dataframe("file")
 
 
-def broken_rules(typed: pl.DataFrame, feed: Feed, now: datetime) -> pl.DataFrame:
-    """Run the feed's suite over a typed frame; one row per (record, rule broken)."""
+def broken_rules(typed: pl.DataFrame, feed: Feed, now: datetime,
+                 only: set[str] | None = None) -> pl.DataFrame:
+    """Run the feed's suite (its rules whose message is in `only`, if given) over a typed frame;
+    one row per (record, rule broken)."""
     if typed.height == 0:
         return pl.DataFrame(schema={ROW: pl.UInt32, "message": pl.String})
     frame = typed.with_columns(
@@ -143,7 +139,7 @@ def broken_rules(typed: pl.DataFrame, feed: Feed, now: datetime) -> pl.DataFrame
     batch = _batch_definition().get_batch(batch_parameters={"dataframe": frame.to_pandas()})
     # Pass or fail is cheap; listing the failing rows is not. Most files pass every rule, so
     # the rows are asked for only of the rules that failed.
-    verdicts = batch.validate(suite_for(feed, now), result_format="BOOLEAN_ONLY")
+    verdicts = batch.validate(suite_for(feed, now, only), result_format="BOOLEAN_ONLY")
     failed = {_checked(o, feed).expectation_config.meta["message"]
               for o in verdicts.results if not o.success}
     rows, messages = [], []

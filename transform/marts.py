@@ -38,6 +38,7 @@ from transform.matters import REACH
 CLASSIFIED = ("value", "failure")
 GRAIN = ["month", "service", "channel", "ward"]
 PARTS = [c for c in ContactsMonthly.__table__.columns.keys() if c not in GRAIN]
+_DAY = "_london_day"
 
 
 @dataclass(frozen=True)
@@ -92,10 +93,12 @@ def contact_parts(contacts: pl.LazyFrame, as_of: datetime, standards: Standards,
     phone = pl.col("channel") == "phone"
     answered = phone & (pl.col("abandoned") == False)  # noqa: E712 (null is not False)
     written = pl.col("channel").is_in(WRITTEN)
-    due = add_working_days_expr(london_date(received), standards.written_standard_working_days)
+    # The London day is a column of its own: as an expression, the working-day lookup would
+    # convert every instant several times over.
+    due = add_working_days_expr(pl.col(_DAY), standards.written_standard_working_days)
     responded = pl.col("responded_at").is_not_null()
     as_of_date = london_day(as_of)
-    return contacts.select(
+    return contacts.with_columns(london_date(received).alias(_DAY)).select(
         london_month(received).alias("month"),
         "service", "channel", pl.col("ward").fill_null("").alias("ward"),
         pl.lit(1).alias("contacts"),
