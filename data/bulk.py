@@ -8,6 +8,8 @@ frame from the driver's raw rows, without SQLAlchemy's per-row result processing
 dialect's rows come back as the same polars dtypes.
 """
 
+import os
+import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -36,6 +38,7 @@ LARGE_BATCH = 100_000
 # From this many rows a frame goes to SQLite through a scratch file (`staged_inserts`).
 STAGED_ROWS = 50_000
 _STAGING = "once_and_done_staging"
+_SCRATCH = "once-and-done-load-"  # then the loading process's id
 ROWS_PER_STATEMENT = 100
 SQLITE_VALUES = 32_766  # the most values one SQLite statement binds
 
@@ -107,7 +110,8 @@ def staged_inserts(conn: Connection) -> Iterator[None]:
     if conn.dialect.name != "sqlite":
         yield
         return
-    with tempfile.TemporaryDirectory(prefix="once-and-done-load-") as folder:
+    _remove_orphaned_scratch()
+    with tempfile.TemporaryDirectory(prefix=f"{_SCRATCH}{os.getpid()}-") as folder:
         conn.info[_STAGING] = (Path(folder), [])
         try:
             yield
@@ -117,6 +121,15 @@ def staged_inserts(conn: Connection) -> Iterator[None]:
             for name in attached:
                 cursor.execute(f"DETACH DATABASE {name}")
             cursor.close()
+
+
+def _remove_orphaned_scratch() -> None:
+    """Delete the scratch folders of loads whose process has gone (killed part-way: a crash
+    leaves the warehouse as it was, and no rows behind in the temporary folder either)."""
+    for folder in Path(tempfile.gettempdir()).glob(f"{_SCRATCH}*-*"):
+        pid = folder.name.removeprefix(_SCRATCH).split("-", 1)[0]
+        if pid.isdigit() and not Path(f"/proc/{pid}").exists():
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def _insert_staged(conn: Connection, table: Table, frame: pl.DataFrame) -> None:

@@ -19,6 +19,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import uuid
@@ -111,6 +112,8 @@ def test_a_load_killed_part_way_changes_nothing_and_the_file_then_loads(own_ware
     assert result["rows_read"] == (result["rows_inserted"] + result["rows_updated"]
                                    + result["rows_unchanged"] + result["rows_quarantined"])
     assert _load_log(warehouse_url, big.name) == [("loaded", BIG_ROWS, BIG_ROWS, 0, 0, 0)]
+    # The killed load's scratch files (SQLite's large writes, data.bulk) went with the next load.
+    assert not list(Path(tempfile.gettempdir()).glob(f"once-and-done-load-{load.pid}-*"))
 
     loaded = snapshot(warehouse_url)
     assert loaded["fct_contacts"][0] == SMALL_ROWS + BIG_ROWS
