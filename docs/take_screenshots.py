@@ -23,8 +23,8 @@ from metrics.reads import sources_from_warehouse  # noqa: E402
 from reports.documents.halves import complete_halves  # noqa: E402
 from reports.documents.papers import one_pager_bytes, pack_bytes  # noqa: E402
 from tests.browser import ARTIFACTS, launch_chromium, start_server  # noqa: E402
-from tests.browser.conftest import assert_no_exception, nav_pages, open_url  # noqa: E402
-from tests.browser.test_pages import SCREENSHOTS, TABLET, full_page_screenshot  # noqa: E402
+from tests.browser.conftest import TABLET, assert_no_exception, nav_pages, open_url  # noqa: E402
+from tests.browser.tour import SCREENSHOTS, full_page_screenshot  # noqa: E402
 
 DOCS = ROOT / "docs"
 

@@ -19,6 +19,7 @@ REQUIRE_BROWSER = os.environ.get("ONCE_AND_DONE_REQUIRE_BROWSER") == "1"
 DEMO_MONTHS = 13
 TEST_KEY = "browser-tests-pseudonym-key-not-a-secret"
 WIDTH = 1280
+TABLET = 820
 TIMEOUT_MS = 60_000  # the first run of a page on a busy 2-core machine can take 20 s
 
 
@@ -66,6 +67,29 @@ def browser(_browser_available):
         browser = launch_chromium(playwright)
         yield browser
         browser.close()
+
+
+@pytest.fixture(scope="session")
+def nav(browser, server):
+    """The pages the demo server's sidebar lists."""
+    context = browser.new_context(viewport={"width": WIDTH, "height": 900})
+    context.set_default_timeout(TIMEOUT_MS)
+    try:
+        return nav_pages(context.new_page(), server)
+    finally:
+        context.close()
+
+
+@pytest.fixture(scope="session")
+def tour(browser, nav):
+    """Every page of the demo server opened once at each width, and what was seen
+    (tests/browser/tour.py)."""
+    from tests.browser.tour import take_tour
+
+    started = time.perf_counter()
+    tour = take_tour(browser, nav)
+    print(f"\nbrowser tour: {len(nav)} pages in {time.perf_counter() - started:.1f} s")
+    return tour
 
 
 @pytest.fixture
@@ -125,6 +149,28 @@ def assert_clean_log(server) -> None:
     assert "Traceback" not in text, f"the server logged an error ({server.log}):\n{text[-4000:]}"
 
 
-def assert_no_exception(page, where: str) -> None:
+def shown_exception(page) -> str | None:
+    """The text of the first exception the page shows, or None."""
     errors = page.locator('[data-testid="stException"]')
-    assert errors.count() == 0, f"{where} shows an exception:\n{errors.first.inner_text()}"
+    return errors.first.inner_text() if errors.count() else None
+
+
+def assert_none_shown(exception: str | None, where: str) -> None:
+    assert exception is None, f"{where} shows an exception:\n{exception}"
+
+
+def assert_no_exception(page, where: str) -> None:
+    assert_none_shown(shown_exception(page), where)
+
+
+def metric_value(page, label: str):
+    tile = page.locator('[data-testid="stMetric"]').filter(
+        has=page.locator('[data-testid="stMetricLabel"]', has_text=re.compile(f"^{label}$")))
+    return tile.locator('[data-testid="stMetricValue"]')
+
+
+def choose(page, label: str, option: str) -> None:
+    """Pick `option` in the sidebar's select box labelled `label`."""
+    page.locator('[data-testid="stSidebar"]').get_by_role("combobox", name=label).click()
+    page.get_by_role("option", name=option, exact=True).click()
+    wait_idle(page)

@@ -5,7 +5,7 @@ import pytest
 
 from data.edits import read_actions
 from data.warehouse import get_engine
-from tests.browser.conftest import assert_no_exception, nav_pages, open_url, wait_idle
+from tests.browser.conftest import assert_no_exception, open_url, wait_idle
 
 pytestmark = pytest.mark.browser
 SHEET = ("complaint_theme,service,changed_on,what_changed,changed_by,kpi\n"
@@ -15,11 +15,11 @@ SHEET = ("complaint_theme,service,changed_on,what_changed,changed_by,kpi\n"
          "Head of Waste,upheld_pct\n")
 
 
-def test_staff_import_a_sheet_row_by_row(page, server, browser_warehouse, tmp_path):
+def test_staff_import_a_sheet_row_by_row(page, nav, browser_warehouse, tmp_path):
     sheet = tmp_path / "actions.csv"
     sheet.write_text(SHEET, encoding="utf-8")
     before = read_actions(get_engine(browser_warehouse)).height
-    complaints, = [p for p in nav_pages(page, server) if p.title == "Complaints and compliments"]
+    complaints, = [p for p in nav if p.title == "Complaints and compliments"]
     open_url(page, complaints.url)
     page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(sheet)
     wait_idle(page)

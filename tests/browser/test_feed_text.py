@@ -27,6 +27,9 @@ EVERY_GROUP = ["Performance Team", "Safeguarding Leads", "Dashboard Admins"]
 PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
                     "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082")
 
+OPEN_EXPANDERS = """() => [...document.querySelectorAll('[data-testid="stExpander"] summary')]
+    .filter(summary => summary.checkVisibility()).forEach(summary => summary.click())"""
+
 
 class _Pixel(BaseHTTPRequestHandler):
     fetched: list[str] = []
@@ -75,9 +78,9 @@ def test_no_page_fetches_the_pixel_or_links_to_evil(browser, pixel, hostile_serv
         for nav in nav_pages(page, hostile_server):
             open_url(page, nav.url)
             assert_no_exception(page, nav.title)
-            for expander in page.locator('[data-testid="stExpander"] summary').all():
-                if expander.is_visible():  # not those in a tab not chosen
-                    expander.click()  # the data tables behind the charts, and the rest
+            # The data tables behind the charts, and the rest; not those in a tab not chosen.
+            # In one call: clicking each through playwright took 1.8 s a page more (2026-12).
+            page.evaluate(OPEN_EXPANDERS)
             page.wait_for_timeout(500)
             links = page.locator(f'a[href*="{EVIL}"], [href*="{EVIL}"]')
             assert links.count() == 0, f"{nav.title} links to {EVIL}"

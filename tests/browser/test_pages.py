@@ -3,54 +3,30 @@ arrive, the keyboard reaches the sidebar, and the papers page's packs open."""
 
 import csv
 import io
-import re
 import zipfile
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser import ARTIFACTS
 from tests.browser.conftest import (
     TIMEOUT_MS,
-    WIDTH,
     assert_clean_log,
     assert_no_exception,
-    nav_pages,
+    assert_none_shown,
+    metric_value,
     open_url,
     wait_idle,
 )
+from tests.browser.tour import SCORECARD
 
 pytestmark = pytest.mark.browser
 expect.set_options(timeout=TIMEOUT_MS)
 
-SCREENSHOTS = ARTIFACTS / "screenshots"
-TABLET = 820
 PACKS = {  # the papers page's buttons -> what the downloaded file must be
     "Download the six-monthly pack (PDF)": "pdf",
     "Download the six-monthly pack (Word)": "docx",
     "Download the cabinet one-pager (PDF)": "pdf",
 }
-
-
-def full_page_screenshot(page, name: str, width: int = WIDTH) -> None:
-    """Streamlit scrolls inside its main block, not the document: grow the viewport to the
-    content's height so that the screenshot holds the whole page."""
-    page.set_viewport_size({"width": width, "height": 900})
-    height = page.evaluate(
-        "() => Math.max(...['[data-testid=\"stMain\"]', '[data-testid=\"stSidebarContent\"]']"
-        ".map(s => document.querySelector(s)?.scrollHeight || 0), 900)")
-    page.set_viewport_size({"width": width, "height": min(height + 40, 12_000)})
-    # A resize redraws the charts; Streamlit shows a grey skeleton until each is back.
-    page.wait_for_function("() => !document.querySelector('[data-testid=\"stSkeleton\"]')")
-    page.wait_for_timeout(300)
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
-
-
-def metric_value(page, label: str):
-    tile = page.locator('[data-testid="stMetric"]').filter(
-        has=page.locator('[data-testid="stMetricLabel"]', has_text=re.compile(f"^{label}$")))
-    return tile.locator('[data-testid="stMetricValue"]')
 
 
 def choose_option(page, label: str, option: str | None = None) -> str:
@@ -66,19 +42,19 @@ def choose_option(page, label: str, option: str | None = None) -> str:
     return chosen
 
 
-def test_every_page_renders(page, server):
-    pages = nav_pages(page, server)
-    assert len(pages) >= 2
-    for nav in pages:
-        open_url(page, nav.url)
-        assert page.locator("h1").first.inner_text().strip(), f"{nav.title} has no title"
-        assert_no_exception(page, nav.title)
-        assert_clean_log(server)
-        full_page_screenshot(page, nav.slug)
-    open_url(page, server.url)
-    expect(metric_value(page, "Contacts"), "the scorecard shows no Contacts").to_be_visible()
-    full_page_screenshot(page, "monthly-scorecard-tablet", width=TABLET)
-    assert_no_exception(page, "the scorecard at tablet width")
+def test_every_page_renders(tour, server):
+    """Each page has a title and shows no exception, and a full-page screenshot of each is in
+    test-artifacts/screenshots (tests/browser/tour.py opened them)."""
+    assert len(tour.pages) >= 2
+    for visit in tour.desktop:
+        assert visit.h1, f"{visit.title} has no title"
+        assert_none_shown(visit.exception, visit.title)
+        assert visit.screenshot.is_file(), f"no screenshot of {visit.title}"
+    assert_clean_log(server)
+    scorecard, = [v for v in tour.tablet if v.title == SCORECARD]
+    assert scorecard.contacts, "the scorecard shows no Contacts"
+    assert scorecard.screenshot.is_file(), "no screenshot of the scorecard at tablet width"
+    assert_none_shown(scorecard.exception, "the scorecard at tablet width")
 
 
 def test_service_filter_changes_the_scorecard(page, server):
@@ -124,10 +100,10 @@ def test_tab_reaches_the_sidebar_controls(page, server):
         f"40 presses of Tab never reached a sidebar control: {seen}")
 
 
-def test_papers_page_packs_download(page, server):
+def test_papers_page_packs_download(page, server, nav):
     """Each pack button on "Papers and packs" gives a file that opens. The buttons are built by
     another change: until then this fails, saying which are missing."""
-    papers = next((p for p in nav_pages(page, server) if p.title == "Papers and packs"), None)
+    papers = next((p for p in nav if p.title == "Papers and packs"), None)
     assert papers, "no 'Papers and packs' page in the navigation"
     open_url(page, papers.url)
     buttons = page.locator('[data-testid="stDownloadButton"]')

@@ -19,10 +19,10 @@ from tests.browser.conftest import (
     WIDTH,
     assert_clean_log,
     assert_no_exception,
-    nav_pages,
     open_url,
     wait_idle,
 )
+from tests.browser.tour import DEMO_BANNER
 
 pytestmark = pytest.mark.browser
 expect.set_options(timeout=TIMEOUT_MS)
@@ -248,13 +248,12 @@ def test_a_public_download_is_the_published_table_and_is_recorded(tab, public_se
     assert_clean_log(public_server)
 
 
-def test_the_demo_switch_opens_every_page_under_its_banner(page, server):
-    """The session's server runs the demo council with the demo switch on."""
-    pages = nav_pages(page, server)
-    assert [p.title for p in pages] == [*AGGREGATE_PAGES, "Audit trail"]
-    for nav in pages:
-        open_url(page, nav.url)
-        expect(page.get_by_text("Fictional demo council")).to_be_visible()
+def test_the_demo_switch_opens_every_page_under_its_banner(tour, page, server):
+    """The session's server runs the demo council with the demo switch on (tests/browser/tour.py
+    opened each page)."""
+    assert [p.title for p in tour.pages] == [*AGGREGATE_PAGES, "Audit trail"]
+    for visit in tour.desktop:
+        assert visit.banner, f"{visit.title} has no visible '{DEMO_BANNER}' banner"
     open_url(page, address(server, "failure_demand"))
     expect(page.get_by_text(CHAINS_CAPTION)).to_be_visible()
 

@@ -9,59 +9,23 @@ from data.warehouse import get_engine
 from metrics.reads import read_targets, sources_from_warehouse
 from metrics.scorecard import scorecard
 from metrics.wording import change
-from tests.browser.conftest import (
-    TIMEOUT_MS,
-    assert_no_exception,
-    nav_pages,
-    open_url,
-    wait_idle,
-)
-from tests.browser.test_pages import TABLET
+from tests.browser.conftest import TIMEOUT_MS, assert_clean_log, assert_none_shown, choose, open_url
 
 pytestmark = pytest.mark.browser
 expect.set_options(timeout=TIMEOUT_MS)
 
-# Every element of every metric's label, value and change whose text is wider than its box:
-# Streamlit cuts such text short with "…" (text-overflow: ellipsis).
-CUT_SHORT = """() => [...document.querySelectorAll(
-    '[data-testid="stMetricLabel"], [data-testid="stMetricValue"], '
-    + '[data-testid="stMetricDelta"], [data-testid="stMetricDeltaDescription"]')]
-  .flatMap(box => [box, ...box.querySelectorAll('*')])
-  .filter(el => el.clientWidth > 0 && el.scrollWidth > el.clientWidth + 1)
-  .map(el => `${el.innerText} (${el.scrollWidth} px in ${el.clientWidth} px)`)"""
-METRICS = '[data-testid="stMetric"]'
 
-
-def cut_short(page, where: str) -> tuple[int, list[str]]:
-    """(metrics measured, what is cut short) on the page as it stands."""
-    return (page.locator(METRICS).count(),
-            [f"{where}: {text}" for text in page.evaluate(CUT_SHORT)])
-
-
-def choose(page, label: str, option: str) -> None:
-    """Pick `option` in the sidebar's select box labelled `label`."""
-    page.locator('[data-testid="stSidebar"]').get_by_role("combobox", name=label).click()
-    page.get_by_role("option", name=option, exact=True).click()
-    wait_idle(page)
-
-
-def test_no_metric_is_cut_short_on_any_page_at_either_width(page, server):
+def test_no_metric_is_cut_short_on_any_page_at_either_width(tour, server):
+    """Every page at 1280 and 820 px, and "Channels, cost and carbon" with its biggest figures
+    (12 months of cost and carbon) at each, as tests/browser/tour.py measured them."""
     measured, found = 0, []
-    for nav in nav_pages(page, server):
-        for width in (1280, TABLET):
-            page.set_viewport_size({"width": width, "height": 900})
-            open_url(page, nav.url)
-            assert_no_exception(page, nav.title)
-            views = [f"{nav.title} at {width} px"]
-            if nav.title == "Channels, cost and carbon":
-                views.append(f"{nav.title}, 12 months, at {width} px")
-            for i, view in enumerate(views):
-                if i:  # the biggest figures: 12 months of cost and carbon
-                    choose(page, "Period", "12 months to the month")
-                count, cut = cut_short(page, view)
-                measured, found = measured + count, found + cut
+    for visit in [v for pair in zip(tour.desktop, tour.tablet, strict=True) for v in pair]:
+        assert_none_shown(visit.exception, visit.title)
+        for view in visit.views:
+            measured, found = measured + view.metrics, found + view.cut_short
     assert not found, "cut short:\n" + "\n".join(found)
     assert measured > 100  # the scorecard's 27 tiles alone, twice
+    assert_clean_log(server)
 
 
 def test_the_arrow_follows_the_change_shown(page, server, browser_warehouse):
