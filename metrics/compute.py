@@ -163,17 +163,18 @@ def _inputs(sources: Sources, query: Query) -> Inputs:
 def kept_facts(facts: pl.DataFrame, filters: dict[str, tuple[str, ...]]) -> pl.LazyFrame:
     """Fact or mart rows as `compute` reads them: a ward not recorded spelled as the mart spells
     it, then only the rows in the filters' groups (a filter on a column they lack is ignored)."""
-    lazy = _ward_spelled(facts).lazy()
+    lazy = _ward_spelled(facts.lazy())
     for dim, values in filters.items():
         if dim in facts.columns:
             lazy = lazy.filter(pl.col(dim).is_in(values))
     return lazy
 
 
-def _ward_spelled(facts: pl.DataFrame) -> pl.DataFrame:
+def _ward_spelled(facts: pl.LazyFrame) -> pl.LazyFrame:
     """The mart reads a ward not recorded as ''; complaints and enquiries store null. One
-    spelling, so that by ward a complaint without a ward meets the contacts without one."""
-    if "ward" in facts.columns:
+    spelling, so that by ward a complaint without a ward meets the contacts without one. Lazy,
+    so that only the rows the filters keep are spelled."""
+    if "ward" in facts.collect_schema().names():
         return facts.with_columns(pl.col("ward").fill_null(""))
     return facts
 

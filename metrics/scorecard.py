@@ -9,8 +9,6 @@ in periods (`metrics.spc`), with the change points analysts recorded; the tile s
 
 from dataclasses import dataclass
 
-import polars as pl
-
 from metrics.compute import Query, Sources, compute
 from metrics.registry import Kpi, headline_kpis
 from metrics.spc import ChangePoint, SpcResult, change_positions, xmr
@@ -86,16 +84,18 @@ def scorecard(sources: Sources, month: str, targets: dict[str, tuple[float, floa
     shown = headline_kpis()
     frame = compute(sources, Query(last_month=month, filters=filters or {},
                                    kpis=tuple(k.id for k in shown)))
+    # One pass over the frame in Python: a filter per measure costs more than its few rows.
+    series: dict[str, dict[str, Row]] = {}
+    for kpi_id, row_month, *figures in frame.sort("month").select(
+            "kpi", "month", "numerator", "denominator", "value").iter_rows():
+        series.setdefault(kpi_id, {})[row_month] = tuple(figures)
     tiles = []
     for kpi in (k.worded(sources.standards) for k in shown):
-        rows = frame.filter(pl.col("kpi") == kpi.id).sort("month")
-        if rows.height == 0:
+        by_month = series.get(kpi.id)
+        if not by_month:
             continue
-        by_month = {r[0]: r[1:] for r in rows.select(
-            "month", "numerator", "denominator", "value").iter_rows()}
-        with_value = rows.filter(pl.col("value").is_not_null())
-        months = months_between((with_value if with_value.height else rows).item(0, "month"),
-                                month)
+        first = next((m for m, row in by_month.items() if row[2] is not None), next(iter(by_month)))
+        months = months_between(first, month)
         target, tolerance = targets.get(kpi.id, (None, None))
         target = target if kpi.better else None
         values = [by_month.get(m, (None, None, None))[2] for m in months]

@@ -110,13 +110,14 @@ def _ingest(args) -> int:
     result = _skipped_if_loaded(args)
     if result is None:
         # Imported only now: great-expectations takes seconds to import, a usage error should
-        # not, nor a re-sent file.
+        # not, nor a re-sent file, nor a load refused under another key.
         from data.warehouse import get_engine  # noqa: PLC0415
-        from pipelines.ingest import ingest_file  # noqa: PLC0415
 
         engine = get_engine()
         if mismatch := _other_key(engine):
             return _refused(args, mismatch)
+        from pipelines.ingest import ingest_file  # noqa: PLC0415
+
         progress = None if args.json else _stderr_progress(args.path.name)
         result = ingest_file(engine, args.feed, args.path, args.source_system, progress)
     if args.json:
@@ -164,15 +165,14 @@ def _run(args) -> int:
 
 
 def _demo(args) -> int:
+    if refusal := key_refusal():
+        return _refused(args, refusal)
     from data.demo_builds import demo_state  # noqa: PLC0415 (as above)
     from data.warehouse import get_engine, warehouse_url  # noqa: PLC0415
-    from pipelines.demo import build_demo  # noqa: PLC0415
 
     def progress(done: int, total: int, label: str) -> None:
         print(f"[{done}/{total}] loaded {label}", file=sys.stderr, flush=True)
 
-    if refusal := key_refusal():
-        return _refused(args, refusal)
     engine = get_engine()
     if args.if_empty:
         with engine.connect() as conn:
@@ -186,7 +186,9 @@ def _demo(args) -> int:
     if mismatch := _other_key(engine):  # the demo is a load like any other
         return _refused(args, mismatch)
     _stop_on_signals()
+    # Only now: a refused or finished demo need not import the generator and the load path.
     from data.url import shown_url  # noqa: PLC0415 (as above)
+    from pipelines.demo import build_demo  # noqa: PLC0415
 
     print(f"Building the demo council in {shown_url(warehouse_url())}", file=sys.stderr)
     results = build_demo(engine, args.dir, seed=args.seed, months=args.months,
@@ -220,9 +222,11 @@ def _has_contacts(engine) -> bool:
 
 def _refresh(_args) -> int:
     from data.warehouse import get_engine  # noqa: PLC0415 (as above)
+
+    engine = get_engine()  # a warehouse out of reach is said before the marts' imports
     from transform.marts import refresh_contact_marts  # noqa: PLC0415
 
-    with get_engine().begin() as conn:
+    with engine.begin() as conn:
         refresh_contact_marts(conn)
     print("marts rebuilt")
     return 0

@@ -6,17 +6,7 @@ import re
 import sys
 from pathlib import Path
 
-from metrics.compute import Query
-from metrics.exceptions import write_exceptions
-from metrics.export import write_export
-from metrics.reads import (
-    exceptions_from_warehouse,
-    open_warehouse,
-    unreachable,
-    warehouse_problem,
-)
 from reports.documents.halves import parse_half
-from reports.documents.papers import FORMATS, one_pager_bytes, pack_bytes
 
 
 def _month(text: str) -> str:
@@ -58,6 +48,10 @@ def main(argv: list[str] | None = None) -> int:
     report.set_defaults(exceptions=True)
     args = parser.parse_args(argv)
     _check_out(parser, args)  # a usage error is answered before the warehouse is read
+    # Imported only now, as every import of the KPIs and the papers: a usage error takes a
+    # fraction of a second, not the seconds of loading them.
+    from metrics.reads import unreachable, warehouse_problem  # noqa: PLC0415
+
     # As `python -m pipelines`: a warehouse that cannot be read is one line and exit 3, never a
     # traceback, and never the URL's password.
     if problem := warehouse_problem():
@@ -82,12 +76,20 @@ def _check_out(parser: argparse.ArgumentParser, args: argparse.Namespace) -> Non
     """The papers' --out names a format they are written in (exit 2 otherwise)."""
     if "out" not in args:
         return
+    from reports.documents.papers import FORMATS  # noqa: PLC0415 (see main)
+
     allowed = FORMATS if "half" in args else ("pdf",)
     if Path(args.out).suffix.lower().lstrip(".") not in allowed:
         parser.error(f"--out must end in {' or '.join(f'.{f}' for f in allowed)}: {args.out}")
 
 
 def _run(args: argparse.Namespace) -> int:
+    from metrics.compute import Query  # noqa: PLC0415 (see main)
+    from metrics.exceptions import write_exceptions  # noqa: PLC0415
+    from metrics.export import write_export  # noqa: PLC0415
+    from metrics.reads import exceptions_from_warehouse, open_warehouse  # noqa: PLC0415
+    from reports.documents.papers import one_pager_bytes, pack_bytes  # noqa: PLC0415
+
     if "exceptions" in args:
         items = exceptions_from_warehouse(open_warehouse(), args.month or args.half)
         write_exceptions(items, sys.stdout, args.format)

@@ -53,8 +53,9 @@ EXPECTED = [
 ]
 
 
-def _run(engine, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "metrics", "exceptions", *args], cwd=ROOT,
+def _run(engine, *args: str, python: tuple[str, ...] = ()) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, *python, "-m", "metrics", "exceptions", *args],
+                          cwd=ROOT,
                           env={"WAREHOUSE_URL": engine.url.render_as_string(
                               hide_password=False), "PATH": "/usr/bin:/bin"},
                           capture_output=True, text=True, timeout=120)
@@ -81,6 +82,10 @@ def test_the_command_writes_the_month_s_exceptions_as_csv_and_json(engine, tmp_p
                                   ("--month", "2026-03", "--half", "2026-H1"),
                                   ("--month", "2026-03", "--format", "xml")])
 def test_a_usage_error_exits_2_and_says_why(sqlite_engine, args):
-    done = _run(sqlite_engine, *args)
+    done = _run(sqlite_engine, *args, python=("-X", "importtime"))
     assert done.returncode == 2
     assert "error:" in done.stderr and done.stdout == ""
+    # Answered before the KPIs and the papers' libraries load: a second, not several.
+    imported = {line.rsplit("|", 1)[1].strip() for line in done.stderr.splitlines()
+                if line.startswith("import time:")}
+    assert imported.isdisjoint({"sqlalchemy", "sqlmodel", "metrics.compute"}), imported
