@@ -28,8 +28,10 @@ import sys
 import time
 from dataclasses import dataclass, field
 
+from bench.dashboard_bench import CONTACTS, CONTACTS_CHANGED
 from bench.export_bench import build_warehouse, source_files, warehouse_path
 from bench.ingest_bench import BENCH_KEY, KEY_VARIABLE, OUT, ROOT, vm_hwm_mb
+from tests.browser import IDLE
 
 GROUP = "Councillors"
 ACCESS = f"""[access]
@@ -39,17 +41,9 @@ claim = "groups"
 [access.roles]
 member = ["{GROUP}"]
 """
-IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 RUNNING = '[data-testid="stStatusWidget"]'
 # The page's title is its navigation link's (pages/site.py).
 TITLED = "(title) => document.querySelector('h1')?.innerText.trim() === title"
-CONTACTS = """() => {
-    const tile = [...document.querySelectorAll('[data-testid="stMetric"]')].find(
-        t => t.querySelector('[data-testid="stMetricLabel"]')?.innerText.trim() === "Contacts");
-    return tile?.querySelector('[data-testid="stMetricValue"]')?.innerText ?? null;
-}"""
-CONTACTS_CHANGED = ("(before) => { const now = (" + CONTACTS + ")(); "
-                    "return !!now && now !== before; }")
 
 
 @dataclass
