@@ -61,7 +61,8 @@ def test_an_unknown_role_stops_the_dashboard_naming_it(signed_out_app):
 
 
 def test_the_demo_switch_opens_every_role_under_a_banner(signed_out_app, monkeypatch):
-    """The banner on every page is checked in a real browser (tests/browser/test_pages.py):
+    """The banner on every page is checked in a real browser (tests/browser/test_roles.py,
+    over the tour of every page):
     AppTest drops what app.py draws around a page once it switches pages."""
     monkeypatch.setenv("ONCE_AND_DONE_DEMO", "1")
     signed_out_app.run()
