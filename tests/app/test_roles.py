@@ -61,9 +61,9 @@ def test_an_unknown_role_stops_the_dashboard_naming_it(signed_out_app):
 
 
 def test_the_demo_switch_opens_every_role_under_a_banner(signed_out_app, monkeypatch):
-    """The banner on every page is checked in a real browser (tests/browser/test_roles.py,
-    over the tour of every page):
-    AppTest drops what app.py draws around a page once it switches pages."""
+    """The banner on every page is checked in a real browser, on the tour of every page
+    (tests/browser/test_roles.py): AppTest drops what app.py draws around a page once it
+    switches pages."""
     monkeypatch.setenv("ONCE_AND_DONE_DEMO", "1")
     signed_out_app.run()
     assert any(BANNER in w for w in texts(signed_out_app, "warning"))
