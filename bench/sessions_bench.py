@@ -22,10 +22,14 @@ Prints figures; asserts nothing about time.
 import argparse
 import asyncio
 import logging
+import multiprocessing
 import os
 import statistics
 import sys
+import threading
 import time
+import urllib.request
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from bench.dashboard_bench import CONTACTS, CONTACTS_CHANGED
@@ -199,39 +203,61 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _serving(url: str, subs: list[str]):
-    """The dashboard with sign-in at a live provider whose users are councillors."""
-    from contextlib import contextmanager
-
+def _provider(port: int, subs: list[str]) -> None:
+    """The identity provider, in a process of its own: this one is busy driving the browser,
+    and a provider starved of time here fails sign-ins (Streamlit gives up fetching its keys
+    after 5 s) that a council's real provider would not."""
     from oidc_provider_mock import User, run_server_in_thread
 
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # the provider's request lines
+    users = [User(sub=sub, claims={"email": sub, "groups": [GROUP]}) for sub in subs]
+    with run_server_in_thread(port=port, user_claims=users):
+        threading.Event().wait()
 
+
+@contextmanager
+def _serving(url: str, subs: list[str]):
+    """The dashboard with sign-in at a live provider whose users are councillors."""
     from tests.browser import ARTIFACTS, free_port, start_server
 
-    @contextmanager
-    def serving():
-        port = free_port()
-        users = [User(sub=sub, claims={"email": sub, "groups": [GROUP]}) for sub in subs]
-        with run_server_in_thread(user_claims=users) as provider:
-            secrets = ARTIFACTS / "sessions-bench-secrets.toml"
-            secrets.parent.mkdir(parents=True, exist_ok=True)
-            secrets.write_text(f"""[auth]
+    port, provider_port = free_port(), free_port()
+    provider = multiprocessing.get_context("spawn").Process(
+        target=_provider, args=(provider_port, subs), daemon=True)
+    provider.start()
+    try:
+        metadata = f"http://127.0.0.1:{provider_port}/.well-known/openid-configuration"
+        _wait_for(metadata)
+        secrets = ARTIFACTS / "sessions-bench-secrets.toml"
+        secrets.parent.mkdir(parents=True, exist_ok=True)
+        secrets.write_text(f"""[auth]
 redirect_uri = "http://127.0.0.1:{port}/oauth2callback"
 cookie_secret = "sessions-bench-cookie-secret-not-a-secret"
 client_id = "once-and-done-sessions-bench"
 client_secret = "sessions-bench-client-secret-not-a-secret"
-server_metadata_url = "http://127.0.0.1:{provider.server_port}/.well-known/openid-configuration"
+server_metadata_url = "{metadata}"
 
 {ACCESS}""")
-            server = start_server({"WAREHOUSE_URL": url}, ARTIFACTS / "sessions-bench.log",
-                                  timeout=300, port=port, flags=("--secrets.files", str(secrets)))
-            try:
-                yield server
-            finally:
-                server.stop()
+        server = start_server({"WAREHOUSE_URL": url}, ARTIFACTS / "sessions-bench.log",
+                              timeout=300, port=port, flags=("--secrets.files", str(secrets)))
+        try:
+            yield server
+        finally:
+            server.stop()
+    finally:
+        provider.terminate()
+        provider.join()
 
-    return serving()
+
+def _wait_for(address: str, timeout: float = 60) -> None:
+    started = time.perf_counter()
+    while True:
+        try:
+            with urllib.request.urlopen(address, timeout=1):
+                return
+        except OSError:
+            if time.perf_counter() - started > timeout:
+                raise
+            time.sleep(0.1)
 
 
 def _report(what: str, sessions: list[Session], seconds: float, memory_mb: float) -> None:
