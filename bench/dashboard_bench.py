@@ -28,7 +28,7 @@ import subprocess
 import sys
 import time
 
-from bench.export_bench import build_warehouse, source_files, warehouse_path
+from bench.export_bench import built_warehouse
 from bench.ingest_bench import BENCH_KEY, KEY_VARIABLE, OUT, ROOT
 
 GOAL_COLD, GOAL_WARM = 2.0, 0.5
@@ -181,11 +181,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.warehouse:
         url, db = args.warehouse, None
     else:
-        files = source_files(args.contacts, args.per_file)
-        db = warehouse_path(files)
-        if not db.exists():
-            print(f"Building {db.relative_to(ROOT)} (once; many minutes)...", file=sys.stderr)
-            build_warehouse(files, db)
+        db = built_warehouse(args.contacts, args.per_file)
         url = f"sqlite:///{db}"
     load_before = os.getloadavg()
     browser = measure_browser(url, args.changes) | {

@@ -90,6 +90,17 @@ def warehouse_path(files: list[Path]) -> Path:
     return OUT / f"export-bench-{len(files)}x{files[0].name.split('-')[1]}-{'-'.join(versions)}.db"
 
 
+def built_warehouse(contacts: int, per_file: int) -> Path:
+    """The benchmark warehouse of `contacts`, built (once; many minutes) if it is not there yet,
+    for the benchmarks that only read it."""
+    files = source_files(contacts, per_file)
+    db = warehouse_path(files)
+    if not db.exists():
+        print(f"Building {db.relative_to(ROOT)} (once; many minutes)...", file=sys.stderr)
+        build_warehouse(files, db)
+    return db
+
+
 def build_warehouse(files: list[Path], path: Path) -> dict:
     """Load the files in order into a new SQLite warehouse; returns the load figures."""
     from data.warehouse import make_engine

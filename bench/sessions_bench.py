@@ -33,8 +33,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from bench.dashboard_bench import CONTACTS, CONTACTS_CHANGED
-from bench.export_bench import build_warehouse, source_files, warehouse_path
-from bench.ingest_bench import BENCH_KEY, KEY_VARIABLE, OUT, ROOT, vm_hwm_mb
+from bench.export_bench import built_warehouse
+from bench.ingest_bench import BENCH_KEY, KEY_VARIABLE, OUT, vm_hwm_mb
 from tests.browser import IDLE
 
 GROUP = "Councillors"
@@ -176,11 +176,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.warehouse:
         url, described = args.warehouse, args.warehouse
     else:
-        files = source_files(args.contacts, args.per_file)
-        db = warehouse_path(files)
-        if not db.exists():
-            print(f"Building {db.relative_to(ROOT)} (once; many minutes)...", file=sys.stderr)
-            build_warehouse(files, db)
+        db = built_warehouse(args.contacts, args.per_file)
         url = f"sqlite:///{db}"
         described = f"{args.contacts:,} contacts, {db.relative_to(OUT.parent.parent)}"
     subs = [f"councillor{n}@council.example" for n in range(args.sessions)]
