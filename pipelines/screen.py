@@ -50,7 +50,7 @@ def rule_predicates(feed: Feed, now: datetime) -> dict[str, pl.Expr]:
     ids = [feed.id_column, *feed.key_with]
     # Null ids are counted as duplicates too: more rows to look at, none missed.
     unique = (pl.struct(ids) if feed.key_with else pl.col(feed.id_column)).is_duplicated()
-    predicates = {_unique_message(feed): unique}
+    predicates = {unique_message(feed): unique}
     for col in feed.columns:
         predicates.update(_column_predicates(col, latest))
     if feed.one_of:
@@ -59,7 +59,7 @@ def rule_predicates(feed: Feed, now: datetime) -> dict[str, pl.Expr]:
     return predicates
 
 
-def _unique_message(feed: Feed) -> str:
+def unique_message(feed: Feed) -> str:
     if not feed.key_with:
         return f"{feed.id_column}: duplicate id in file"
     return (f"{feed.id_column}: duplicate {' and '.join((feed.id_column, *feed.key_with))} "

@@ -17,7 +17,7 @@ from great_expectations.data_context.types.base import ProgressBarsConfig
 
 from pipelines.feeds import Column, Feed
 from pipelines.parse import ROW
-from pipelines.screen import EARLIEST, range_words
+from pipelines.screen import EARLIEST, range_words, unique_message
 
 
 def suite_for(feed: Feed, now: datetime, only: set[str] | None = None) -> gx.ExpectationSuite:
@@ -44,10 +44,9 @@ def suite_for(feed: Feed, now: datetime, only: set[str] | None = None) -> gx.Exp
 def _unique(feed: Feed):
     if not feed.key_with:
         return _said(gxe.ExpectColumnValuesToBeUnique(column=feed.id_column),
-                     f"{feed.id_column}: duplicate id in file")
+                     unique_message(feed))
     return _said(gxe.ExpectCompoundColumnsToBeUnique(column_list=[feed.id_column, *feed.key_with]),
-                 f"{feed.id_column}: duplicate {' and '.join((feed.id_column, *feed.key_with))} "
-                 f"in file")
+                 unique_message(feed))
 
 
 def _column_rules(col: Column, latest: datetime) -> list:
