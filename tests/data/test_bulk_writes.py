@@ -2,6 +2,7 @@
 those the row-by-row writer stores, value for value and type for type, in one transaction; the
 scratch files are gone afterwards, whether the transaction committed or not."""
 
+import os
 import tempfile
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -43,7 +44,9 @@ def stored(conn, prefix: str) -> list[tuple]:
 
 
 def scratch_folders() -> set[str]:
-    return {p.name for p in Path(tempfile.gettempdir()).glob("once-and-done-load-*")}
+    """This process's scratch folders: other test workers load at the same time, with their own."""
+    mine = f"once-and-done-load-{os.getpid()}-*"
+    return {p.name for p in Path(tempfile.gettempdir()).glob(mine)}
 
 
 def test_a_large_frame_is_stored_as_the_row_by_row_writer_stores_it(engine):
