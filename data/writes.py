@@ -12,12 +12,14 @@ from sqlalchemy import (
     Column,
     Connection,
     MetaData,
+    Select,
     Table,
     Text,
     and_,
     delete,
     false,
     select,
+    true,
     update,
 )
 from sqlalchemy.schema import CreateTable, DropTable
@@ -58,8 +60,27 @@ def existing_rows(conn: Connection, table: Table, key: str, source_system: str,
                     .limit(1)).first() is None:
         return pl.DataFrame(schema=schema_of(table))  # the system's first load: every id is new
     keys = _filled(conn, KEYS, pl.DataFrame({"id": ids}))
-    return read_frame(conn, select(table).join(keys, table.c[key] == keys.c.id)
-                      .where(table.c.source_system == source_system))
+    return read_frame(conn, stored_with_keys(conn, table, key, source_system, keys))
+
+
+def stored_with_keys(conn: Connection, table: Table, key: str, source_system: str,
+                     keys: Table) -> Select:
+    """The statement reading the stored rows whose ids are in `keys`: one primary-key lookup per
+    id, however many rows are stored.
+
+    Given a plain join, both planners read every stored row of the system instead, a cost that
+    grows with the history: SQLite walks the primary key's `source_system` part; PostgreSQL,
+    costing from statistics that lag a large load, scanned the table (60 s of a 1,000,000-row
+    load into 30,000,000 contacts). SQLite searches the key for each id of an IN list; on
+    PostgreSQL a lateral lookup that stops at its first match cannot be turned into a scan
+    (1.7 s there). The pair is unique: LIMIT 1 loses nothing.
+    """
+    if conn.dialect.name != "postgresql":
+        return select(table).where(table.c.source_system == source_system,
+                                   table.c[key].in_(select(keys.c.id)))
+    found = select(table).where(table.c.source_system == source_system,
+                                table.c[key] == keys.c.id).limit(1).lateral("found")
+    return select(*found.c).select_from(keys.join(found, true()))
 
 
 def replace_rows(conn: Connection, table: Table, key: str, source_system: str,
