@@ -1,3 +1,3 @@
 from pipelines.cli import main
 
-raise SystemExit(main())
+raise SystemExit(main(leave_when_answered=True))

@@ -15,6 +15,7 @@ from data.models import LoadLog, WarehouseVersion
 from data.types import UtcDateTime
 from data.versions import VERSIONS, read_versions
 from data.vocabulary import FEED_NAMES
+from data.warehouse import make_engine
 from pipelines.feeds import FEEDS
 from pipelines.ingest import ingest_file
 from pipelines.resent import skipped_if_loaded
@@ -91,6 +92,34 @@ def test_bytes_not_loaded_as_this_feed_from_this_system_go_to_the_load_path(
     assert found is not None and found.status == "skipped"
     assert [r["file_name"] for r in rows(engine, "load_log", order_by="load_id")] == [
         "march.csv", "again.csv"]
+
+
+def test_the_answered_process_leaves_the_sqlite_warehouse_whole_in_its_file(tmp_path):
+    # The program ends at once after a re-sent file's answer: its connection must be closed by
+    # then, or the skip's record would wait in a `-wal` file that a copy of the warehouse
+    # file alone would miss.
+    folder = tmp_path / "warehouse"
+    folder.mkdir()
+    url = f"sqlite:///{folder / 'council.db'}"
+    path = write(tmp_path, "march.csv", CONTACTS)
+    loading = make_engine(url)
+    assert ingest_file(loading, "contacts", path).status == "loaded"
+    loading.dispose()
+    assert [p.name for p in folder.iterdir()] == ["council.db"]
+
+    answered = _resend(url, path)
+
+    assert answered.returncode == 0, answered.stderr
+    assert json.loads(answered.stdout)["status"] == "skipped"
+    assert [p.name for p in folder.iterdir()] == ["council.db"]
+    bare = create_engine(url)
+    try:
+        with bare.connect() as conn:
+            assert conn.exec_driver_sql(
+                "SELECT file_name, status FROM load_log ORDER BY load_id").all() == [
+                    ("march.csv", "loaded"), ("march.csv", "skipped")]
+    finally:
+        bare.dispose()
 
 
 def test_a_warehouse_without_tables_has_loaded_nothing(tmp_path):
