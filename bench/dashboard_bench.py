@@ -1,8 +1,9 @@
 """How fast the scorecard shows its figures in a real browser on a large warehouse:
 `python -m bench.dashboard_bench [--contacts 10000000] [--per-file 1000000] [--changes 5]`.
 
-The goal (the issue): with 10,000,000 contacts, the scorecard's first metric is visible in under
-2 s after a cold server start, and under 0.5 s after a filter change on a warm server.
+The goals (the issue): with 10,000,000 contacts, the first visitor of a ready server waits no more
+than 1.1 times Streamlit's own floor for a page with the same frame (measured in the same run),
+and a filter change on a warm server shows its figures in 0.25 s (median), 0.35 s at the slowest.
 
 1. The warehouse of `bench.export_bench` (built there once, reused here, only read).
 2. Cold: `streamlit run serve.py` started fresh on it, as `start.sh` starts it; seconds from the
@@ -13,7 +14,9 @@ The goal (the issue): with 10,000,000 contacts, the scorecard's first metric is 
    app.py`), where the first visitor waits for the reading too.
 3. Warm: in the same tab, `--changes` times a further service chosen in the sidebar's "Service"
    multiselect (each choice a new filter, so the scorecard is computed, not cached), timed from
-   the click to the Contacts tile showing a new value.
+   the click to the Contacts tile showing a new value. For scale, the floors: Streamlit alone
+   with one metric, and one metric in our frame (navigation and the sidebar's filters), its
+   first visitor and the same warm changes (its metric counts the services chosen).
 4. Where the server's time goes: `metrics.reads.sources_from_warehouse` and
    `metrics.scorecard.scorecard` timed in a process of their own.
 
@@ -31,7 +34,8 @@ import time
 from bench.export_bench import built_warehouse
 from bench.ingest_bench import BENCH_KEY, KEY_VARIABLE, OUT, ROOT
 
-GOAL_COLD, GOAL_WARM = 2.0, 0.5
+# The first visitor against the framed floor; a warm change, median and slowest, in seconds.
+GOAL_COLD_RATIO, GOAL_WARM, GOAL_WARM_MAX = 1.1, 0.25, 0.35
 FIRST_METRIC_VISIBLE = """() => {
     const e = document.querySelector('[data-testid="stMetricValue"]');
     return !!(e && e.offsetParent !== null);
@@ -79,10 +83,10 @@ st.set_page_config(page_title="Floor", layout="wide")
 def page():
     with st.sidebar:
         st.selectbox("Month", ["2026-10", "2026-09"], key="month")
-        for name in ("Service", "Channel", "Ward"):
-            st.multiselect(name, ["a", "b"], key=name)
+        chosen = {name: st.multiselect(name, list("abcdefgh"), key=name)
+                  for name in ("Service", "Channel", "Ward")}
     st.title("Floor")
-    st.metric("Contacts", "1")
+    st.metric("Contacts", f"{len(chosen['Service']) + 1:,}")
 pages = [st.Page(page, title="Page 0", icon=":material/dashboard:", default=True)]
 pages += [st.Page(lambda: None, title=f"Page {i}", icon=":material/eco:", url_path=f"p{i}")
           for i in range(1, 8)]
@@ -90,8 +94,9 @@ st.navigation(pages).run()
 """
 
 
-def measure_floor(app: str) -> float:
-    """Seconds from `page.goto` to the metric of the `app` source on a fresh server."""
+def measure_floor(app: str, changes: int = 0) -> dict:
+    """Seconds from `page.goto` to the metric of the `app` source on a fresh server, then of
+    `changes` warm filter changes as `measure_browser` makes them."""
     import tempfile
     from pathlib import Path
 
@@ -111,10 +116,30 @@ def measure_floor(app: str) -> float:
                 page.goto(server.url)
                 page.wait_for_function(FIRST_METRIC_VISIBLE, polling="raf")
                 seconds = time.perf_counter() - started
+                warm = warm_changes(page, changes)
                 browser.close()
         finally:
             server.stop()
-    return seconds
+    return {"first_metric": seconds, "warm": warm}
+
+
+def warm_changes(page, changes: int) -> list[tuple[str, float, str]]:
+    """Add a further service `changes` times: each choice's name, the seconds from the click
+    until the Contacts tile shows a new value, and that value."""
+    page.wait_for_function(CONTACTS)
+    warm = []
+    for _ in range(changes):
+        before = page.evaluate(CONTACTS)
+        page.locator('[data-testid="stSidebar"]').get_by_role("combobox", name="Service").click()
+        option = page.locator('[role="option"]:not([data-key^="__"])').nth(0)
+        name = option.inner_text().strip()
+        started = time.perf_counter()
+        option.click()
+        page.wait_for_function(CONTACTS_CHANGED, arg=before, polling="raf")
+        warm.append((name, time.perf_counter() - started, page.evaluate(CONTACTS)))
+        page.keyboard.press("Escape")
+        page.wait_for_timeout(500)  # let the run finish before the next choice
+    return warm
 
 
 def measure_browser(url: str, changes: int, script: str = "serve.py") -> dict:
@@ -141,20 +166,7 @@ def measure_browser(url: str, changes: int, script: str = "serve.py") -> dict:
             page.goto(server.url)
             page.wait_for_function(FIRST_METRIC_VISIBLE, polling="raf")
             first_metric = time.perf_counter() - started
-            page.wait_for_function(CONTACTS)
-            warm = []
-            for _ in range(changes):
-                before = page.evaluate(CONTACTS)
-                page.locator('[data-testid="stSidebar"]').get_by_role(
-                    "combobox", name="Service").click()
-                option = page.locator('[role="option"]:not([data-key^="__"])').nth(0)
-                name = option.inner_text().strip()
-                started = time.perf_counter()
-                option.click()
-                page.wait_for_function(CONTACTS_CHANGED, arg=before, polling="raf")
-                warm.append((name, time.perf_counter() - started, page.evaluate(CONTACTS)))
-                page.keyboard.press("Escape")
-                page.wait_for_timeout(500)  # let the run finish before the next choice
+            warm = warm_changes(page, changes)
             browser.close()
     finally:
         server.stop()
@@ -185,7 +197,8 @@ def main(argv: list[str] | None = None) -> int:
         url = f"sqlite:///{db}"
     load_before = os.getloadavg()
     browser = measure_browser(url, args.changes) | {
-        "floor": measure_floor(ONE_METRIC_APP), "framed_floor": measure_floor(FRAMED_METRIC_APP),
+        "floor": measure_floor(ONE_METRIC_APP)["first_metric"],
+        "framed": measure_floor(FRAMED_METRIC_APP, args.changes),
         "unwarmed": measure_browser(url, 0, script="app.py")}
     server = json.loads(subprocess.run(
         [sys.executable, "-m", "bench.dashboard_bench", "--profile", url], cwd=ROOT,
@@ -208,10 +221,10 @@ def print_report(args, db, browser, server, load_before, load_after) -> None:
     print(f"{'what':<62} {'seconds':>8} {'goal':>6}")
     print("-" * 78)
     first, unwarmed = browser["first_metric"], browser["unwarmed"]
+    framed = browser["framed"]["first_metric"]
     print(f"{'cold: process start to /_stcore/health ok (warm-up included)':<62} "
           f"{browser['healthy']:>8.2f}")
-    print(f"{'cold: first visitor, page.goto to the first stMetricValue':<62} {first:>8.2f} "
-          f"{GOAL_COLD:>6.1f}  {'met' if first < GOAL_COLD else 'NOT MET'}")
+    print(f"{'cold: first visitor, page.goto to the first stMetricValue':<62} {first:>8.2f}")
     print(f"{'cold: process start to the first metric (the sum)':<62} {cold:>8.2f}")
     print(f"{'for scale, without the warm-up (app.py): health ok':<62} "
           f"{unwarmed['healthy']:>8.2f}")
@@ -220,14 +233,24 @@ def print_report(args, db, browser, server, load_before, load_after) -> None:
     print(f"{'for scale: a one-metric Streamlit app, goto to its metric':<62} "
           f"{browser['floor']:>8.2f}")
     print(f"{'for scale: one metric in our navigation and sidebar filters':<62} "
-          f"{browser['framed_floor']:>8.2f}")
+          f"{framed:>8.2f}")
+    ratio = first / framed
+    print(f"{'cold: first visitor / one metric in our frame':<62} {ratio:>8.2f} "
+          f"{GOAL_COLD_RATIO:>6.2f}  {'met' if ratio <= GOAL_COLD_RATIO else 'NOT MET'}")
     for name, seconds, value in browser["warm"]:
         print(f"{'warm: + service ' + name + ' (Contacts ' + value + ')':<62} {seconds:>8.2f}")
     if times:
         worst = max(times)
-        print(f"{'warm: median of ' + str(len(times)):<62} {statistics.median(times):>8.2f} "
-              f"{GOAL_WARM:>6.1f}  {'met' if statistics.median(times) < GOAL_WARM else 'NOT MET'}")
-        print(f"{'warm: max':<62} {worst:>8.2f}")
+        median = statistics.median(times)
+        print(f"{'warm: median of ' + str(len(times)):<62} {median:>8.2f} "
+              f"{GOAL_WARM:>6.2f}  {'met' if median <= GOAL_WARM else 'NOT MET'}")
+        print(f"{'warm: max':<62} {worst:>8.2f} "
+              f"{GOAL_WARM_MAX:>6.2f}  {'met' if worst <= GOAL_WARM_MAX else 'NOT MET'}")
+    if floor := [t for _, t, _ in browser["framed"]["warm"]]:
+        print(f"{'for scale: the same change in the one-metric frame, median':<62} "
+              f"{statistics.median(floor):>8.2f}")
+        print(f"{'for scale: the same change in the one-metric frame, max':<62} "
+              f"{max(floor):>8.2f}")
     print()
     print(f"Server side, in a process of its own ({server['parts_rows']:,} rows of KPI parts):")
     for what in ("imports", "sources_from_warehouse", "read_targets", "scorecard",
