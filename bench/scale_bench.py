@@ -2,18 +2,18 @@
 [--per-file 1000000] [--years 10]`.
 
 The warehouse is built in the schema `scale` of the local PostgreSQL's database `test` (dropped
-and made again), one file of `--per-file` contacts at a time, each printing its rate, CPU time
-and the loading process's peak memory. The files are `bench.feeds_gen` contacts (250,000
-customers each, seeds 0, 1, 2, ...), a year each, taken round the `--years` years from
-October 2016 so that every tenth of the build holds all ten years: after each tenth, the
-measures below are taken again, so that each is printed at 10M, 20M and 30M in the same run.
+and made again), one file of `--per-file` contacts at a time, each printing its rate and CPU
+time. The files are `bench.feeds_gen` contacts (250,000 customers each, seeds 0, 1, 2, ...), a
+year each, taken round the `--years` years from October 2016, so that each run of ten files
+holds all ten years. The build goes in `--steps` equal parts (by default thirds: 10M, 20M and
+30M), and after each part the reads below are measured again, in the same run.
 
-Measured at each step, each a command in a new process (interpreter start and imports
+Measured after each part, each a command in a new process (interpreter start and imports
 included), with its peak memory:
 1. `python -m metrics export --by service --by channel`;
 2. `python -m metrics pack --half 2026-H1 --out F.pdf`;
 3. the dashboard, as `bench.dashboard_bench --warehouse URL` measures it (first visitor after a
-   ready server, warm filter changes), at the first and last step (it takes a minute).
+   ready server, warm filter changes), after the first and the last part (it takes a minute).
 
 Prints figures; asserts nothing about time. The goal (the issue): at 30M none slower than
 twice its 10M figure.
@@ -48,16 +48,15 @@ def measure_reads(url: str, held: int, with_dashboard: bool) -> dict:
     env = {"WAREHOUSE_URL": url}
     export = run_measured([sys.executable, "-m", "metrics", "export", "--by", "service",
                            "--by", "channel"], env)
-    pdf = OUT / "scale-bench-pack.pdf"
     pack = run_measured([sys.executable, "-m", "metrics", "pack", "--half", HALF, "--out",
-                         str(pdf)], env)
+                         str(OUT / "scale-bench-pack.pdf")], env)
     figures = {"held": held, "export": (export.seconds, export.peak_mb),
                "pack": (pack.seconds, pack.peak_mb)}
     print(f"  at {held:,}: export {export.seconds:.1f} s (peak {export.peak_mb:,.0f} MB), "
           f"pack PDF {pack.seconds:.1f} s (peak {pack.peak_mb:,.0f} MB)", flush=True)
     if with_dashboard:
         dashboard = run_measured([sys.executable, "-m", "bench.dashboard_bench", "--warehouse",
-                                  url], env)
+                                  url])
         print("\n".join("    " + line for line in dashboard.stdout.splitlines()), flush=True)
     return figures
 
@@ -73,11 +72,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     files = scale_files(args.contacts, args.per_file, args.years)
     url = fresh_postgres(SCHEMA)
-    per_step = len(files) // args.steps
+    ends = [len(files) * (step + 1) // args.steps for step in range(args.steps)]
     loads, reads = [], []
-    for step in range(args.steps):
-        batch = files[step * per_step:(step + 1) * per_step] if step < args.steps - 1 else (
-            files[step * per_step:])
+    for step, (start, end) in enumerate(zip([0, *ends], ends)):
+        batch = files[start:end]
         print(f"loading {len(batch)} files ({step + 1}/{args.steps})", flush=True)
         loads += load(url, batch)
         held = sum(x["rows"] for x in loads)

@@ -111,6 +111,7 @@ def _ingest(args) -> int:
     if refusal := key_refusal():  # before the warehouse is opened: nothing written at all
         return _refused(args, refusal)
     result = _skipped_if_loaded(args)
+    answered_early = result is not None
     if result is None:
         # Imported only now: great-expectations takes seconds to import, a usage error should
         # not, nor a re-sent file, nor a load refused under another key.
@@ -123,19 +124,6 @@ def _ingest(args) -> int:
 
         progress = None if args.json else _stderr_progress(args.path.name)
         result = ingest_file(engine, args.feed, args.path, args.source_system, progress)
-    elif args.leave_when_answered:
-        _say(result, args)
-        # Nothing is left open (the look's engine is disposed, its record committed), and the
-        # interpreter's teardown of SQLAlchemy's modules takes a tenth of a second, a third of
-        # the whole answer (bench/ingest_bench.py).
-        sys.stdout.flush()
-        sys.stderr.flush()
-        os._exit(0)
-    _say(result, args)
-    return 1 if result.status == "rejected" else 0
-
-
-def _say(result, args) -> None:
     if args.json:
         print(json.dumps(result.as_json()))
     else:
@@ -144,6 +132,14 @@ def _say(result, args) -> None:
               f"unchanged {result.rows_unchanged:,}, quarantined {result.rows_quarantined:,}")
         for message in result.errors:
             print(f"  {message}", file=sys.stderr)
+    if answered_early and args.leave_when_answered:
+        # Nothing is left open (the look's engine is disposed, its record committed), and the
+        # interpreter's teardown of SQLAlchemy's modules takes a tenth of a second, a third of
+        # the whole answer (bench/ingest_bench.py).
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(0)
+    return 1 if result.status == "rejected" else 0
 
 
 def _skipped_if_loaded(args):
