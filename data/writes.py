@@ -15,9 +15,7 @@ from sqlalchemy import (
     Select,
     Table,
     Text,
-    and_,
     delete,
-    false,
     select,
     true,
     update,
@@ -38,8 +36,6 @@ def _temporary(name: str, *columns: Column) -> Table:
 
 KEYS = _temporary("tmp_load_keys", Column("id", Text, primary_key=True))
 REPLACED = _temporary("tmp_load_replaced", Column("id", Text, primary_key=True))
-MATTERS = _temporary("tmp_load_matters", Column("customer_pseudonym", Text),
-                     Column("service", Text))
 NEIGHBOURS = _temporary("tmp_load_neighbours", Column("source_system", Text),
                         Column("contact_id", Text), Column("prev_matter_at", UtcDateTime()),
                         Column("next_matter_at", UtcDateTime()))
@@ -101,17 +97,20 @@ def replace_rows(conn: Connection, table: Table, key: str, source_system: str,
 def matter_contacts(conn: Connection, matters: pl.DataFrame, start: datetime,
                     end: datetime) -> pl.DataFrame:
     """The stored contacts of the given matters (pseudonym, service) received from `start` to
-    `end` inclusive, with their neighbours. Read by time (the `received_at` index; contacts
-    have no index by matter, see `data.models.Contact`), the matters kept by joining them."""
+    `end` inclusive, with their neighbours.
+
+    Every stored contact of those days is read (by the `received_at` index; contacts have no
+    index by matter, see `data.models.Contact`) and the matters are kept here. Joining a table
+    of the matters in the database cost more than the rows it saved: SQLite built an index of
+    the matters for each load (2.4 s of a 1,000,000-row file's load into a warehouse holding
+    its previous year, where reading the days' 170,000 rows takes 0.3 s), and the days are
+    read whole either way.
+    """
     c = Contact.__table__.c
-    query = (select(c.source_system, c.contact_id, *(c[m] for m in MATTER), c.received_at,
-                    c.prev_matter_at, c.next_matter_at)
-             .where(c.received_at >= start, c.received_at <= end))
-    if conn.execute(query.limit(1)).first() is None:
-        # Nothing stored in those days (a first load, a new period): no matters to send.
-        return read_frame(conn, query.where(false()))
-    chosen = _filled(conn, MATTERS, matters)
-    return read_frame(conn, query.join(chosen, and_(*(c[m] == chosen.c[m] for m in MATTER))))
+    stored = read_frame(conn, select(c.source_system, c.contact_id, *(c[m] for m in MATTER),
+                                     c.received_at, c.prev_matter_at, c.next_matter_at)
+                        .where(c.received_at >= start, c.received_at <= end))
+    return stored.join(matters.select(MATTER), on=MATTER, how="semi")
 
 
 def update_neighbours(conn: Connection, moved: pl.DataFrame) -> None:
