@@ -34,13 +34,13 @@ from bench.ingest_bench import (
     run_measured,
 )
 
-FIRST_YEAR = 2020
-
 
 def history_files(rows: int, history: int) -> list[Path]:
-    """The history's files, then the measured one."""
+    """The history's files, then the measured one: a year each from 1 October, the measured
+    year ending before last year's end (later contacts would be quarantined as not yet made)."""
+    first_year = date.today().year - 2 - history
     return [cached_contacts_csv(OUT, rows, seed=i, customers=rows // 2,
-                                first_day=date(FIRST_YEAR + i, 10, 1))
+                                first_day=date(first_year + i, 10, 1))
             for i in range(history + 1)]
 
 

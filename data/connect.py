@@ -1,4 +1,4 @@
-"""Reaching the warehouse with SQLAlchemy alone: its URL, an engine with the SQLite settings
+"""Reaching the warehouse with SQLAlchemy alone: an engine with the SQLite settings
 every connection needs, and what a failure to reach it means.
 
 Kept apart from `data.warehouse` (which creates the tables, and so imports the models) so that
@@ -6,20 +6,12 @@ a command that only needs to look at the warehouse (a re-sent file, `pipelines.r
 fraction of a second.
 """
 
-import os
-from pathlib import Path
-
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
-DEFAULT_PATH = Path(__file__).resolve().parent / "warehouse.db"
 # PostgreSQL's codes for a write refused by the server's own settings: a read-only transaction
 # (a standby, `default_transaction_read_only`), and a role without the privilege.
 REFUSED_WRITES = ("25006", "42501")
-
-
-def warehouse_url() -> str:
-    return os.environ.get("WAREHOUSE_URL") or f"sqlite:///{DEFAULT_PATH}"
 
 
 def connect_engine(url: str) -> Engine:

@@ -6,7 +6,7 @@ imports (polars, great-expectations), which take seconds. `data.loads` holds the
 log (a load's own record, the data quality page's reads).
 """
 
-from sqlalchemy import BigInteger, Connection, String, column, insert, inspect, select
+from sqlalchemy import BigInteger, Connection, Engine, String, column, insert, inspect, select
 from sqlalchemy import table as table_clause
 
 from data.types import UtcDateTime
@@ -34,10 +34,13 @@ def already_loaded(conn: Connection, feed: str, source_system: str, digest: str,
     return found.first() is not None
 
 
-def log_alone(conn: Connection, **values) -> None:
-    """Record a file that loaded nothing (skipped or rejected)."""
-    conn.execute(insert(LOAD_LOG).values(**values))
-    moved(conn, "loads")
+def record_alone(engine: Engine, record: dict) -> None:
+    """Record a file that loaded nothing (skipped or rejected), in a transaction of its own
+    (`pipelines.results.unloaded_record`; `data.sqlite_log` writes the same without SQLAlchemy).
+    """
+    with engine.begin() as conn:
+        conn.execute(insert(LOAD_LOG).values(**record))
+        moved(conn, "loads")
 
 
 def has_load_log(conn: Connection) -> bool:

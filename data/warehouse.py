@@ -10,7 +10,8 @@ from sqlalchemy.schema import CreateColumn
 from sqlmodel import SQLModel
 
 from data import models  # noqa: F401  (registers the tables on SQLModel.metadata)
-from data.connect import connect_engine, warehouse_url
+from data.connect import connect_engine
+from data.location import warehouse_url
 from data.reference import seed_reference
 from data.run_lock import setup_lock
 from data.versions import install

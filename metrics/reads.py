@@ -13,10 +13,11 @@ from sqlalchemy import Engine
 
 import metrics.kpis  # noqa: F401  (registers every KPI)
 from data import loads, programme
-from data.connect import unavailable, warehouse_url
+from data.connect import unavailable
 from data.demo_builds import holds_demo_only
 from data.edits import read_actions, read_change_points
 from data.facts import data_horizon, read_table
+from data.location import warehouse_url
 from data.models import Complaint, ContactsMonthly, Enquiry, SurveyResponse
 from data.reference import channel_assumptions as _channel_assumptions
 from data.reference import read_settings

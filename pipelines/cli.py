@@ -10,6 +10,7 @@ import sys
 import threading
 from pathlib import Path
 
+from data.location import sqlite_file, warehouse_url
 from data.vocabulary import FEED_NAMES
 from pipelines.privacy import key_mismatch, key_refusal, key_warning
 
@@ -30,16 +31,19 @@ def main(argv: list[str] | None = None, leave_when_answered: bool = False) -> in
     # Where the missing key refuses the load, the refusal alone is said.
     if args.run in (_ingest, _run, _demo) and not key_refusal() and (warning := key_warning()):
         print(warning, file=sys.stderr, flush=True)
-    # Imported only now, as every import of the load path (see _skipped_if_loaded).
-    from data.connect import warehouse_url  # noqa: PLC0415
-    from data.url import url_problem, without_password  # noqa: PLC0415
+    url = warehouse_url()
+    # A plain SQLite file's URL is SQLAlchemy's own; checking it would import SQLAlchemy, which
+    # a re-sent file's answer does without there (see _skipped_if_loaded).
+    if args.run is not _run and sqlite_file(url) is None:
+        from data.url import url_problem  # noqa: PLC0415 (imported only now, as below)
 
-    if args.run is not _run and (problem := url_problem(warehouse_url())):
-        return _refused(args, f"could not reach or write the warehouse: {problem}")
+        if problem := url_problem(url):
+            return _refused(args, f"could not reach or write the warehouse: {problem}")
     try:
         return args.run(args)
     except Exception as e:  # noqa: BLE001 (only the warehouse's failures are answered here)
         from data.connect import unavailable  # noqa: PLC0415 (see _skipped_if_loaded)
+        from data.url import without_password  # noqa: PLC0415
 
         why = unavailable(e)
         if why is None:
@@ -145,7 +149,7 @@ def _ingest(args) -> int:
 def _skipped_if_loaded(args):
     """A re-sent file's result, decided before the load path is imported (`pipelines.resent`);
     None for a file to load. The file is hashed in a thread (hashlib lets go of the GIL) while
-    SQLAlchemy, the only library this needs, is imported: this module imports none at its top.
+    the look is imported: this module imports no library at its top.
     """
     found: list[str] = []
 
@@ -158,7 +162,6 @@ def _skipped_if_loaded(args):
 
     hashing = threading.Thread(target=digest, daemon=True)
     hashing.start()
-    from data.connect import warehouse_url  # noqa: PLC0415
     from pipelines.resent import skipped_if_loaded  # noqa: PLC0415
 
     hashing.join()
@@ -179,7 +182,7 @@ def _demo(args) -> int:
     if refusal := key_refusal():
         return _refused(args, refusal)
     from data.demo_builds import demo_state  # noqa: PLC0415 (as above)
-    from data.warehouse import get_engine, warehouse_url  # noqa: PLC0415
+    from data.warehouse import get_engine  # noqa: PLC0415
 
     def progress(done: int, total: int, label: str) -> None:
         print(f"[{done}/{total}] loaded {label}", file=sys.stderr, flush=True)

@@ -18,7 +18,7 @@ from sqlalchemy import Connection, Engine
 
 from data.bulk import insert_frame, schema_of, staged_inserts
 from data.keys import record_fingerprint
-from data.load_log import already_loaded
+from data.load_log import already_loaded, record_alone
 from data.loads import close_log, open_log
 from data.models import LoadLog, QuarantineRow
 from data.programme import record_risk_scores
@@ -26,7 +26,7 @@ from data.writes import existing_rows, matter_contacts, replace_rows, update_nei
 from pipelines.feeds import FEEDS, Feed
 from pipelines.parse import ROW, TRUE, RawFile, RejectedFile, enum_key, parse_cells, read_raw
 from pipelines.privacy import key_fingerprint, mask_text, pseudonym_key, pseudonymise
-from pipelines.results import LoadResult, record_unloaded, skipped
+from pipelines.results import LoadResult, skipped, unloaded_record
 from pipelines.screen import suspects
 from pipelines.workbook import SUFFIX as WORKBOOK
 from pipelines.workbook import read_workbook
@@ -141,7 +141,7 @@ def _skipped(engine: Engine, log: dict, name: str, dry_run: bool) -> LoadResult:
 def _unloaded(engine: Engine, log: dict, dry_run: bool, result: LoadResult) -> LoadResult:
     """Record a file that loaded nothing (skipped or rejected), unless this is a dry run."""
     if not dry_run:
-        record_unloaded(engine, log, result)
+        record_alone(engine, unloaded_record(log, result))
     return result
 
 

@@ -1,14 +1,10 @@
 """What a load answers (`LoadResult`, the `--json` object of `docs/feeds.md`), and the record of
-a file that loaded nothing. Light on imports (no polars, no models) so that a re-sent file is
+a file that loaded nothing. Light on imports (no SQLAlchemy, no polars) so that a re-sent file is
 answered without the load path's (`pipelines.resent`)."""
 
 import json
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
-
-from sqlalchemy import Engine
-
-from data.load_log import log_alone
 
 COUNTS = ("rows_read", "rows_inserted", "rows_updated", "rows_unchanged", "rows_quarantined")
 
@@ -38,8 +34,8 @@ def skipped(feed: str, name: str) -> LoadResult:
                       errors=[f"{name}: these exact bytes were loaded before"])
 
 
-def record_unloaded(engine: Engine, log: dict, result: LoadResult) -> None:
-    """Write the load log's record of a file that loaded nothing (skipped or rejected)."""
-    with engine.begin() as conn:
-        log_alone(conn, **log, status=result.status, **result.counts(),
-                  finished_at=datetime.now(UTC), errors=json.dumps(result.errors))
+def unloaded_record(log: dict, result: LoadResult) -> dict:
+    """The load log's record of a file that loaded nothing (skipped or rejected): `log`'s
+    columns, then its status and counts, when it finished and what was said."""
+    return {**log, "status": result.status, **result.counts(),
+            "finished_at": datetime.now(UTC), "errors": json.dumps(result.errors)}

@@ -14,9 +14,10 @@ from pathlib import Path
 from sqlalchemy.exc import SQLAlchemyError
 
 from data.keys import recorded_fingerprint
+from data.location import warehouse_url
 from data.run_lock import RunLockTimeout, run_lock
 from data.url import url_problem, without_password
-from data.warehouse import get_engine, warehouse_url
+from data.warehouse import get_engine
 from pipelines.privacy import key_mismatch, key_refusal
 from pipelines.sources.config import ConfigError, check_environment, read_config
 from pipelines.sources.run import SourceResult, run_source

@@ -1,17 +1,21 @@
 """A re-sent file is answered before the load path is imported (`pipelines.resent`): the same
 answer and the same load log record as the load path's own skip, on both warehouses, and
-without polars, pandas, great-expectations or the models loading in the process."""
+without polars, pandas, great-expectations or the models loading in the process (on SQLite,
+without SQLAlchemy either)."""
 
 import json
 import os
+import re
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import create_engine
 
 from data.load_log import LOAD_LOG
 from data.models import LoadLog, WarehouseVersion
+from data.sqlite_log import logged_if_loaded
 from data.types import UtcDateTime
 from data.versions import VERSIONS, read_versions
 from data.vocabulary import FEED_NAMES
@@ -19,6 +23,7 @@ from data.warehouse import make_engine
 from pipelines.feeds import FEEDS
 from pipelines.ingest import ingest_file
 from pipelines.resent import skipped_if_loaded
+from pipelines.results import skipped, unloaded_record
 from tests.pipelines.helpers import TEST_KEY, rows, write
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -60,8 +65,10 @@ def test_a_resent_file_is_skipped_as_the_load_path_skips_it_without_the_heavy_im
         "rows_inserted": 0, "rows_updated": 0, "rows_unchanged": 0, "rows_quarantined": 0,
         "errors": ["march.csv: these exact bytes were loaded before"]}
     imported = _imported(answered.stderr)
-    assert "sqlalchemy" in imported  # the output was read right
+    assert "pipelines.resent" in imported  # the output was read right
     assert not [m for m in imported if m.split(".")[0] in HEAVY or m in HEAVY]
+    # SQLite's look and record need the standard library alone (data.sqlite_log).
+    assert ("sqlalchemy" in imported) == warehouse_url.startswith("postgresql")
     loaded, skipped_here, skipped_there = rows(engine, "load_log", order_by="load_id")
     assert loaded["status"] == "loaded"
     assert ({k: v for k, v in skipped_there.items() if k not in WHEN}
@@ -115,9 +122,40 @@ def test_the_answered_process_leaves_the_sqlite_warehouse_whole_in_its_file(tmp_
     bare = create_engine(url)
     try:
         with bare.connect() as conn:
-            assert conn.exec_driver_sql(
-                "SELECT file_name, status FROM load_log ORDER BY load_id").all() == [
-                    ("march.csv", "loaded"), ("march.csv", "skipped")]
+            logged = conn.exec_driver_sql("SELECT file_name, status, started_at, finished_at "
+                                          "FROM load_log ORDER BY load_id").all()
+    finally:
+        bare.dispose()
+    assert [row[:2] for row in logged] == [("march.csv", "loaded"), ("march.csv", "skipped")]
+    # The skip's instants are stored as SQLAlchemy stores the load's (UTC text, data.types).
+    assert all(re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6}", instant)
+               for row in logged for instant in row[2:]), logged
+
+
+def test_the_sqlite_look_writes_nothing_unless_it_writes_all(tmp_path):
+    # The look's record and the move of the `loads` version are one transaction: where the
+    # second fails (here, a warehouse without its versions table), the first is not kept, and
+    # the look says it could not tell, so that SQLAlchemy's way answers instead.
+    url = f"sqlite:///{tmp_path / 'council.db'}"
+    path = write(tmp_path, "march.csv", CONTACTS)
+    loading = make_engine(url)
+    assert ingest_file(loading, "contacts", path).status == "loaded"
+    with loading.begin() as conn:
+        conn.exec_driver_sql("DROP TABLE warehouse_versions")
+        (digest,) = conn.exec_driver_sql("SELECT sha256 FROM load_log").one()
+    loading.dispose()
+    log = dict(feed="contacts", source_system="canonical", file_name="march.csv", sha256=digest,
+               started_at=datetime.now(UTC))
+    record = unloaded_record(log, skipped("contacts", "march.csv"))
+
+    assert logged_if_loaded(tmp_path / "council.db", record) is None
+    assert logged_if_loaded(tmp_path / "missing.db", record) is None
+    assert not (tmp_path / "missing.db").exists()  # the look creates no warehouse
+    assert logged_if_loaded(tmp_path / "council.db", {**record, "sha256": "0" * 64}) is False
+    bare = create_engine(url)
+    try:
+        with bare.connect() as conn:
+            assert conn.exec_driver_sql("SELECT status FROM load_log").all() == [("loaded",)]
     finally:
         bare.dispose()
 
