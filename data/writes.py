@@ -52,11 +52,27 @@ def _filled(conn: Connection, table: Table, frame: pl.DataFrame) -> Table:
 def existing_rows(conn: Connection, table: Table, key: str, source_system: str,
                   ids: pl.Series) -> pl.DataFrame:
     """The stored rows of this source system with these ids."""
-    if conn.execute(select(table.c.source_system).where(table.c.source_system == source_system)
-                    .limit(1)).first() is None:
-        return pl.DataFrame(schema=schema_of(table))  # the system's first load: every id is new
+    if _none_stored_between(conn, table, key, source_system, ids):
+        return pl.DataFrame(schema=schema_of(table))
     keys = _filled(conn, KEYS, pl.DataFrame({"id": ids}))
     return read_frame(conn, stored_with_keys(conn, table, key, source_system, keys))
+
+
+def _none_stored_between(conn: Connection, table: Table, key: str, source_system: str,
+                         ids: pl.Series) -> bool:
+    """Whether none of these ids can be stored, told by one search of the primary key: the
+    system has no rows yet (its first load), or, on SQLite, none between the least and the
+    greatest of the ids (a system whose ids count up: each month's are new). Then no id is
+    looked up (1.0 s of a 1,000,000-row load).
+
+    SQLite orders text by its bytes, as polars does; PostgreSQL orders it by the database's
+    collation, where the file's least and greatest ids need not bound the rest.
+    """
+    c = table.c
+    query = select(c.source_system).where(c.source_system == source_system)
+    if conn.dialect.name == "sqlite":
+        query = query.where(c[key].between(ids.min(), ids.max()))
+    return conn.execute(query.limit(1)).first() is None
 
 
 def stored_with_keys(conn: Connection, table: Table, key: str, source_system: str,
