@@ -16,6 +16,7 @@ from sqlalchemy import (
     Table,
     Text,
     delete,
+    func,
     select,
     true,
     update,
@@ -51,28 +52,34 @@ def _filled(conn: Connection, table: Table, frame: pl.DataFrame) -> Table:
 
 def existing_rows(conn: Connection, table: Table, key: str, source_system: str,
                   ids: pl.Series) -> pl.DataFrame:
-    """The stored rows of this source system with these ids."""
-    if _none_stored_between(conn, table, key, source_system, ids):
-        return pl.DataFrame(schema=schema_of(table))
-    keys = _filled(conn, KEYS, pl.DataFrame({"id": ids}))
+    """The stored rows of this source system with these ids.
+
+    The ids are looked up one by one only when a stored id of the system lies between the
+    least and the greatest of them: a system's first load, and a month of ids counting on from
+    the last, need one search of the primary key instead (1.0 s of a 1,000,000-row load on
+    SQLite, 1.8 s on PostgreSQL). The bounds are taken in the database's own order of text:
+    SQLite's is the bytes' order, as polars' is; PostgreSQL's is its collation's, so there
+    they are read from the ids once they are in the keys table.
+    """
+    empty = pl.DataFrame(schema=schema_of(table))
+    if conn.dialect.name == "sqlite":
+        if not _stored_between(conn, table, key, source_system, ids.min(), ids.max()):
+            return empty
+        keys = _filled(conn, KEYS, pl.DataFrame({"id": ids}))
+    else:
+        keys = _filled(conn, KEYS, pl.DataFrame({"id": ids}))
+        low, high = (select(least_or_greatest(keys.c.id)).scalar_subquery()
+                     for least_or_greatest in (func.min, func.max))
+        if not _stored_between(conn, table, key, source_system, low, high):
+            return empty
     return read_frame(conn, stored_with_keys(conn, table, key, source_system, keys))
 
 
-def _none_stored_between(conn: Connection, table: Table, key: str, source_system: str,
-                         ids: pl.Series) -> bool:
-    """Whether none of these ids can be stored, told by one search of the primary key: the
-    system has no rows yet (its first load), or, on SQLite, none between the least and the
-    greatest of the ids (a system whose ids count up: each month's are new). Then no id is
-    looked up (1.0 s of a 1,000,000-row load).
-
-    SQLite orders text by its bytes, as polars does; PostgreSQL orders it by the database's
-    collation, where the file's least and greatest ids need not bound the rest.
-    """
+def _stored_between(conn: Connection, table: Table, key: str, source_system: str,
+                    low, high) -> bool:
     c = table.c
-    query = select(c.source_system).where(c.source_system == source_system)
-    if conn.dialect.name == "sqlite":
-        query = query.where(c[key].between(ids.min(), ids.max()))
-    return conn.execute(query.limit(1)).first() is None
+    return conn.execute(select(c.source_system).where(
+        c.source_system == source_system, c[key].between(low, high)).limit(1)).first() is not None
 
 
 def stored_with_keys(conn: Connection, table: Table, key: str, source_system: str,
