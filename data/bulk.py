@@ -25,6 +25,7 @@ from sqlalchemy import (
     Select,
     Table,
     column,
+    func,
     insert,
     literal,
     literal_column,
@@ -43,6 +44,7 @@ STAGED_ROWS = 50_000
 _STAGING = "once_and_done_staging"
 _SCRATCH = "once-and-done-load-"  # then the loading process's id
 _LINE_END = "once_and_done_line_end"
+_PG_CLASS = table_clause("pg_class", column("oid"), column("reltuples"))
 ROWS_PER_STATEMENT = 100
 SQLITE_VALUES = 32_766  # the most values one SQLite statement binds
 
@@ -236,11 +238,10 @@ def indexes_rebuilt_if_large(conn: Connection, table: Table, adding: int):
     Building an index once over sorted data is several times cheaper than growing it row by row
     when a batch is a large share of the table. Both steps are inside the caller's transaction.
     A batch is large from `LARGE_BATCH` rows and a quarter of the table's rows (rounded down).
-    Whether the table holds that few is asked by reading at most that many rows, never by
-    counting the table: the cost follows the batch, not the history.
+    Whether the table holds that few is never asked by counting the table: the cost follows the
+    batch, not the history (`_holds_more_than`).
     """
-    large = adding >= LARGE_BATCH and conn.execute(
-        select(literal(1)).select_from(table).limit(1).offset(4 * adding + 3)).first() is None
+    large = adding >= LARGE_BATCH and not _holds_more_than(conn, table, 4 * adding + 3)
     if not large:
         yield
         return
@@ -249,6 +250,20 @@ def indexes_rebuilt_if_large(conn: Connection, table: Table, adding: int):
     yield
     for index in table.indexes:
         index.create(conn)
+
+
+def _holds_more_than(conn: Connection, table: Table, rows: int) -> bool:
+    """Whether the table holds more than `rows` rows. On PostgreSQL the planner's estimate
+    (`pg_class.reltuples`, kept by ANALYZE and by building an index) answers when it says
+    more: reading millions of rows to be sure took 13.8 s of a load into 30,000,000 contacts.
+    Otherwise at most `rows` rows are read, which is cheap for a table that small."""
+    if conn.dialect.name == "postgresql":
+        estimate = conn.execute(select(_PG_CLASS.c.reltuples).where(
+            _PG_CLASS.c.oid == func.to_regclass(table.name))).scalar()
+        if estimate is not None and estimate > rows:
+            return True
+    return conn.execute(
+        select(literal(1)).select_from(table).limit(1).offset(rows)).first() is not None
 
 
 def _to_sqlite(frame: pl.DataFrame) -> pl.DataFrame:

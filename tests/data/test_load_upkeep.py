@@ -1,9 +1,11 @@
 """What a load keeps up besides its rows, so that its cost follows the rows it brings and not
 the history the warehouse holds: no index by matter (an older warehouse loses it), and the
-choice to rebuild a table's indexes made without counting the table."""
+choice to rebuild a table's indexes made without counting the table (on PostgreSQL, without
+reading a large table at all)."""
 
 import polars as pl
-from sqlalchemy import BigInteger, Column, Index, MetaData, Table, inspect, text
+import pytest
+from sqlalchemy import BigInteger, Column, Index, MetaData, Table, event, inspect, text
 
 from data import bulk
 from data.bulk import indexes_rebuilt_if_large, insert_frame
@@ -56,3 +58,24 @@ def test_indexes_are_rebuilt_for_a_batch_that_is_a_quarter_of_the_table(engine, 
             assert _indexes(conn, table.name) == {"ix_upkeep_check_n"}
             table.drop(conn)
     assert seen == [rebuilt for *_, rebuilt in CASES]
+
+
+@pytest.mark.parametrize("warehouse_url", ["postgresql"], indirect=True)
+def test_postgresql_knows_a_large_table_by_its_estimate_without_reading_it(engine, monkeypatch):
+    monkeypatch.setattr(bulk, "LARGE_BATCH", 10)
+    table = Table("upkeep_estimate", MetaData(), Column("n", BigInteger),
+                  Index("ix_upkeep_estimate_n", "n"))
+    with engine.begin() as conn:
+        table.create(conn)
+        insert_frame(conn, table, pl.DataFrame({"n": range(1_000)}, schema={"n": pl.Int64}))
+        conn.execute(text("ANALYZE upkeep_estimate"))  # as autovacuum would after a load
+    sent = []
+    event.listen(engine, "before_cursor_execute",
+                 lambda conn, cursor, statement, *args: sent.append(statement))
+    with engine.begin() as conn:
+        # 1,000 rows hold more than four times 20: the batch is small, the index stays.
+        with indexes_rebuilt_if_large(conn, table, 20):
+            assert _indexes(conn, table.name) == {"ix_upkeep_estimate_n"}
+        table.drop(conn)
+    assert any("reltuples" in s for s in sent), sent
+    assert not [s for s in sent if "OFFSET" in s], sent
