@@ -17,10 +17,10 @@ from data.vocabulary import DIMENSIONS
 
 
 def read_table(conn: Connection, table: Table, columns: Sequence[str] | None = None,
-               exclude: Sequence[str] = ()) -> pl.DataFrame:
-    """A whole (small or aggregated) table: the given columns, else all but `exclude`."""
+               exclude: Sequence[str] = (), many: bool = False) -> pl.DataFrame:
+    """A whole table: the given columns, else all but `exclude` (`many`: see `read_frame`)."""
     names = [c for c in (columns or table.columns.keys()) if c not in exclude]
-    return read_frame(conn, select(*(table.c[n] for n in names)))
+    return read_frame(conn, select(*(table.c[n] for n in names)), many=many)
 
 
 def contacts_received(conn: Connection, columns: Sequence[str], start: datetime, end: datetime,
@@ -45,7 +45,7 @@ def contacts_received(conn: Connection, columns: Sequence[str], start: datetime,
     for dim, values in (filters or {}).items():
         column = func.coalesce(c.ward, "") if dim == "ward" else c[dim]
         query = query.where(column.in_(tuple(values)) if values else false())
-    return read_frame(conn, query)
+    return read_frame(conn, query, many=True)
 
 
 def data_horizon(conn: Connection) -> datetime | None:

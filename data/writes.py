@@ -72,7 +72,7 @@ def existing_rows(conn: Connection, table: Table, key: str, source_system: str,
                      for least_or_greatest in (func.min, func.max))
         if not _stored_between(conn, table, key, source_system, low, high):
             return empty
-    return read_frame(conn, stored_with_keys(conn, table, key, source_system, keys))
+    return read_frame(conn, stored_with_keys(conn, table, key, source_system, keys), many=True)
 
 
 def _stored_between(conn: Connection, table: Table, key: str, source_system: str,
@@ -132,7 +132,7 @@ def matter_contacts(conn: Connection, matters: pl.DataFrame, start: datetime,
     c = Contact.__table__.c
     stored = read_frame(conn, select(c.source_system, c.contact_id, *(c[m] for m in MATTER),
                                      c.received_at, c.prev_matter_at, c.next_matter_at)
-                        .where(c.received_at >= start, c.received_at <= end))
+                        .where(c.received_at >= start, c.received_at <= end), many=True)
     return stored.join(matters.select(MATTER), on=MATTER, how="semi")
 
 

@@ -58,10 +58,10 @@ def read_facts(engine: Engine) -> Sources:
     """The large part of `Sources` (the mart, complaints, survey responses, enquiries and the
     data horizon), without the reference data (`with_reference` adds it)."""
     with engine.connect() as conn:
-        parts = read_table(conn, ContactsMonthly.__table__)
-        complaints = read_table(conn, Complaint.__table__)
-        responses = read_table(conn, SurveyResponse.__table__, exclude=("comment",))
-        enquiries = read_table(conn, Enquiry.__table__)
+        parts = read_table(conn, ContactsMonthly.__table__, many=True)
+        complaints = read_table(conn, Complaint.__table__, many=True)
+        responses = read_table(conn, SurveyResponse.__table__, exclude=("comment",), many=True)
+        enquiries = read_table(conn, Enquiry.__table__, many=True)
         as_of = data_horizon(conn)
     return Sources(parts=parts, complaints=complaints, enquiries=enquiries,
                    responses=with_response_month(responses),
