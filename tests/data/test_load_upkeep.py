@@ -79,3 +79,30 @@ def test_postgresql_knows_a_large_table_by_its_estimate_without_reading_it(engin
         table.drop(conn)
     assert any("reltuples" in s for s in sent), sent
     assert not [s for s in sent if "OFFSET" in s], sent
+
+
+@pytest.mark.parametrize("warehouse_url", ["postgresql"], indirect=True)
+def test_rows_loaded_since_the_last_analyze_count_in_the_estimate(engine, monkeypatch):
+    # ANALYZE saw 100 rows; 10,000 came after. A batch of 100 needs more than 403 rows for the
+    # table to be large: the rows per page of the ANALYZE times the pages now say so, where
+    # the ANALYZE's own count (100) would have sent the table to be read.
+    monkeypatch.setattr(bulk, "LARGE_BATCH", 10)
+    table = Table("upkeep_stale", MetaData(), Column("n", BigInteger),
+                  Index("ix_upkeep_stale_n", "n"))
+    with engine.begin() as conn:
+        table.create(conn)
+        # Stale as after a load that autovacuum has not yet caught up with.
+        conn.execute(text("ALTER TABLE upkeep_stale SET (autovacuum_enabled = false)"))
+        insert_frame(conn, table, pl.DataFrame({"n": range(100)}, schema={"n": pl.Int64}))
+        conn.execute(text("ANALYZE upkeep_stale"))
+        insert_frame(conn, table, pl.DataFrame({"n": range(10_000)}, schema={"n": pl.Int64}))
+    sent = []
+    event.listen(engine, "before_cursor_execute",
+                 lambda conn, cursor, statement, *args: sent.append(statement))
+    with engine.begin() as conn:
+        assert conn.execute(text("SELECT reltuples FROM pg_class "
+                                 "WHERE oid = 'upkeep_stale'::regclass")).scalar() == 100
+        with indexes_rebuilt_if_large(conn, table, 100):
+            assert _indexes(conn, table.name) == {"ix_upkeep_stale_n"}
+        table.drop(conn)
+    assert not [s for s in sent if "OFFSET" in s], sent
