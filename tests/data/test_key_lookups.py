@@ -6,11 +6,11 @@ PostgreSQL, whose planner chose it for the plain join). Read from each database'
 from datetime import UTC, datetime, timedelta
 
 import polars as pl
-from sqlalchemy import event
 
 from data.bulk import insert_frame
 from data.models import Contact
 from data.writes import KEYS, _filled, existing_rows, stored_with_keys
+from tests.data.helpers import statements
 
 STORED = 20_000
 
@@ -59,9 +59,7 @@ def test_ids_beyond_every_stored_one_are_new_without_a_lookup(engine):
     table = Contact.__table__
     with engine.begin() as conn:
         insert_frame(conn, table, stored_contacts())
-    sent = []
-    event.listen(engine, "before_cursor_execute",
-                 lambda conn, cursor, statement, *args: sent.append(statement))
+    sent = statements(engine)
 
     def lookups() -> int:
         """The statements that read stored rows by the keys table (`stored_with_keys`)."""

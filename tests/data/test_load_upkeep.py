@@ -5,11 +5,12 @@ reading a large table at all)."""
 
 import polars as pl
 import pytest
-from sqlalchemy import BigInteger, Column, Index, MetaData, Table, event, inspect, text
+from sqlalchemy import BigInteger, Column, Index, MetaData, Table, inspect, text
 
 from data import bulk
 from data.bulk import indexes_rebuilt_if_large, insert_frame
 from data.warehouse import make_engine
+from tests.data.helpers import statements
 
 
 def _indexes(conn, table: str) -> set[str]:
@@ -60,23 +61,36 @@ def test_indexes_are_rebuilt_for_a_batch_that_is_a_quarter_of_the_table(engine, 
     assert seen == [rebuilt for *_, rebuilt in CASES]
 
 
+def _kept_without_reading(engine, table: Table, adding: int) -> list[str]:
+    """Open `indexes_rebuilt_if_large` for a batch of `adding` rows into the filled `table`,
+    check that its index stays (the batch is small beside it), drop the table, and give the
+    statements sent meanwhile."""
+    sent = statements(engine)
+    with engine.begin() as conn:
+        with indexes_rebuilt_if_large(conn, table, adding):
+            assert _indexes(conn, table.name) == {f"ix_{table.name}_n"}
+        table.drop(conn)
+    return sent
+
+
+def _indexed(name: str) -> Table:
+    return Table(name, MetaData(), Column("n", BigInteger), Index(f"ix_{name}_n", "n"))
+
+
+def _numbers(count: int) -> pl.DataFrame:
+    return pl.DataFrame({"n": range(count)}, schema={"n": pl.Int64})
+
+
 @pytest.mark.parametrize("warehouse_url", ["postgresql"], indirect=True)
 def test_postgresql_knows_a_large_table_by_its_estimate_without_reading_it(engine, monkeypatch):
     monkeypatch.setattr(bulk, "LARGE_BATCH", 10)
-    table = Table("upkeep_estimate", MetaData(), Column("n", BigInteger),
-                  Index("ix_upkeep_estimate_n", "n"))
+    table = _indexed("upkeep_estimate")
     with engine.begin() as conn:
         table.create(conn)
-        insert_frame(conn, table, pl.DataFrame({"n": range(1_000)}, schema={"n": pl.Int64}))
+        insert_frame(conn, table, _numbers(1_000))
         conn.execute(text("ANALYZE upkeep_estimate"))  # as autovacuum would after a load
-    sent = []
-    event.listen(engine, "before_cursor_execute",
-                 lambda conn, cursor, statement, *args: sent.append(statement))
-    with engine.begin() as conn:
-        # 1,000 rows hold more than four times 20: the batch is small, the index stays.
-        with indexes_rebuilt_if_large(conn, table, 20):
-            assert _indexes(conn, table.name) == {"ix_upkeep_estimate_n"}
-        table.drop(conn)
+    # 1,000 rows hold more than four times 20: the batch is small, the index stays.
+    sent = _kept_without_reading(engine, table, 20)
     assert any("reltuples" in s for s in sent), sent
     assert not [s for s in sent if "OFFSET" in s], sent
 
@@ -87,22 +101,15 @@ def test_rows_loaded_since_the_last_analyze_count_in_the_estimate(engine, monkey
     # table to be large: the rows per page of the ANALYZE times the pages now say so, where
     # the ANALYZE's own count (100) would have sent the table to be read.
     monkeypatch.setattr(bulk, "LARGE_BATCH", 10)
-    table = Table("upkeep_stale", MetaData(), Column("n", BigInteger),
-                  Index("ix_upkeep_stale_n", "n"))
+    table = _indexed("upkeep_stale")
     with engine.begin() as conn:
         table.create(conn)
         # Stale as after a load that autovacuum has not yet caught up with.
         conn.execute(text("ALTER TABLE upkeep_stale SET (autovacuum_enabled = false)"))
-        insert_frame(conn, table, pl.DataFrame({"n": range(100)}, schema={"n": pl.Int64}))
+        insert_frame(conn, table, _numbers(100))
         conn.execute(text("ANALYZE upkeep_stale"))
-        insert_frame(conn, table, pl.DataFrame({"n": range(10_000)}, schema={"n": pl.Int64}))
-    sent = []
-    event.listen(engine, "before_cursor_execute",
-                 lambda conn, cursor, statement, *args: sent.append(statement))
-    with engine.begin() as conn:
+        insert_frame(conn, table, _numbers(10_000))
         assert conn.execute(text("SELECT reltuples FROM pg_class "
                                  "WHERE oid = 'upkeep_stale'::regclass")).scalar() == 100
-        with indexes_rebuilt_if_large(conn, table, 100):
-            assert _indexes(conn, table.name) == {"ix_upkeep_stale_n"}
-        table.drop(conn)
+    sent = _kept_without_reading(engine, table, 100)
     assert not [s for s in sent if "OFFSET" in s], sent

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import polars as pl
 import pytest
-from sqlalchemy import event, insert, select
+from sqlalchemy import insert, select
 from sqlalchemy.exc import StatementError
 
 from data.bulk import insert_frame, read_frame
@@ -15,6 +15,7 @@ from data.facts import contacts_received, latest_comments
 from data.loads import load_history, quarantine_rows
 from data.models import Contact, LoadLog, QuarantineRow, Setting, SurveyResponse
 from data.reference import read_settings, set_setting
+from tests.data.helpers import statements
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -81,14 +82,6 @@ def test_contacts_in_a_period_filtered_in_sql(engine):
         assert read(filters={"service": ("Waste",), "channel": ("email",)}) == []
         with pytest.raises(ValueError, match="cannot filter contacts by"):
             read(filters={"team": ("A",)})
-
-
-def statements(engine) -> list[str]:
-    """Every statement the engine sends from now on, as the database receives it."""
-    sent: list[str] = []
-    event.listen(engine, "before_cursor_execute",
-                 lambda conn, cursor, statement, *args: sent.append(statement))
-    return sent
 
 
 def test_the_load_history_and_the_quarantine_are_bounded_in_the_database(engine):

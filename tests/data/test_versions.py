@@ -4,11 +4,12 @@ both backends; hand edits of reference tables (plain SQL from another connection
 import subprocess
 import sys
 
-from sqlalchemy import create_engine, event, text
+from sqlalchemy import create_engine, text
 
 from data.edits import record_change_point, remove_change_point, update_assumption
 from data.versions import CREATED, HAND_EDITED, install, moved, read_versions
 from data.warehouse import make_engine
+from tests.data.helpers import statements
 from tests.pipelines.helpers import csv_text, load
 from transform.marts import refresh_contact_marts
 
@@ -143,9 +144,7 @@ def test_an_older_warehouse_gains_its_versions_and_triggers_when_opened(engine, 
         with reopened.begin() as conn:
             conn.execute(text("UPDATE ref_kpi_targets SET target = 1 WHERE kpi = 'nps'"))
         assert moves(before, versions(reopened)) == {"targets": 1}
-        sent: list[str] = []
-        event.listen(reopened, "before_cursor_execute",
-                     lambda conn, cursor, statement, *args: sent.append(statement))
+        sent = statements(reopened)
         install(reopened)
         assert sent and not any(s.lstrip().upper().startswith(("CREATE", "INSERT", "DROP"))
                                 or "advisory" in s for s in sent), sent
