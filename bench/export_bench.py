@@ -101,6 +101,15 @@ def built_warehouse(contacts: int, per_file: int) -> Path:
     return db
 
 
+def built_url(contacts: int, per_file: int) -> str:
+    """The URL of the benchmark warehouse of `contacts`, which must have been built already."""
+    db = warehouse_path(source_files(contacts, per_file))
+    if not db.exists():
+        raise SystemExit(f"no warehouse at {db}: build it with python -m bench.export_bench "
+                         f"--contacts {contacts} --per-file {per_file}")
+    return f"sqlite:///{db}"
+
+
 def build_warehouse(files: list[Path], path: Path) -> dict:
     """Load the files in order into a new SQLite warehouse; returns the load figures."""
     from data.warehouse import make_engine

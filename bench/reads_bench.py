@@ -24,7 +24,7 @@ import sys
 import time
 from dataclasses import replace
 
-from bench.export_bench import source_files, warehouse_path
+from bench.export_bench import built_url
 from bench.ingest_bench import BENCH_KEY, KEY_VARIABLE
 
 
@@ -79,14 +79,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args(argv)
     os.environ.setdefault(KEY_VARIABLE, BENCH_KEY)
-    if args.warehouse:
-        url = args.warehouse
-    else:
-        db = warehouse_path(source_files(args.contacts, args.per_file))
-        if not db.exists():
-            raise SystemExit(f"no warehouse at {db}: build it with python -m bench.export_bench "
-                             f"--contacts {args.contacts} --per-file {args.per_file}")
-        url = f"sqlite:///{db}"
+    url = args.warehouse or built_url(args.contacts, args.per_file)
     load = os.getloadavg()[0]
     print(f"Reads benchmark: {url}")
     print(f"Machine: {os.cpu_count()} CPUs; load average {load:.1f} (a shared machine: figures "
