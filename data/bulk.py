@@ -214,6 +214,11 @@ def _insert_staged(conn: Connection, table: Table, frame: pl.DataFrame) -> None:
     import adbc_driver_sqlite  # noqa: PLC0415
 
     folder, attached = conn.info[_STAGING]
+    # ADBC links a copy of SQLite of its own, so it only ever opens a scratch file, closed before
+    # the warehouse's connection attaches it: two copies of SQLite on one file in one process
+    # undo each other's POSIX locks (reading the warehouse itself through ADBC, for the
+    # dashboard's sources in 0.3 s instead of 1.1, broke the next read of the process's own
+    # connection with "disk I/O error", 2026-12-02).
     # A file per frame: the transaction keeps reading each file it has copied from.
     name = f"load_stage_{len(attached)}"
     path = folder / f"{name}.db"
