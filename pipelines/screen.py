@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 
 import polars as pl
 
+from pipelines import rule_words as words
 from pipelines.feeds import Column, Feed
 
 EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
@@ -50,71 +51,57 @@ def rule_predicates(feed: Feed, now: datetime) -> dict[str, pl.Expr]:
     ids = [feed.id_column, *feed.key_with]
     # Null ids are counted as duplicates too: more rows to look at, none missed.
     unique = (pl.struct(ids) if feed.key_with else pl.col(feed.id_column)).is_duplicated()
-    predicates = {unique_message(feed): unique}
+    predicates = {words.unique(feed): unique}
     for col in feed.columns:
         predicates.update(_column_predicates(col, latest))
     if feed.one_of:
-        predicates[f"needs at least one of {', '.join(feed.one_of)}"] = pl.all_horizontal(
+        predicates[words.one_of(feed)] = pl.all_horizontal(
             pl.col(c).is_null() for c in feed.one_of)
     return predicates
 
 
-def unique_message(feed: Feed) -> str:
-    if not feed.key_with:
-        return f"{feed.id_column}: duplicate id in file"
-    return (f"{feed.id_column}: duplicate {' and '.join((feed.id_column, *feed.key_with))} "
-            "in file")
-
-
 def _column_predicates(col: Column, latest: datetime) -> dict[str, pl.Expr]:
-    name, cell = col.name, pl.col(col.name)
+    cell = pl.col(col.name)
     found: dict[str, pl.Expr] = {}
     if col.required:
-        found[f"{name}: a value is required"] = cell.is_null()
+        found[words.required(col)] = cell.is_null()
     if col.required_when:
         other, value = col.required_when
-        found[f"{name}: a value is required when {other} is {value}"] = (
+        found[words.required_when(col)] = (
             cell.is_null() & (pl.col(other) == value))
     if col.only_when:
         other, value = col.only_when
-        found[f"{name}: only allowed when {other} is {value}"] = (
+        found[words.only_when(col)] = (
             cell.is_not_null() & (pl.col(other) != value))
     if col.not_with:
-        found[f"{name}: only allowed when {col.not_with} is empty"] = (
+        found[words.not_with(col)] = (
             cell.is_not_null() & pl.col(col.not_with).is_not_null())
     if col.kind == "text" and col.max_len:
         # A character takes at least one byte: more characters than allowed means more bytes.
         length = cell.str.len_bytes()
-        found[f"{name}: longer than {col.max_len} characters"] = (
+        found[words.too_long(col)] = (
             cell.is_not_null() & ((length < 1) | (length > col.max_len)))
     if col.kind == "enum":
-        found[f"{name}: not one of {', '.join(col.values)}"] = (
+        found[words.not_one_of(col)] = (
             cell.is_not_null() & ~cell.is_in(list(col.values)))
     if col.kind == "int" and (col.min_value is not None or col.max_value is not None):
         low = pl.lit(False) if col.min_value is None else cell < col.min_value
         high = pl.lit(False) if col.max_value is None else cell > col.max_value
-        found[f"{name}: {range_words(col.min_value, col.max_value)}"] = (
+        found[words.out_of_range(col)] = (
             cell.is_not_null() & (low | high))
     if col.kind == "timestamp":
-        found[f"{name}: before 2000-01-01 or more than a day after loading"] = (
+        found[words.out_of_time(col)] = (
             cell.is_not_null() & ((cell < EARLIEST + MARGIN) | (cell > latest - MARGIN)))
     if col.kind == "date":
         early = cell < (EARLIEST + MARGIN).date()
         if col.planned:
-            found[f"{name}: before 2000-01-01"] = cell.is_not_null() & early
+            found[words.too_early(col)] = cell.is_not_null() & early
         else:
-            found[f"{name}: before 2000-01-01 or more than a day after loading"] = (
+            found[words.out_of_time(col)] = (
                 cell.is_not_null() & (early | (cell > (latest - MARGIN).date())))
     if col.not_before:
         # Equal values pass the rule; they are looked at all the same.
-        found[f"{name}: earlier than {col.not_before}"] = (
+        found[words.earlier_than(col)] = (
             cell.is_not_null() & pl.col(col.not_before).is_not_null()
             & (cell <= pl.col(col.not_before)))
     return found
-
-
-def range_words(low: int | None, high: int | None) -> str:
-    if high is None:
-        return f"must be {low} or more"
-    return f"must be from {low} to {high}"
-

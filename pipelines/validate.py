@@ -15,9 +15,10 @@ import great_expectations.expectations as gxe
 import polars as pl
 from great_expectations.data_context.types.base import ProgressBarsConfig
 
+from pipelines import rule_words as words
 from pipelines.feeds import Column, Feed
 from pipelines.parse import ROW
-from pipelines.screen import EARLIEST, range_words, unique_message
+from pipelines.screen import EARLIEST
 
 
 def suite_for(feed: Feed, now: datetime, only: set[str] | None = None) -> gx.ExpectationSuite:
@@ -33,7 +34,7 @@ def suite_for(feed: Feed, now: datetime, only: set[str] | None = None) -> gx.Exp
             gxe.ExpectColumnValuesToNotBeNull(
                 column=first, condition_parser="pandas",
                 row_condition=" and ".join(f"{c}.isnull()" for c in others)),
-            f"needs at least one of {', '.join(feed.one_of)}"))
+            words.one_of(feed)))
     suite = gx.ExpectationSuite(name=f"{feed.name}_rows")
     for rule in rules:
         if only is None or rule.meta["message"] in only:
@@ -44,9 +45,9 @@ def suite_for(feed: Feed, now: datetime, only: set[str] | None = None) -> gx.Exp
 def _unique(feed: Feed):
     if not feed.key_with:
         return _said(gxe.ExpectColumnValuesToBeUnique(column=feed.id_column),
-                     unique_message(feed))
+                     words.unique(feed))
     return _said(gxe.ExpectCompoundColumnsToBeUnique(column_list=[feed.id_column, *feed.key_with]),
-                 unique_message(feed))
+                 words.unique(feed))
 
 
 def _column_rules(col: Column, latest: datetime) -> list:
@@ -54,56 +55,56 @@ def _column_rules(col: Column, latest: datetime) -> list:
     rules = []
     if col.required:
         rules.append(_said(gxe.ExpectColumnValuesToNotBeNull(column=name),
-                           f"{name}: a value is required"))
+                           words.required(col)))
     if col.required_when:
         other, value = col.required_when
         rules.append(_said(
             gxe.ExpectColumnValuesToNotBeNull(
                 column=name, condition_parser="pandas", row_condition=f'{other} == "{value}"'),
-            f"{name}: a value is required when {other} is {value}"))
+            words.required_when(col)))
     if col.only_when:
         other, value = col.only_when
         rules.append(_said(
             gxe.ExpectColumnValuesToBeNull(
                 column=name, condition_parser="pandas", row_condition=f'{other} != "{value}"'),
-            f"{name}: only allowed when {other} is {value}"))
+            words.only_when(col)))
     if col.not_with:
         rules.append(_said(
             gxe.ExpectColumnValuesToBeNull(
                 column=name, condition_parser="pandas", row_condition=f"{col.not_with}.notnull()"),
-            f"{name}: only allowed when {col.not_with} is empty"))
+            words.not_with(col)))
     if col.kind == "text" and col.max_len:
         rules.append(_said(
             gxe.ExpectColumnValueLengthsToBeBetween(column=name, min_value=1,
                                                     max_value=col.max_len),
-            f"{name}: longer than {col.max_len} characters"))
+            words.too_long(col)))
     if col.kind == "enum":
         rules.append(_said(gxe.ExpectColumnValuesToBeInSet(column=name, value_set=list(col.values)),
-                           f"{name}: not one of {', '.join(col.values)}"))
+                           words.not_one_of(col)))
     if col.kind == "int" and (col.min_value is not None or col.max_value is not None):
         rules.append(_said(
             gxe.ExpectColumnValuesToBeBetween(column=name, min_value=col.min_value,
                                               max_value=col.max_value),
-            f"{name}: {range_words(col.min_value, col.max_value)}"))
+            words.out_of_range(col)))
     if col.kind == "timestamp":
         rules.append(_said(
             gxe.ExpectColumnValuesToBeBetween(column=name, min_value=EARLIEST, max_value=latest),
-            f"{name}: before 2000-01-01 or more than a day after loading"))
+            words.out_of_time(col)))
     if col.kind == "date" and col.planned:
         rules.append(_said(
             gxe.ExpectColumnValuesToBeBetween(column=name, min_value=_day(EARLIEST)),
-            f"{name}: before 2000-01-01"))
+            words.too_early(col)))
     elif col.kind == "date":
         rules.append(_said(
             gxe.ExpectColumnValuesToBeBetween(column=name, min_value=_day(EARLIEST),
                                               max_value=_day(latest)),
-            f"{name}: before 2000-01-01 or more than a day after loading"))
+            words.out_of_time(col)))
     if col.not_before:
         rules.append(_said(
             gxe.ExpectColumnPairValuesAToBeGreaterThanB(
                 column_A=name, column_B=col.not_before, or_equal=True,
                 ignore_row_if="either_value_is_missing"),
-            f"{name}: earlier than {col.not_before}"))
+            words.earlier_than(col)))
     return rules
 
 
