@@ -9,13 +9,12 @@ medians printed side by side, with the engine `compute` chooses for that query
 (`metrics.compute.polars_engine`). Prints figures; asserts nothing about time.
 """
 
-import argparse
 import os
 import statistics
 import sys
 import time
 
-from bench.export_bench import built_url
+from bench.export_bench import read_url, reading_parser
 from bench.ingest_bench import BENCH_KEY, KEY_VARIABLE
 
 ENGINES = ("streaming", "in-memory")
@@ -51,15 +50,9 @@ def measure(url: str, repeat: int) -> tuple[int, list[tuple[str, dict[str, float
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.compute_bench", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--contacts", type=int, default=10_000_000)
-    parser.add_argument("--per-file", type=int, default=1_000_000)
-    parser.add_argument("--warehouse", metavar="URL", help="read this warehouse instead")
-    parser.add_argument("--repeat", type=int, default=5)
-    args = parser.parse_args(argv)
+    args = reading_parser("python -m bench.compute_bench", __doc__).parse_args(argv)
     os.environ.setdefault(KEY_VARIABLE, BENCH_KEY)
-    url = args.warehouse or built_url(args.contacts, args.per_file)
+    url = read_url(args)
     print(f"KPI engines benchmark: {url}")
     print(f"Machine: {os.cpu_count()} CPUs; load average {os.getloadavg()[0]:.1f}; "
           f"median of {args.repeat}, engines alternated")

@@ -17,14 +17,13 @@ The warehouse is the export benchmark's (`bench.export_bench`, built there once 
 any given with `--warehouse`; it is only read. Prints figures; asserts nothing about time.
 """
 
-import argparse
 import os
 import statistics
 import sys
 import time
 from dataclasses import replace
 
-from bench.export_bench import built_url
+from bench.export_bench import read_url, reading_parser
 from bench.ingest_bench import BENCH_KEY, KEY_VARIABLE
 
 
@@ -71,15 +70,9 @@ def measure(url: str, repeat: int) -> list[tuple[str, float]]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.reads_bench", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--contacts", type=int, default=10_000_000)
-    parser.add_argument("--per-file", type=int, default=1_000_000)
-    parser.add_argument("--warehouse", metavar="URL", help="read this warehouse instead")
-    parser.add_argument("--repeat", type=int, default=5)
-    args = parser.parse_args(argv)
+    args = reading_parser("python -m bench.reads_bench", __doc__).parse_args(argv)
     os.environ.setdefault(KEY_VARIABLE, BENCH_KEY)
-    url = args.warehouse or built_url(args.contacts, args.per_file)
+    url = read_url(args)
     load = os.getloadavg()[0]
     print(f"Reads benchmark: {url}")
     print(f"Machine: {os.cpu_count()} CPUs; load average {load:.1f} (a shared machine: figures "
