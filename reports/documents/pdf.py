@@ -9,6 +9,7 @@ weasyprint's full PDF/UA-1 variant was measured at 1.6 times the time for the sa
 import base64
 from html import escape
 
+from reports.documents.columns import column_widths
 from reports.documents.drawing import svg
 from reports.documents.model import Chart, Document, Heading, Items, Paragraph, Table, Tiles
 
@@ -34,7 +35,9 @@ h3 { font-size: 11pt; margin: 5mm 0 1mm 0; page-break-after: avoid; }
 figure { margin: 2mm 0; page-break-inside: avoid; }
 figure img { width: 100%%; }
 figcaption { font-size: 8.5pt; color: #404040; }
-table { border-collapse: collapse; width: 100%%; margin: 1mm 0 3mm 0; font-size: 8pt; }
+/* Fixed: the columns' widths come with the table (reports/documents/columns.py). */
+table { table-layout: fixed; border-collapse: collapse; width: 100%%; margin: 1mm 0 3mm 0;
+        font-size: 8pt; }
 /* A table's caption never ends a page apart from its rows. */
 caption { text-align: left; font-weight: bold; padding-bottom: 1mm; break-after: avoid; }
 th, td { border: 0.5pt solid #9e9e9e; padding: 0.8mm 1.5mm; text-align: left;
@@ -125,8 +128,9 @@ def _table(table: Table) -> str:
     rows = "".join("<tr>" + "".join(
         f'<th scope="row">{escape(c)}</th>' if i == 0 else f"<td>{escape(c)}</td>"
         for i, c in enumerate(row)) + "</tr>" for row in table.rows)
-    return (f"<table><caption>{escape(table.caption)}</caption><thead><tr>{head}</tr></thead>"
-            f"<tbody>{rows}</tbody></table>")
+    columns = "".join(f'<col style="width: {share:.2f}%">' for share in column_widths(table))
+    return (f"<table><caption>{escape(table.caption)}</caption><colgroup>{columns}</colgroup>"
+            f"<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>")
 
 
 def pdf_bytes(document: Document) -> bytes:
