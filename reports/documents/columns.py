@@ -1,7 +1,7 @@
 """The widths of a table's columns in the PDF, set before weasyprint lays the table out.
 
 weasyprint's automatic table layout measures every cell's text for its narrowest and widest
-fit before it places a line: a quarter of the committee pack's layout time. The rule here is the
+fit before it places a line: a fifth of the committee pack's layout time. The rule here is the
 automatic layout's own (CSS 2.1, 17.5.2.2), counted in characters: each column gets at least its
 longest word, and its longest line where the page has room; where it has not, the room left
 over the words goes to the columns in proportion to what more their lines would take.
