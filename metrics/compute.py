@@ -73,19 +73,6 @@ def compute(sources: Sources, query: Query) -> pl.DataFrame:
     A dimension not grouped by reads `All`; KPIs not defined for the grouping or the filters
     (`Kpi.dimensions`: complaints by channel, satisfaction by ward) are left out.
     """
-    plan = kpi_plan(sources, query)
-    if plan is None:
-        return _empty()
-    long = plan.collect(engine=polars_engine(query))
-    if query.first_month:
-        long = long.filter(pl.col("month") >= query.first_month)
-    if query.last_month:
-        long = long.filter(pl.col("month") <= query.last_month)
-    return long.sort("month", "service", "channel", "ward", "kpi")
-
-
-def kpi_plan(sources: Sources, query: Query) -> pl.LazyFrame | None:
-    """The query's KPIs as one lazy frame, every month (None: no KPI is defined for it)."""
     by = [d for d in DIMENSIONS if d in query.by]
     inputs = _inputs(sources, query)
     frames = []
@@ -96,15 +83,14 @@ def kpi_plan(sources: Sources, query: Query) -> pl.LazyFrame | None:
             continue
         frames.append(kpi.function(inputs, by).with_columns(pl.lit(kpi.id).alias("kpi"),
                                           _value(kpi.scale).alias("value")))
-    return pl.concat([_shape(f, by) for f in frames]) if frames else None
-
-
-def polars_engine(query: Query) -> str:
-    """A query without groups (a scorecard) makes a few rows per KPI and month: polars'
-    in-memory engine took a third less time than its streaming one for a filtered scorecard,
-    and as long for a whole one; grouped, streaming was as fast (the 10,000,000-contact
-    benchmark warehouse's 258,000 mart rows: `python -m bench.compute_bench`)."""
-    return "streaming" if query.by else "in-memory"
+    if not frames:
+        return _empty()
+    long = pl.concat([_shape(f, by) for f in frames]).collect()
+    if query.first_month:
+        long = long.filter(pl.col("month") >= query.first_month)
+    if query.last_month:
+        long = long.filter(pl.col("month") <= query.last_month)
+    return long.sort("month", "service", "channel", "ward", "kpi")
 
 
 def compute_by_column(sources: Sources, query: Query, column: str) -> pl.DataFrame:
