@@ -14,6 +14,7 @@ from tests.browser.conftest import (
     assert_no_exception,
     assert_none_shown,
     metric_value,
+    open_table,
     open_url,
     wait_idle,
 )
@@ -73,7 +74,7 @@ def test_service_filter_changes_the_scorecard(page, server):
 
 def test_scorecard_csv_download(page, server):
     open_url(page, server.url)
-    page.get_by_text("Scorecard as a table").click()
+    open_table(page, "Scorecard as a table")
     button = page.locator('[data-testid="stDownloadButton"]').filter(has_text="Download CSV")
     with page.expect_download() as download:
         button.first.click()

@@ -19,6 +19,7 @@ from tests.browser.conftest import (
     WIDTH,
     assert_clean_log,
     assert_no_exception,
+    open_table,
     open_url,
     wait_idle,
 )
@@ -232,7 +233,7 @@ def test_a_public_download_is_the_published_table_and_is_recorded(tab, public_se
     from data.warehouse import get_engine
 
     open_url(tab, public_server.url)
-    tab.get_by_text("Scorecard as a table").click()
+    open_table(tab, "Scorecard as a table")
     button = tab.locator('[data-testid="stDownloadButton"]').filter(has_text="Download CSV")
     with tab.expect_download() as download:
         button.first.click()
