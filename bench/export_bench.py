@@ -101,29 +101,6 @@ def built_warehouse(contacts: int, per_file: int) -> Path:
     return db
 
 
-def reading_parser(prog: str, doc: str) -> argparse.ArgumentParser:
-    """The options of a benchmark that only reads a warehouse: this benchmark's (`--contacts`,
-    `--per-file`) or any (`--warehouse`), each figure the median of `--repeat` (`read_url`)."""
-    parser = argparse.ArgumentParser(prog=prog, description=doc,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--contacts", type=int, default=10_000_000)
-    parser.add_argument("--per-file", type=int, default=1_000_000)
-    parser.add_argument("--warehouse", metavar="URL", help="read this warehouse instead")
-    parser.add_argument("--repeat", type=int, default=5)
-    return parser
-
-
-def read_url(args: argparse.Namespace) -> str:
-    """The warehouse `reading_parser`'s options name; this benchmark's must be built already."""
-    if args.warehouse:
-        return args.warehouse
-    db = warehouse_path(source_files(args.contacts, args.per_file))
-    if not db.exists():
-        raise SystemExit(f"no warehouse at {db}: build it with python -m bench.export_bench "
-                         f"--contacts {args.contacts} --per-file {args.per_file}")
-    return f"sqlite:///{db}"
-
-
 def build_warehouse(files: list[Path], path: Path) -> dict:
     """Load the files in order into a new SQLite warehouse; returns the load figures."""
     from data.warehouse import make_engine

@@ -17,13 +17,14 @@ The warehouse is the export benchmark's (`bench.export_bench`, built there once 
 any given with `--warehouse`; it is only read. Prints figures; asserts nothing about time.
 """
 
+import argparse
 import os
 import statistics
 import sys
 import time
 from dataclasses import replace
 
-from bench.export_bench import read_url, reading_parser
+from bench.export_bench import source_files, warehouse_path
 from bench.ingest_bench import BENCH_KEY, KEY_VARIABLE
 
 
@@ -70,9 +71,22 @@ def measure(url: str, repeat: int) -> list[tuple[str, float]]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = reading_parser("python -m bench.reads_bench", __doc__).parse_args(argv)
+    parser = argparse.ArgumentParser(prog="python -m bench.reads_bench", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--contacts", type=int, default=10_000_000)
+    parser.add_argument("--per-file", type=int, default=1_000_000)
+    parser.add_argument("--warehouse", metavar="URL", help="read this warehouse instead")
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args(argv)
     os.environ.setdefault(KEY_VARIABLE, BENCH_KEY)
-    url = read_url(args)
+    if args.warehouse:
+        url = args.warehouse
+    else:
+        db = warehouse_path(source_files(args.contacts, args.per_file))
+        if not db.exists():
+            raise SystemExit(f"no warehouse at {db}: build it with python -m bench.export_bench "
+                             f"--contacts {args.contacts} --per-file {args.per_file}")
+        url = f"sqlite:///{db}"
     load = os.getloadavg()[0]
     print(f"Reads benchmark: {url}")
     print(f"Machine: {os.cpu_count()} CPUs; load average {load:.1f} (a shared machine: figures "

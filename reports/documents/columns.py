@@ -33,4 +33,3 @@ def column_widths(table: Table) -> list[float]:
         share = (LINE_CHARACTERS - sum(narrowest)) / (sum(widest) - sum(narrowest))
         chosen = [low + (high - low) * share for low, high in zip(narrowest, widest)]
     return [100 * width / sum(chosen) for width in chosen]
-
