@@ -22,7 +22,7 @@ def _csv_counts(text: str) -> list[int]:
     ("x,y,z\n,,\n1\n", [3, 3, 1]),
 ])
 def test_counts_by_hand(text, counts):
-    assert _unquoted_widths(text.encode()).tolist() == counts == _csv_counts(text)
+    assert _unquoted_widths(text.encode()).to_list() == counts == _csv_counts(text)
 
 
 @pytest.mark.parametrize("text", ['a,b\n"1,2",3\n', "a,b\r1,2\n", "a,b\n1\r2\n"])
@@ -39,5 +39,5 @@ def test_the_same_counts_as_the_csv_module_on_a_thousand_made_up_files():
         counts = _unquoted_widths(text.encode())
         if counts is not None:
             answered += 1
-            assert counts.tolist() == _csv_counts(text), repr(text)
+            assert counts.to_list() == _csv_counts(text), repr(text)
     assert answered == 1000
