@@ -10,6 +10,7 @@ from data.edits import read_assumptions
 from metrics.published_scorecard import WITHHELD, published_scorecard
 from metrics.reads import read_settings, read_targets, sources_from_warehouse
 from metrics.scorecard import scorecard
+from reports.escape import md
 from tests.app.conftest import ACCESS, LATEST_MONTH
 
 
@@ -88,6 +89,16 @@ def test_a_public_visitor_sees_and_downloads_the_published_scorecard_only(signed
     assert {m.label: m.value for m in signed_out_app.metric} == dict(
         zip(expected["KPI"], expected["Value"]))
     assert any(_hidden(v) for v in expected["Value"])
+    # Under each tile, its captions say the published table's target (where it has one), last
+    # month and a year ago, in that order (as Markdown, escaped: "<5" is written "\<5").
+    captions = iter(c.value for c in signed_out_app.caption[1:])
+    rows = {r["KPI"]: r for r in expected.iter_rows(named=True)}
+    for metric in signed_out_app.metric:
+        row = rows[metric.label]
+        lines = [f"Last month: {row['Last month']}", f"A year ago: {row['A year ago']}"]
+        if row["Target"]:
+            lines.insert(0, f"Target: {row['Target']}")
+        assert [next(captions) for _ in lines] == [md(line) for line in lines]
     table = next(d.value for d in signed_out_app.dataframe)
     assert pl.from_pandas(table).equals(expected)
     assert not any("SPC" in c.value and "signal" in c.value for c in signed_out_app.caption)
