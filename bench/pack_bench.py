@@ -6,7 +6,8 @@ included) with its peak resident memory: `python -m metrics pack --half H --out 
 to `.docx`, and `python -m metrics scorecard --month M --out F.pdf` for the half's last month.
 The warehouse is only read (built once by `bench.export_bench.built_warehouse` if it is not
 there yet); the goal is the PDF pack in 5 s. For scale, the same command to Word shows what the
-figures cost without the PDF's layout.
+figures cost without the PDF's layout, and a process that only imports weasyprint and prints the
+same pack's HTML (as `reports.documents.pdf` writes it) shows what the PDF engine alone needs.
 """
 
 import argparse
@@ -16,7 +17,14 @@ from pathlib import Path
 
 from bench.export_bench import built_warehouse
 from bench.ingest_bench import run_measured
+from data.warehouse import get_engine
 from reports.documents.halves import half_months
+from reports.documents.papers import pack_document
+from reports.documents.pdf import html
+
+# The PDF engine alone, in a process of its own: its import and the pack's layout and writing.
+WEASYPRINT_ALONE = ("import sys; from weasyprint import HTML; "
+                    "HTML(filename=sys.argv[1]).write_pdf(sys.argv[2], pdf_tags=True)")
 
 GOAL_SECONDS = 5.0
 
@@ -45,6 +53,13 @@ def main() -> None:
             verdict = f" (goal {GOAL_SECONDS:.0f} s: {met})" if goal else ""
             print(f"{label}: {run.seconds:.1f} s, {size / 1024:,.0f} KiB, "
                   f"peak {run.peak_mb:,.0f} MB{verdict}", flush=True)
+        page = out / "pack.html"
+        page.write_text(html(pack_document(get_engine(url), args.half)))
+        run = run_measured([sys.executable, "-c", WEASYPRINT_ALONE, str(page),
+                            str(out / "alone.pdf")], {})
+        kib = page.stat().st_size / 1024
+        print(f"for scale, weasyprint alone printing the same pack ({kib:,.0f} KiB of HTML): "
+              f"{run.seconds:.1f} s, peak {run.peak_mb:,.0f} MB", flush=True)
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ from metrics.reads import (
 )
 from metrics.registry import REGISTRY
 from reports.documents import content
+from reports.documents.model import Document
 from reports.documents.pdf import pdf_bytes
 from reports.documents.programme import ProgrammeReport
 from reports.documents.word import docx_bytes
@@ -36,10 +37,15 @@ def pack_bytes(engine: Engine, half: str, fmt: str = "pdf") -> bytes:
     """The six-monthly committee pack for `half` ("2025-H1") as PDF or Word."""
     if fmt not in FORMATS:
         raise ValueError(f"format must be one of {FORMATS}, got {fmt!r}")
-    sources = sources_from_warehouse(engine)
-    document = content.pack(sources, half, read_targets(engine), _reference(engine),
-                            programme_report(engine, half, sources))
+    document = pack_document(engine, half)
     return pdf_bytes(document) if fmt == "pdf" else docx_bytes(document)
+
+
+def pack_document(engine: Engine, half: str) -> Document:
+    """The committee pack's content for `half`, before it is printed to either format."""
+    sources = sources_from_warehouse(engine)
+    return content.pack(sources, half, read_targets(engine), _reference(engine),
+                        programme_report(engine, half, sources))
 
 
 def one_pager_bytes(engine: Engine, month: str) -> bytes:
