@@ -1,9 +1,11 @@
 """Whether a load costs more as the warehouse keeps its history: `python -m bench.history_bench
-[--rows 200000] [--history 5] [--backend sqlite|postgresql|both] [--rounds 2]`.
+[--rows 200000] [--history 5] [--months 12] [--backend sqlite|postgresql|both] [--rounds 2]`.
 
-The history is `--history` files of `--rows` contacts, a year each, one after the other, from one
-pool of customers (the shape of `bench.export_bench`'s warehouse, a council's years); the
-measured file is the next year's. For each backend, in the same run, the measured file is loaded
+The history is `--history` files of `--rows` contacts, `--months` months each (a year unless
+said), one after the other, from one pool of customers (by default the shape of
+`bench.export_bench`'s warehouse, a council's years; `--rows 1000000 --history 29 --months 4`
+is 30,000,000 contacts over ten years, loaded a third of a year at a time); the measured file is
+the next. For each backend, in the same run, the measured file is loaded
 (`pipelines.ingest.ingest_file`, in a worker process with great-expectations already imported)
 into an empty warehouse and into one holding the history, round after round, alternating, so
 that a shared machine's noise falls on both. Each load prints its wall time and its process's
@@ -35,13 +37,21 @@ from bench.ingest_bench import (
 )
 
 
-def history_files(rows: int, history: int) -> list[Path]:
-    """The history's files, then the measured one: a year each from 1 October, the measured
-    year ending before last year's end (later contacts would be quarantined as not yet made)."""
-    first_year = date.today().year - 2 - history
-    return [cached_contacts_csv(OUT, rows, seed=i, customers=rows // 2,
-                                first_day=date(first_year + i, 10, 1))
-            for i in range(history + 1)]
+def history_files(rows: int, history: int, months: int = 12) -> list[Path]:
+    """The history's files, then the measured one: `months` each, one after the other, the
+    measured one starting on 1 October two years ago (later contacts would be quarantined as
+    not yet made)."""
+    measured = date(date.today().year - 2, 10, 1)
+    starts = [_months_later(measured, months * (i - history)) for i in range(history + 2)]
+    return [cached_contacts_csv(OUT, rows, seed=i, customers=rows // 2, first_day=start,
+                                days=(end - start).days)
+            for i, (start, end) in enumerate(zip(starts, starts[1:]))]
+
+
+def _months_later(day: date, months: int) -> date:
+    """The first of the month `months` after `day`'s (before it when negative)."""
+    year, month = divmod(day.year * 12 + day.month - 1 + months, 12)
+    return date(year, month + 1, 1)
 
 
 def _worker(url: str, files: list[str]) -> None:
@@ -121,6 +131,7 @@ def main(argv: list[str] | None = None) -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rows", type=int, default=200_000)
     parser.add_argument("--history", type=int, default=5)
+    parser.add_argument("--months", type=int, default=12, help="each file's span")
     parser.add_argument("--backend", choices=["sqlite", "postgresql", "both"], default="both")
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--worker", help=argparse.SUPPRESS)
@@ -131,18 +142,18 @@ def main(argv: list[str] | None = None) -> int:
         _worker(args.worker, args.files)
         return 0
     load_before = os.getloadavg()
-    files = history_files(args.rows, args.history)
+    files = history_files(args.rows, args.history, args.months)
     backends = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
     measure = {"sqlite": measure_sqlite, "postgresql": measure_postgres}
     figures = {b: measure[b](files, args.rounds) for b in backends}
-    print_report(args.rows, args.history, figures, load_before, os.getloadavg())
+    print_report(args.rows, args.history, args.months, figures, load_before, os.getloadavg())
     return 0
 
 
-def print_report(rows: int, history: int, figures: dict, load_before: tuple,
+def print_report(rows: int, history: int, months: int, figures: dict, load_before: tuple,
                  load_after: tuple) -> None:
-    print(f"History benchmark: a file of {rows:,} contacts into an empty warehouse and into one "
-          f"holding {rows * history:,} ({history} earlier years)")
+    print(f"History benchmark: a file of {rows:,} contacts over {months} months into an empty "
+          f"warehouse and into one holding {rows * history:,} ({history} earlier files)")
     print(f"Machine: {os.cpu_count()} CPUs; load average {_load(load_before)} before, "
           f"{_load(load_after)} after (a shared machine: figures are noisy)")
     print()
