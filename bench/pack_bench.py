@@ -20,11 +20,12 @@ from bench.ingest_bench import run_measured
 from data.warehouse import get_engine
 from reports.documents.halves import half_months
 from reports.documents.papers import pack_document
-from reports.documents.pdf import html
+from reports.documents.pdf import WRITE_OPTIONS, html
 
-# The PDF engine alone, in a process of its own: its import and the pack's layout and writing.
+# The PDF engine alone, in a process of its own: its import and the pack's layout and writing,
+# with the pack's options (written out here: importing our modules would add a second).
 WEASYPRINT_ALONE = ("import sys; from weasyprint import HTML; "
-                    "HTML(filename=sys.argv[1]).write_pdf(sys.argv[2], pdf_tags=True)")
+                    f"HTML(filename=sys.argv[1]).write_pdf(sys.argv[2], **{WRITE_OPTIONS!r})")
 
 GOAL_SECONDS = 5.0
 

@@ -13,6 +13,9 @@ from reports.documents.columns import column_widths
 from reports.documents.drawing import svg
 from reports.documents.model import Chart, Document, Heading, Items, Paragraph, Table, Tiles
 
+# weasyprint's options for every PDF (bench/pack_bench.py prints with the same).
+WRITE_OPTIONS = {"pdf_tags": True}
+
 CSS = """
 @page { size: A4 %(orientation)s; margin: 18mm 16mm 18mm 16mm;
         @bottom-right { content: "Page " counter(page) " of " counter(pages);
@@ -137,4 +140,4 @@ def pdf_bytes(document: Document) -> bytes:
     """The document as a tagged PDF."""
     from weasyprint import HTML  # noqa: PLC0415 (a second to import; Word needs none of it)
 
-    return HTML(string=html(document)).write_pdf(pdf_tags=True)
+    return HTML(string=html(document)).write_pdf(**WRITE_OPTIONS)
